@@ -1,0 +1,135 @@
+package org.rgflow.validation;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.rgflow.act.Activations;
+import org.rgflow.core.Obs;
+import org.rgflow.spec.Inputs;
+import org.rgflow.spec.NetworkSpec;
+
+/**
+ * Ensemble vs theory: CPU-reference ensembles of randomly initialised MLPs against the book's
+ * predictions, |measured − theory| ≤ 3·SE at every layer and component, fixed seeds.
+ *
+ * <p>Run: {@code mvn test -Dtest=EnsembleVsTheoryTest}; the larger variants tagged {@code slow} run
+ * with {@code mvn -Pslow test}. Where the theory is leading order in 1/n, width and depth are chosen
+ * so that the O(ℓ/n) correction is small against the statistical error (FORMULAS.md §11); where an
+ * exact finite-width result exists (deep linear, scale-invariant with C_b = 0), it is used and any
+ * width works.
+ */
+class EnsembleVsTheoryTest {
+  private static final double K_SE = 3.0;
+
+  private static Inputs oneInput() {
+    return Inputs.fromNormsAndAngles(8, new double[] {1.0}, new double[1][1]);
+  }
+
+  private static Inputs twoInputs() {
+    double[][] ang = new double[2][2];
+    ang[0][1] = Math.PI / 3;
+    return Inputs.fromNormsAndAngles(8, new double[] {1.0, 1.3}, ang);
+  }
+
+  /** Deep linear: 4- and 6-point functions against the exact finite-width results (FORMULAS §5). */
+  @ParameterizedTest(name = "deep linear n={0} C_W={1} E={2}")
+  @CsvSource({"4, 1.0, 40000", "16, 1.0, 20000", "16, 1.5, 20000"})
+  void deepLinearFourAndSixPoint(int n, double cw, long ensemble) {
+    int depth = 8;
+    NetworkSpec spec = NetworkSpec.uniform(8, n, depth, Activations.parse("linear"), 0, cw, 1, 1);
+    Agreement.Paired p = Agreement.run(spec, oneInput(), ensemble, 20261123L + n);
+    Agreement a = new Agreement("deep linear n=" + n + " C_W=" + cw + " E=" + ensemble + " k=3", K_SE);
+    for (int l = 1; l <= depth; l++) {
+      a.check(p, l, Obs.K);
+      a.check(p, l, Obs.G4);
+      a.check(p, l, Obs.G6);
+    }
+    a.assertAll(3 * depth);
+  }
+
+  /** ReLU at criticality: K, V/(nK²) against the exact product formula, Θ, kurtosis, L = 16. */
+  @ParameterizedTest(name = "relu critical n={0} E={1}")
+  @CsvSource({"64, 3000", "256, 500"})
+  void reluCritical(int n, long ensemble) {
+    reluCriticalCase(n, ensemble);
+  }
+
+  @Tag("slow")
+  @Test
+  void reluCriticalLarge() {
+    reluCriticalCase(256, 6000);
+  }
+
+  private void reluCriticalCase(int n, long ensemble) {
+    int depth = 16;
+    NetworkSpec spec = NetworkSpec.uniform(8, n, depth, Activations.parse("relu"), 0, 2, 1, 1);
+    Agreement.Paired p = Agreement.run(spec, oneInput(), ensemble, 7L * n);
+    Agreement a = new Agreement("relu critical n=" + n + " L=16 E=" + ensemble + " k=3", K_SE);
+    for (int l = 1; l <= depth; l++) {
+      a.check(p, l, Obs.K);
+      a.check(p, l, Obs.Theta);
+      if (l > 1) {
+        a.check(p, l, Obs.V_over_nK2);
+        a.check(p, l, Obs.kurtosis);
+      }
+    }
+    a.assertAll(4 * depth - 2);
+  }
+
+  /**
+   * tanh at criticality and at a generic point: K, V, G1, Θ and the NTK fluctuations A, B, D, F at
+   * width 128, shallow enough (L = 5) that the leading-order theory's O(ℓ/n) error is below the
+   * statistical error of E networks.
+   */
+  @ParameterizedTest(name = "tanh C_b={0} C_W={1} lambda_b={2} n={3} E={4}")
+  @CsvSource({"0, 1, 1, 128, 4000", "0.2, 1.5, 0.5, 128, 4000"})
+  void tanh(double cb, double cw, double lambdaB, int n, long ensemble) {
+    tanhCase(cb, cw, lambdaB, n, ensemble);
+  }
+
+  @Tag("slow")
+  @ParameterizedTest(name = "tanh (slow) C_b={0} C_W={1} n={3} E={4}")
+  @CsvSource({"0, 1, 1, 256, 30000", "0.2, 1.5, 0.5, 256, 30000"})
+  void tanhLarge(double cb, double cw, double lambdaB, int n, long ensemble) {
+    tanhCase(cb, cw, lambdaB, n, ensemble);
+  }
+
+  private void tanhCase(double cb, double cw, double lambdaB, int n, long ensemble) {
+    int depth = 5;
+    NetworkSpec spec = NetworkSpec.uniform(8, n, depth, Activations.parse("tanh"), cb, cw, lambdaB, 1);
+    Agreement.Paired p = Agreement.run(spec, oneInput(), ensemble, 1000L + n);
+    Agreement a = new Agreement("tanh C_b=" + cb + " C_W=" + cw + " n=" + n + " L=5 E=" + ensemble
+        + " k=3", K_SE);
+    for (int l = 1; l <= depth; l++) {
+      a.check(p, l, Obs.K);
+      a.check(p, l, Obs.Theta);
+      a.checkG1(p, l);
+      if (l > 1) {
+        for (Obs o : new Obs[] {Obs.V_over_nK2, Obs.A, Obs.B, Obs.D, Obs.F}) {
+          a.check(p, l, o);
+        }
+      }
+    }
+    a.assertAll(3 * depth + 5 * (depth - 1));
+  }
+
+  /** Two inputs: all kernel, V and Θ components, off-diagonal ones included. */
+  @ParameterizedTest(name = "two inputs {0} n={3} E={4}")
+  @CsvSource({"relu, 0, 2, 256, 1500", "tanh, 0, 1, 128, 3000"})
+  void twoInputs(String act, double cb, double cw, int n, long ensemble) {
+    int depth = 4;
+    NetworkSpec spec = NetworkSpec.uniform(8, n, depth, Activations.parse(act), cb, cw, 1, 1);
+    Agreement.Paired p = Agreement.run(spec, twoInputs(), ensemble, 31L * n);
+    Agreement a = new Agreement("two inputs " + act + " n=" + n + " L=4 E=" + ensemble + " k=3", K_SE);
+    for (int l = 1; l <= depth; l++) {
+      a.check(p, l, Obs.K);
+      a.check(p, l, Obs.Theta);
+      if (l > 1) {
+        a.check(p, l, Obs.V_over_nK2);
+      }
+    }
+    // K and Θ: 4 components per layer, V: 16 per layer.
+    a.assertAll(8 * depth + 16 * (depth - 1));
+  }
+}
