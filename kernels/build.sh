@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Compiles every kernels/*.cu to PTX under src/main/resources/kernels/ (shipped in the jar, so users
+# need no nvcc). PTX targets compute_75 so one file runs on Turing..Hopper; nvcc 13 writes PTX ISA
+# 9.0, which needs a driver >= 580 (older drivers: the host compiles the shipped .cu with NVRTC).
+#   kernels/build.sh          regenerate the PTX
+#   kernels/build.sh --check  compile every .cu and fail if the committed PTX is stale (CI)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+out="$here/../src/main/resources/kernels"
+mkdir -p "$out"
+command -v nvcc >/dev/null || { echo "kernels/build.sh: nvcc not found" >&2; exit 1; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+status=0
+for cu in "$here"/*.cu; do
+  name=$(basename "$cu" .cu)
+  nvcc -ptx -arch=compute_75 -std=c++17 -I"$here" -o "$tmp/$name.ptx" "$cu"
+  # Hopper machine code too, to catch register/resource problems at build time (not shipped).
+  nvcc -cubin -arch=sm_90 -std=c++17 -I"$here" -Xptxas -warn-spills -o "$tmp/$name.cubin" "$cu"
+  if [[ "${1:-}" == "--check" ]]; then
+    if ! cmp -s "$tmp/$name.ptx" "$out/$name.ptx"; then
+      echo "kernels/build.sh: $out/$name.ptx is stale; run kernels/build.sh" >&2
+      status=1
+    fi
+  else
+    cp "$tmp/$name.ptx" "$out/$name.ptx"
+    # Ship the sources too, for the NVRTC fallback on drivers older than 580.
+    cp "$cu" "$out/$name.cu"
+  fi
+  echo "compiled $name.cu"
+done
+if [[ "${1:-}" != "--check" ]]; then cp "$here"/*.cuh "$out/"; fi
+exit $status
