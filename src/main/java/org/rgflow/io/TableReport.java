@@ -57,9 +57,10 @@ public final class TableReport {
             double mv = v == null ? Double.NaN : v.get(idx);
             double se = e == null ? Double.NaN : e.get(idx);
             double z = Combine.zScore(mv, se, th);
-            row.add(fmt(mv));
+            int dec = decimalsFor(se);
+            row.add(fmt(mv, dec));
             row.add(fmtErr(se));
-            row.add(fmt(th));
+            row.add(fmt(th, dec));
             row.add(Double.isNaN(z) ? "-" : String.format(Locale.ROOT, "%.2f", z)
                 + (Math.abs(z) > FLAG_Z ? "*" : " "));
           } else {
@@ -114,7 +115,14 @@ public final class TableReport {
 
   static String compact(double[] v) {
     boolean same = Arrays.stream(v).allMatch(x -> x == v[0]);
-    return same ? fmt(v[0]) : Arrays.toString(v);
+    if (same) {
+      return shortNum(v[0]);
+    }
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < v.length; i++) {
+      b.append(i > 0 ? ", " : "").append(shortNum(v[i]));
+    }
+    return b.append("]").toString();
   }
 
   /** Diagonal components and the (0,1) off-diagonal ones. */
@@ -147,6 +155,35 @@ public final class TableReport {
       b.append(i > 0 ? "," : "").append(idx[i]);
     }
     return b.append("]").toString();
+  }
+
+  /**
+   * Decimals that show a standard error to two significant digits (measured and theory are printed to
+   * the same place, so they line up and read at the precision the data supports); -1 when the SE gives
+   * no guidance and five significant digits are used instead.
+   */
+  static int decimalsFor(double se) {
+    if (!(se > 0) || !Double.isFinite(se)) {
+      return -1;
+    }
+    int d = 1 - (int) Math.floor(Math.log10(se));
+    return d > 8 ? -1 : Math.max(d, 0);
+  }
+
+  static String fmt(double v, int decimals) {
+    if (decimals < 0 || Double.isNaN(v) || Math.abs(v) >= 1e7) {
+      return fmt(v);
+    }
+    return String.format(Locale.ROOT, "%." + decimals + "f", v);
+  }
+
+  /** A number as short as it can be written exactly to six significant digits (for settings). */
+  static String shortNum(double v) {
+    if (v == Math.rint(v) && Math.abs(v) < 1e9) {
+      return Long.toString((long) v);
+    }
+    return new java.math.BigDecimal(String.format(Locale.ROOT, "%.6g", v)).stripTrailingZeros()
+        .toPlainString();
   }
 
   /** Five significant digits; "-" when absent. */
