@@ -18,7 +18,8 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
   private final PrintWriter err;
   private final LongSupplier clock;
   private final long start;
-  private long lastDraw = Long.MIN_VALUE;
+  private long lastDraw;
+  private boolean everDrawn;
   private int drawnLength;
 
   ProgressBar(PrintWriter err, LongSupplier clock) {
@@ -42,10 +43,11 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
   @Override
   public synchronized void progress(long done, long total) {
     long now = clock.getAsLong();
-    if (now - start < DELAY_NANOS || (now - lastDraw < REDRAW_NANOS && done < total)) {
+    if (now - start < DELAY_NANOS || (everDrawn && now - lastDraw < REDRAW_NANOS && done < total)) {
       return;
     }
     lastDraw = now;
+    everDrawn = true;
     double f = total > 0 ? Math.min(1.0, (double) done / total) : 0;
     int filled = (int) Math.round(f * BAR);
     double secs = (now - start) / 1e9;
