@@ -19,11 +19,16 @@ final class CriticalityAdapter {
   private CriticalityAdapter() {}
 
   static Object analyze(Activation activation) {
+    return analyze(CLASS, activation);
+  }
+
+  /** {@code className.analyze(activation)}; the class name is a parameter only for the test. */
+  static Object analyze(String className, Activation activation) {
     Method m;
     try {
-      m = Class.forName(CLASS).getMethod("analyze", Activation.class);
+      m = Class.forName(className).getMethod("analyze", Activation.class);
     } catch (ClassNotFoundException | NoSuchMethodException e) {
-      throw new UnsupportedOperationException("criticality analysis is not in this build (" + CLASS
+      throw new UnsupportedOperationException("criticality analysis is not in this build (" + className
           + ".analyze(Activation) missing)");
     }
     try {

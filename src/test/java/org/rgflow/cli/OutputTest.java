@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -96,8 +94,6 @@ class OutputTest {
   void sampleTableIsAligned() throws IOException {
     Runner r = Runner.run(new FakeEngines(), "sample", "--depth", "2", "--ensemble", "10");
     assertEquals(0, r.code(), r.err());
-    Files.createDirectories(Path.of("target"));
-    Files.writeString(Path.of("target/OutputTest-sample-table.txt"), r.out());
     List<String> lines = r.out().lines().toList();
     assertTrue(lines.get(0).startsWith("rgflow sample — relu, n0=8, widths 64×2"), lines.get(0));
     String head = lines.get(1);
