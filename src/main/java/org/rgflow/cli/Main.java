@@ -1,0 +1,148 @@
+package org.rgflow.cli;
+
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.rgflow.ensemble.DivergenceException;
+import org.rgflow.spec.SpecException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * {@code rgflow}: the command-line entry point.
+ *
+ * <p>Exit codes: 0 success; 2 bad input, reported as one line {@code error: <field>: <message>};
+ * 3 a network diverged; 1 any other failure (one line; the stack trace only with {@code --debug}).
+ * {@link #run} never calls {@code System.exit}, so tests drive it in-process.
+ */
+@Command(name = "rgflow", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    description = {"Effective theory of deep neural networks (PDLT, Roberts–Yaida–Hanin): layer-by-layer "
+        + "predictions and ensembles of randomly initialised networks to check them."},
+    footer = {"", "Examples:", "  rgflow sample", "  rgflow sample --act tanh --cw 1 --width 32 --depth 6 --json",
+        "  rgflow theory --inputs 'norms=1,1;angles=0.5'", "  rgflow criticality --act gelu"})
+public final class Main implements Callable<Integer> {
+  public static final int OK = 0;
+  public static final int FAILURE = 1;
+  public static final int BAD_INPUT = 2;
+  public static final int DIVERGED = 3;
+
+  private final Context ctx;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec self;
+
+  public Main(Engines engines, PrintWriter out, PrintWriter err) {
+    this.ctx = new Context(engines, out, err, System::nanoTime);
+  }
+
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),
+        StandardCharsets.UTF_8), true);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err),
+        StandardCharsets.UTF_8), true);
+    int code = new Main(Engines.defaults(), out, err).run(args);
+    out.flush();
+    err.flush();
+    System.exit(code);
+  }
+
+  /** Bare {@code rgflow}: usage on stderr. */
+  @Override
+  public Integer call() {
+    self.commandLine().usage(ctx.err());
+    return BAD_INPUT;
+  }
+
+  /** Runs one command line and returns its exit code. */
+  public int run(String... args) {
+    boolean debug = Arrays.asList(args).contains("--debug");
+    CommandLine cl;
+    try {
+      cl = commandLine();
+    } catch (RuntimeException e) {
+      return fail(e, debug);
+    }
+    cl.setParameterExceptionHandler((ex, a) -> {
+      error(parameterField(ex), firstLine(ex.getMessage()));
+      return BAD_INPUT;
+    });
+    cl.setExecutionExceptionHandler((ex, c, parsed) -> fail(ex, debug));
+    int code = cl.execute(args);
+    ctx.out().flush();
+    ctx.err().flush();
+    return code;
+  }
+
+  CommandLine commandLine() {
+    CommandLine cl = new CommandLine(this);
+    cl.addSubcommand("theory", new TheoryCommand(ctx));
+    cl.addSubcommand("sample", new SampleCommand(ctx));
+    cl.addSubcommand("criticality", new CriticalityCommand(ctx));
+    cl.setOut(ctx.out());
+    cl.setErr(ctx.err());
+    return cl;
+  }
+
+  private int fail(Exception ex, boolean debug) {
+    int code;
+    if (ex instanceof SpecException se) {
+      error(se.field(), firstLine(messageAfterField(se)));
+      code = BAD_INPUT;
+    } else if (ex instanceof DivergenceException de) {
+      ctx.err().println("error: " + firstLine(de.getMessage()));
+      code = DIVERGED;
+    } else {
+      String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+      ctx.err().println("error: " + firstLine(msg));
+      code = FAILURE;
+    }
+    if (debug) {
+      ex.printStackTrace(ctx.err());
+    }
+    ctx.err().flush();
+    return code;
+  }
+
+  private void error(String field, String message) {
+    ctx.err().println("error: " + field + ": " + message);
+    ctx.err().flush();
+  }
+
+  private static String messageAfterField(SpecException e) {
+    String m = e.getMessage();
+    String prefix = e.field() + ": ";
+    return m != null && m.startsWith(prefix) ? m.substring(prefix.length()) : String.valueOf(m);
+  }
+
+  /** The flag a picocli parameter error is about (or the unknown argument, or "rgflow"). */
+  static String parameterField(CommandLine.ParameterException ex) {
+    if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      return u.getUnmatched().get(0);
+    }
+    if (ex instanceof CommandLine.MissingParameterException mp && !mp.getMissing().isEmpty()) {
+      return name(mp.getMissing().get(0));
+    }
+    ArgSpec spec = ex.getArgSpec();
+    if (spec != null) {
+      return name(spec);
+    }
+    List<String> path = ex.getCommandLine() == null ? List.of("rgflow")
+        : List.of(ex.getCommandLine().getCommandSpec().qualifiedName());
+    return path.get(0);
+  }
+
+  private static String name(ArgSpec spec) {
+    return spec instanceof OptionSpec o ? o.longestName() : spec.paramLabel();
+  }
+
+  /** Messages are printed on one line, whatever they contain. */
+  static String firstLine(String s) {
+    return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", "; ");
+  }
+}

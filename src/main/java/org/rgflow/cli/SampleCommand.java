@@ -1,0 +1,80 @@
+package org.rgflow.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.rgflow.ensemble.EnsembleBackend;
+import org.rgflow.ensemble.EnsembleResult;
+import org.rgflow.ensemble.ProgressListener;
+import org.rgflow.io.Combine;
+import org.rgflow.io.JsonReport;
+import org.rgflow.io.Report;
+import org.rgflow.io.TableReport;
+import org.rgflow.spec.SpecException;
+import org.rgflow.theory.TheoryResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code rgflow sample}: an ensemble's measurements beside the theory, per layer. */
+@Command(name = "sample", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    sortOptions = false,
+    description = {"Sample E randomly initialised networks and compare every measured observable with "
+        + "the theory: measured ± SE, theory, z = (measured − theory)/SE.",
+        "Defaults: relu at criticality (C_b=0, C_W=2), width 64, depth 8, E=2000."})
+final class SampleCommand implements Callable<Integer> {
+  private final Context ctx;
+
+  @Mixin NetworkOptions net = new NetworkOptions();
+  @Mixin RunOptions run = new RunOptions();
+  @Mixin CommonOptions common = new CommonOptions();
+
+  SampleCommand(Context ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() {
+    NetworkOptions.Setup s = net.build(ctx.engines());
+    RunOptions.Built rb = run.build(s.spec());
+    EnsembleBackend backend = ctx.engines().backend(run.backend);
+    List<String> notes = new ArrayList<>();
+    if (rb.note() != null) {
+      notes.add(rb.note());
+    }
+    TheoryResult th = null;
+    try {
+      th = ctx.engines().theory(s.spec(), s.inputs().inputs());
+      notes.addAll(th.notes());
+    } catch (SpecException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Measurements remain useful without predictions; say so rather than fail the run.
+      notes.add("theory unavailable: " + e.getMessage());
+    }
+    EnsembleResult m;
+    ProgressListener listener = ProgressListener.NONE;
+    ProgressBar bar = null;
+    if (ProgressBar.wanted(run.progress)) {
+      bar = new ProgressBar(ctx.err(), ctx.clock());
+      listener = bar;
+    }
+    try {
+      m = backend.run(s.spec(), s.inputs().inputs(), rb.settings(), listener);
+    } finally {
+      if (bar != null) {
+        bar.close();
+      }
+    }
+    notes.addAll(m.notes());
+    Report r = new Report(VersionProvider.version(), "sample", s.spec(), s.inputs(), rb.settings(),
+        m.backend(), Combine.combine(s.spec(), th, m),
+        new Report.Timing(m.seconds(), m.networksPerSecond(), m.weightsPerSecond()), notes);
+    if (common.json) {
+      ctx.out().println(JsonReport.write(r));
+      ctx.out().flush();
+    } else {
+      TableReport.write(r, ctx.out());
+    }
+    return 0;
+  }
+}
