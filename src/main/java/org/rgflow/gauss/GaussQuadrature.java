@@ -15,8 +15,9 @@ import org.hipparchus.analysis.integration.gauss.GaussIntegratorFactory;
  * variables are integrated out the integrand is smooth in the outer ones except at their own kinks, so
  * kinks are handled exactly in every dimension (no O(h²) kink error as with plain Gauss–Hermite).
  *
- * <p><b>Rules</b> ({@link #ruleFor}): cost is nodes^d, so d ≤ 2 uses U = 10, panels of width ≤ 1 and
- * 10 points (≈200 nodes per axis, error ≲1e-13 on the closed-form tests); d = 3 uses U = 8.5,
+ * <p><b>Rules</b> ({@link #ruleFor}): cost is nodes^d, so d = 1 uses U = 10, panels of width ≤ 1 and
+ * 10 points (200 nodes); d = 2 uses U = 9, width ≤ 1.5, 12 points (144 nodes per axis); both give
+ * errors ≲1e-12 on the closed-form tests; d = 3 uses U = 8.5,
  * width ≤ 1.7, 8 points (≈80 nodes); d ≥ 4 uses U = 7.5, width ≤ 2.5, 8 points (≈48 nodes, error
  * ~1e-7). The tail mass beyond U is ≤ 2φ(U)/U (1e-22 at U = 10, 1e-13 at 7.5).
  *
@@ -29,7 +30,7 @@ import org.hipparchus.analysis.integration.gauss.GaussIntegratorFactory;
  * changes on the scale s = (conditional std of z_m)/|L_mj| around the point where an inner z_m's
  * kink passes; when s is below the panel width the level adds graded breakpoints at u* ± s·t (t = 1..8, 16, 32, …),
  * so ρ = ±(1 − 1e-6) keeps full accuracy. Likewise each axis is graded around z_k = 0 on the scale
- * 1/L_kk when L_kk &gt; 1, since smooth activations (tanh, erf) change on an O(1) z-scale there; an
+ * 1/L_kk when 1/L_kk is below a quarter panel (K ≳ 16), since smooth activations (tanh, erf) change on an O(1) z-scale there; an
  * activation oscillating everywhere (sin) at large K (≳ 30) is not resolved to 1e-9.
  *
  * <p>Not thread-safe (scratch arrays); create one per thread. Instances are cheap.
@@ -47,8 +48,11 @@ public final class GaussQuadrature {
 
   /** The documented default rule for dimension d (see class javadoc). */
   public static Rule ruleFor(int d) {
-    if (d <= 2) {
+    if (d == 1) {
       return new Rule(10, 1.0, 10);
+    }
+    if (d == 2) {
+      return new Rule(9, 1.5, 12);
     }
     if (d == 3) {
       return new Rule(8.5, 1.7, 8);
@@ -60,6 +64,8 @@ public final class GaussQuadrature {
   private static final double PIVOT_TOL = 1e-13;
   /** Ratio of successive graded panels around a swept inner kink. */
   private static final double GRADE = 2;
+  /** A smooth O(1) z-scale feature is resolved without grading while it spans ≥ 1/4 of a panel. */
+  private static final double FEATURE_RESOLVED = 4;
 
   private final double[] kinks;
 
@@ -279,7 +285,7 @@ public final class GaussQuadrature {
       // the activation's own O(1) z-scale feature at z = 0, seen on this axis
       for (int r : kinkVars[li]) {
         double sc = 1 / Math.abs(l[r][c]);
-        if (sc < width) {
+        if (sc < width / FEATURE_RESOLVED) {
           nb = addGraded(nb, -zp[r] / l[r][c], sc);
         }
       }
