@@ -178,10 +178,13 @@ public final class Activations {
         new double[] {nan, nan, nan, nan}, new double[] {0}, true);
   }
 
-  /** z^p for integer p ≥ 1. */
+  /** z^p for integer p ≥ 1 (p = 1 is the scale-invariant linear activation). */
   public static Activation monomial(int p) {
     if (p < 1) {
       throw new SpecException("--act", "monomial power must be ≥ 1, got " + p);
+    }
+    if (p == 1) {
+      return new ScaleInvariant("monomial(1)", 1, 1);
     }
     double[] t = new double[4];
     for (int k = 0; k < 4; k++) {
