@@ -1,0 +1,25 @@
+package org.rgflow.theory;
+
+/**
+ * Plain-array theory values at one layer ℓ (1..L), indexed by the original input indices 0..N_D−1.
+ *
+ * @param layer ℓ
+ * @param kernel K^{(ℓ)}_{αβ}, the infinite-width kernel (FORMULAS.md §2)
+ * @param g1 G^{1}(ℓ)_{αβ}, the 1/n kernel correction: E[z_α z_β] = K + G1/n_{ℓ−1} (§3)
+ * @param v V^{(ℓ)}_{(α1α2)(α3α4)}, the full four-point vertex (§3), v[α1][α2][α3][α4]
+ * @param theta Θ^{(ℓ)}_{αβ}, the NTK mean (§6); null when σ′ is singular (step)
+ * @param chiPar χ∥ at K_αα, with C_W of layer ℓ+1 (of layer L at ℓ = L) (§4)
+ * @param chiPerp χ⊥ at K_αα, likewise; null for step
+ * @param a single-input NTK fluctuation A per input α (§6); null for step
+ * @param b single-input B per input; null for step
+ * @param d single-input D per input; null for step
+ * @param f single-input F per input; null for step
+ */
+public record TheoryLayer(int layer, double[][] kernel, double[][] g1, double[][][][] v, double[][] theta,
+    double[] chiPar, double[] chiPerp, double[] a, double[] b, double[] d, double[] f) {
+
+  /** V_{(αα)(αα)} for input α. */
+  public double vDiag(int alpha) {
+    return v[alpha][alpha][alpha][alpha];
+  }
+}
