@@ -22,7 +22,8 @@ import org.rgflow.spec.NetworkSpec;
  *   <li>Deep linear, C_b = 0 (FORMULAS.md §5): K^{(ℓ)}_{αβ} = C_W^ℓ gram_{αβ},
  *       G4 = c4 (K_αα)², G6 = c6 (K_αα)³ with c_{2m} = ∏_{ℓ'<ℓ} ∏_{k=1}^{m−1} (1 + 2k/n_{ℓ'}).
  *   <li>ReLU, C_b = 0, C_W = 2 (§3): K constant = 2·gram, V/(nK²) = ∏_{ℓ'<ℓ}(1 + 5/n_{ℓ'}) − 1,
- *       mean NTK Θ^{(ℓ)} = ℓ(λ_b + λ_W gram) (exact at finite width).
+ *       mean NTK Θ^{(ℓ)} = ℓ(λ_b + λ_W gram) (exact at finite width); A, B, D, F at layer 2
+ *       (exact at any width).
  *   <li>Linear: mean NTK Θ^{(ℓ)}_{αβ} = λ_b + λ_W C_W^{ℓ−1} gram_{αβ} + C_W Θ^{(ℓ−1)}_{αβ} (exact).
  * </ul>
  * Run: {@code mvn -q test -Dtest=ExactResultsTest}.
@@ -127,5 +128,14 @@ class ExactResultsTest {
       near(prod - 1, get(lv, Obs.V_over_nK2, 0, 0, 0, 0), "V/(nK^2) (relu)", e, n, l);
       prod *= 1 + 5.0 / n;
     }
+    // NTK fluctuations at layer 2 are exact at any width: z^{(1)} is Gaussian with variance K and
+    // Θ̂^{(1)} = Θ1·𝟙 is deterministic, so each of A, B, D, F is one Gaussian average (FORMULAS §6
+    // recursions from zero, with ⟨σ²⟩ = K/2, ⟨σ⁴⟩ = 3K²/2, ⟨σ'²⟩ = ⟨σ'⁴⟩ = 1/2, ⟨σ'²σ²⟩ = K/2).
+    double th1 = lb + lw * k / 2;
+    LayerValues l2 = r.layers().get(1);
+    near(1.25 * lw * lw * k * k + lw * th1 * k + th1 * th1, get(l2, Obs.A, 0), "A (relu)", e, n, 2);
+    near(2 * th1 * th1, get(l2, Obs.B, 0), "B (relu)", e, n, 2);
+    near(2.5 * lw * k * k + th1 * k, get(l2, Obs.D, 0), "D (relu)", e, n, 2);
+    near(2 * th1 * k, get(l2, Obs.F, 0), "F (relu)", e, n, 2);
   }
 }
