@@ -21,6 +21,12 @@ import org.rgflow.spec.SpecException;
  * are merged in block order — so results are bit-identical for every chunk size and thread count.
  */
 public final class CpuEnsemble implements EnsembleBackend {
+  /**
+   * Most inputs per run: the statistic vector has d ≈ N_D⁴/8 entries and each accumulator d²
+   * doubles (N_D = 6: d = 309, 0.76 MB per layer).
+   */
+  public static final int MAX_INPUTS = 6;
+
   @Override
   public String name() {
     return "cpu";
@@ -75,6 +81,11 @@ public final class CpuEnsemble implements EnsembleBackend {
     if (e > InitRng.MAX_NETWORKS) {
       throw new SpecException("--ensemble", "the randomness contract supports at most 2^32 networks, got "
           + e);
+    }
+    if (inputs.count() > MAX_INPUTS) {
+      throw new SpecException("--inputs", "the ensemble measures the full four-point tensor and its"
+          + " covariance, which grows like N_D^8; at most " + MAX_INPUTS + " inputs, got "
+          + inputs.count());
     }
     if (inputs.dim() != spec.n0()) {
       throw new SpecException("--inputs", "inputs have dimension " + inputs.dim()

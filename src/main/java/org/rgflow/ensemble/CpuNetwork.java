@@ -18,7 +18,12 @@ import org.rgflow.spec.NetworkSpec;
  * and input α, the gradient g = dz^{(ℓ)}_{i;α}/dz^{(ℓ')} is carried from ℓ' = ℓ down to 1; at each
  * level ℓ' every pair adds (g^{iα}·g^{kβ}) [λ_b^{(ℓ')} + (λ_W^{(ℓ')}/n_{ℓ'−1}) σ^{(ℓ'−1)}_α·σ^{(ℓ'−1)}_β]
  * to Θ̂^{(ℓ)}_{ik;αβ}. Moving down one level applies W^{(ℓ')ᵀ} (regenerated once, in tiles of rows,
- * and applied to all active vectors) and multiplies by σ′(z^{(ℓ'−1)}_α). RNG cost ≈ 2× forward.
+ * and applied to all active vectors) and multiplies by σ′(z^{(ℓ'−1)}_α). RNG cost ≈ 2× forward;
+ * the Wᵀ products add Σ_{ℓ'} (#targets ≥ ℓ')·m·N_D·n² multiply-adds (∝ L²·m).
+ *
+ * <p>Measured (2-core Xeon VM, 2.3 GHz, shared; n = 512, L = 16, N_D = 2, see CpuEnsembleBench):
+ * Gaussians ≈ 15 ns each per core; forward ≈ 6.2–7.2·10^7 weights per CPU-second
+ * (1.2·10^8 weights/s wall on 2 free cores); forward + NTK with m = 4 ≈ 3.5–3.9·10^7 per CPU-second.
  */
 final class CpuNetwork {
   static final double OVERFLOW = 1e150;
@@ -48,7 +53,7 @@ final class CpuNetwork {
   private final double[][][] next;
   private final double[] row;
   private final double[] bias;
-  private final double[] tile;
+  private final double[][] tile;
   private final int[] tileRows;
   private final double[][] coef;
 
@@ -108,7 +113,7 @@ final class CpuNetwork {
         cur[l] = new double[t][maxW];
         next[l] = new double[t][maxW];
       }
-      tile = new double[TILE * maxW];
+      tile = new double[TILE][maxW];
       tileRows = new int[TILE];
       coef = new double[nd][nd];
     } else {
@@ -259,26 +264,16 @@ final class CpuNetwork {
       for (; k < width && count < TILE; k++) {
         if (anyActive(lp, k)) {
           InitRng.weightRow(seed, e, lp, k, nPrev, row);
-          int off = count * nPrev;
+          double[] t = tile[count];
           for (int j = 0; j < nPrev; j++) {
-            tile[off + j] = s * row[j];
+            t[j] = s * row[j];
           }
           tileRows[count++] = k;
         }
       }
       for (int l = lp; l <= depth; l++) {
         for (int t = 0; t < m[l] * nd; t++) {
-          double[] g = cur[l][t];
-          double[] out = next[l][t];
-          for (int r = 0; r < count; r++) {
-            double c = g[tileRows[r]];
-            if (c != 0) {
-              int off = r * nPrev;
-              for (int j = 0; j < nPrev; j++) {
-                out[j] += c * tile[off + j];
-              }
-            }
-          }
+          applyTile(cur[l][t], next[l][t], count, nPrev);
         }
       }
     }
@@ -294,6 +289,39 @@ final class CpuNetwork {
       double[][] swap = cur[l];
       cur[l] = next[l];
       next[l] = swap;
+    }
+  }
+
+  /**
+   * out += Σ_r g[row_r] · tile_r over the tile's rows, four rows per pass (out is loaded and stored
+   * once per four rows; the j loop vectorises). Fixed order, so results stay bit-reproducible.
+   */
+  private void applyTile(double[] g, double[] out, int count, int nPrev) {
+    int r = 0;
+    for (; r + 3 < count; r += 4) {
+      double c0 = g[tileRows[r]];
+      double c1 = g[tileRows[r + 1]];
+      double c2 = g[tileRows[r + 2]];
+      double c3 = g[tileRows[r + 3]];
+      if (c0 == 0 && c1 == 0 && c2 == 0 && c3 == 0) {
+        continue;
+      }
+      double[] t0 = tile[r];
+      double[] t1 = tile[r + 1];
+      double[] t2 = tile[r + 2];
+      double[] t3 = tile[r + 3];
+      for (int j = 0; j < nPrev; j++) {
+        out[j] += (c0 * t0[j] + c1 * t1[j]) + (c2 * t2[j] + c3 * t3[j]);
+      }
+    }
+    for (; r < count; r++) {
+      double c = g[tileRows[r]];
+      if (c != 0) {
+        double[] t0 = tile[r];
+        for (int j = 0; j < nPrev; j++) {
+          out[j] += c * t0[j];
+        }
+      }
     }
   }
 

@@ -9,11 +9,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the thread that deposits a block's last network accumulates the block in index order, and blocks
  * are merged into the total strictly in block order. The result therefore depends only on E and the
  * vectors, never on which thread computed what or when. Memory: the networks and blocks that are
- * waiting, bounded by about threads × chunk networks.
+ * waiting, bounded by about threads × chunk networks. Thread-safe; device backends that produce the
+ * same per-network vectors can reuse it to get bit-identical accumulators.
  */
-final class OrderedReducer {
+public final class OrderedReducer {
   /** Networks per reduction block (a constant of the reference, not a tuning knob). */
-  static final int BLOCK = 64;
+  public static final int BLOCK = 64;
 
   private final int layers;
   private final int dim;
@@ -24,7 +25,12 @@ final class OrderedReducer {
   private final MomentAccumulator[] result;
   private long nextBlock;
 
-  OrderedReducer(int layers, int dim, long total) {
+  /**
+   * @param layers number of layers L (one accumulator each)
+   * @param dim length of each layer's statistic vector ({@link LayerStats#dim()})
+   * @param total ensemble size E; every network 0..E−1 must be deposited exactly once
+   */
+  public OrderedReducer(int layers, int dim, long total) {
     this.layers = layers;
     this.dim = dim;
     this.total = total;
@@ -40,7 +46,7 @@ final class OrderedReducer {
   }
 
   /** Hands over network e's statistic vectors x[ℓ−1] (ownership passes to the reducer). */
-  void deposit(long e, double[][] x) {
+  public void deposit(long e, double[][] x) {
     long b = e / BLOCK;
     long first = b * BLOCK;
     int size = (int) Math.min(BLOCK, total - first);
@@ -70,7 +76,7 @@ final class OrderedReducer {
   }
 
   /** The merged accumulators (call after every network was deposited). */
-  synchronized MomentAccumulator[] result() {
+  public synchronized MomentAccumulator[] result() {
     if (result[0].count() != total) {
       throw new IllegalStateException("reduced " + result[0].count() + " of " + total + " networks");
     }

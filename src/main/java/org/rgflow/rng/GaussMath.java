@@ -68,17 +68,38 @@ public final class GaussMath {
     return x + v * (S1 + z * r);
   }
 
-  /** fdlibm __kernel_cos(x, 0). */
+  /**
+   * fdlibm __kernel_cos(x, 0) without its |x| ≥ 0.3 refinement (always 1 − (z/2 − z·r)); the
+   * refinement only matters at the last-ulp level and would cost an unpredictable branch.
+   */
   static double cosPoly(double x) {
     double z = x * x;
     double r = z * (C1 + z * (C2 + z * (C3 + z * (C4 + z * (C5 + z * C6)))));
-    if (Math.abs(x) < 0.3) {
-      return 1.0 - (0.5 * z - z * r);
-    }
-    double qx = 0.25 * x;
-    double hz = 0.5 * z - qx;
-    double a = 1.0 - qx;
-    return a - (hz - z * r);
+    return 1.0 - (0.5 * z - z * r);
+  }
+
+  // Quadrant q (mod 4) of 2πu = qπ/2 + φ: sin = SS[q]·(q odd ? cos φ : sin φ),
+  // cos = CS[q]·(q odd ? sin φ : cos φ).
+  private static final double[] SIN_SIGN = {1, 1, -1, -1};
+  private static final double[] COS_SIGN = {1, -1, -1, 1};
+
+  /**
+   * g = r·cos 2πu into {@code out[j]} and r·sin 2πu into {@code out[j+1]}, branch-free: φ = (4u − q)·π/2
+   * with q = round(4u), one sin and one cos kernel, then a swap (q odd) and signs by table.
+   */
+  static void polar(double r, double u, double[] out, int j) {
+    int q = quadrant(u);
+    double p = (4.0 * u - q) * HALF_PI;
+    double sp = sinPoly(p);
+    double cp = cosPoly(p);
+    int qm = q & 3;
+    double odd = qm & 1;
+    double even = 1 - odd;
+    // exact selection: x·1 + y·0 = x
+    double sinBase = even * sp + odd * cp;
+    double cosBase = even * cp + odd * sp;
+    out[j] = r * (COS_SIGN[qm] * cosBase);
+    out[j + 1] = r * (SIN_SIGN[qm] * sinBase);
   }
 
   /** sin(2πu) for u ∈ [0, 1] with at most 50 significant bits (always true for contract uniforms). */

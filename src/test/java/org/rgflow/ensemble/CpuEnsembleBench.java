@@ -23,12 +23,20 @@ public final class CpuEnsembleBench {
     for (boolean ntk : new boolean[] {false, true}) {
       cpu.run(spec, in, new RunSettings(Math.max(4, e / 8), 1, threads, 1, ntk, ntkNeurons),
           ProgressListener.NONE); // warm-up
+      com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      long cpu0 = os.getProcessCpuTime();
       EnsembleResult r = cpu.run(spec, in, new RunSettings(e, 2, threads, 1, ntk, ntkNeurons),
           ProgressListener.NONE);
       System.out.printf("n=512 L=16 N_D=2 threads=%d E=%d %s: %.3f s, %.3g weights/s (forward weights"
           + " per network %.0f), %.1f networks/s%n", threads, e,
           ntk ? "forward+NTK(m=" + ntkNeurons + ")" : "forward", r.seconds(), r.weightsPerSecond(),
           r.weightsPerNetwork(), r.networksPerSecond());
+      double cpuSeconds = (os.getProcessCpuTime() - cpu0) * 1e-9;
+      System.out.printf("    process CPU %.3f s (load: %.2f cores busy): %.3g weights per CPU-second,"
+          + " i.e. %.3g weights/s on %d uncontended cores%n", cpuSeconds, cpuSeconds / r.seconds(),
+          r.networks() * r.weightsPerNetwork() / cpuSeconds,
+          threads * r.networks() * r.weightsPerNetwork() / cpuSeconds, threads);
     }
   }
 }

@@ -105,6 +105,15 @@ class DeterminismTest {
   }
 
   @Test
+  void contractLimitsAreChecked() {
+    assertThrows(org.rgflow.spec.SpecException.class, () -> new CpuEnsemble().run(SPEC, INPUTS,
+        new RunSettings((1L << 32) + 1, 1, 1, 1, false, 1), ProgressListener.NONE));
+    Inputs seven = new Inputs(new double[7][3]);
+    assertThrows(org.rgflow.spec.SpecException.class, () -> new CpuEnsemble().run(SPEC, seven,
+        new RunSettings(2, 1, 1, 1, false, 1), ProgressListener.NONE));
+  }
+
+  @Test
   void divergenceIsReportedWithNetworkAndLayer() {
     NetworkSpec wild = NetworkSpec.uniform(2, 8, 200, TestActivations.LINEAR, 0, 50, 1, 1);
     Inputs in = new Inputs(new double[][] {{1, 1}});
