@@ -1,0 +1,126 @@
+package org.rgflow.rng;
+
+/**
+ * The randomness contract (docs/RANDOMNESS.md): every weight W^{(ℓ)}_{ij} and bias b^{(ℓ)}_i of
+ * network e is a pure function of (seed, e, ℓ, i, j). All backends (CPU reference, CUDA, OpenCL)
+ * implement exactly this map; nothing else about a run may influence a parameter.
+ *
+ * <pre>
+ *   key     = (k0, k1) = (low 32 bits of seed, high 32 bits of seed)
+ *   weight  counter = (c0 = j / 4,  c1 = i,  c2 = ℓ,             c3 = e),  lane = j mod 4
+ *   bias    counter = (c0 = i / 4,  c1 = 0,  c2 = ℓ | 0x80000000, c3 = e),  lane = i mod 4
+ *   (x0, x1, x2, x3) = Philox4x32-10(counter, key)
+ *   u_t = (x_t + 0.5) · 2^-32  (x_t unsigned; exact in double, u ∈ (0, 1))
+ *   r01 = √(−2 ln u0),  g0 = r01 cos 2πu1,  g1 = r01 sin 2πu1
+ *   r23 = √(−2 ln u2),  g2 = r23 cos 2πu3,  g3 = r23 sin 2πu3
+ *   W^{(ℓ)}_{ij} = √(C_W^{(ℓ)}/n_{ℓ−1}) · g_lane,   b^{(ℓ)}_i = √(C_b^{(ℓ)}) · g_lane
+ * </pre>
+ * Indices are 0-based for neurons i, j and network e; ℓ = 1..L is the book's layer number. ln, sin
+ * and cos are those of {@link GaussMath}; √ is the IEEE square root. The unit-variance Gaussians
+ * g are what this class returns; the caller applies the scale.
+ */
+public final class InitRng {
+  /** Bit 31 of counter word c2 marks a bias draw. */
+  public static final int BIAS_FLAG = 0x80000000;
+  /** Largest ensemble size the contract supports (c3 is 32 bits). */
+  public static final long MAX_NETWORKS = 1L << 32;
+
+  private static final long MASK = 0xFFFFFFFFL;
+  private static final double TWO_M32 = 0x1p-32;
+
+  private InitRng() {}
+
+  /** u = (x + 0.5)·2^-32 for x read as unsigned. */
+  public static double uniform(int x) {
+    return ((x & MASK) + 0.5) * TWO_M32;
+  }
+
+  /**
+   * Standard Gaussians g_ij of row i of layer ℓ for j = 0..nIn−1, into {@code out[0..nIn)}. This is
+   * the hot loop of every backend: ⌈nIn/4⌉ Philox blocks, two logarithms, two square roots and two
+   * sine-cosine pairs per block.
+   */
+  public static void weightRow(long seed, long network, int layer, int row, int nIn, double[] out) {
+    fill(seed, row, layer, (int) network, nIn, out);
+  }
+
+  /** Standard Gaussians of the biases b^{(ℓ)}_i, i = 0..n−1, into {@code out[0..n)}. */
+  public static void biases(long seed, long network, int layer, int n, double[] out) {
+    fill(seed, 0, layer | BIAS_FLAG, (int) network, n, out);
+  }
+
+  /** One standard Gaussian g of weight W^{(ℓ)}_{ij} (slow path, for tests and cross-checks). */
+  public static double weightGaussian(long seed, long network, int layer, int i, int j) {
+    double[] g = new double[4];
+    gaussians4(seed, j >>> 2, i, layer, (int) network, g);
+    return g[j & 3];
+  }
+
+  /** One standard Gaussian g of bias b^{(ℓ)}_i. */
+  public static double biasGaussian(long seed, long network, int layer, int i) {
+    double[] g = new double[4];
+    gaussians4(seed, i >>> 2, 0, layer | BIAS_FLAG, (int) network, g);
+    return g[i & 3];
+  }
+
+  /** The four Gaussians g0..g3 of one counter, into {@code out[0..3]}. */
+  public static void gaussians4(long seed, int c0, int c1, int c2, int c3, double[] out) {
+    int[] x = new int[4];
+    Philox4x32.block(c0, c1, c2, c3, (int) seed, (int) (seed >>> 32), x);
+    double r01 = Math.sqrt(-2.0 * GaussMath.ln(uniform(x[0])));
+    double r23 = Math.sqrt(-2.0 * GaussMath.ln(uniform(x[2])));
+    double u1 = uniform(x[1]);
+    double u3 = uniform(x[3]);
+    out[0] = r01 * GaussMath.cos2pi(u1);
+    out[1] = r01 * GaussMath.sin2pi(u1);
+    out[2] = r23 * GaussMath.cos2pi(u3);
+    out[3] = r23 * GaussMath.sin2pi(u3);
+  }
+
+  /** Counter blocks c0 = 0..⌈n/4⌉−1 with fixed (c1, c2, c3); Philox inlined (no allocation). */
+  private static void fill(long seed, int c1In, int c2In, int c3In, int n, double[] out) {
+    final int key0 = (int) seed;
+    final int key1 = (int) (seed >>> 32);
+    int blocks = (n + 3) >>> 2;
+    for (int b = 0; b < blocks; b++) {
+      int c0 = b;
+      int c1 = c1In;
+      int c2 = c2In;
+      int c3 = c3In;
+      int k0 = key0;
+      int k1 = key1;
+      for (int r = 0; r < 10; r++) {
+        long p0 = Philox4x32.M0 * (c0 & MASK);
+        long p1 = Philox4x32.M1 * (c2 & MASK);
+        c0 = (int) (p1 >>> 32) ^ c1 ^ k0;
+        c1 = (int) p1;
+        c2 = (int) (p0 >>> 32) ^ c3 ^ k1;
+        c3 = (int) p0;
+        k0 += Philox4x32.W0;
+        k1 += Philox4x32.W1;
+      }
+      double r01 = Math.sqrt(-2.0 * GaussMath.ln(((c0 & MASK) + 0.5) * TWO_M32));
+      double u1 = ((c1 & MASK) + 0.5) * TWO_M32;
+      int j = b << 2;
+      if (j + 3 < n) {
+        double r23 = Math.sqrt(-2.0 * GaussMath.ln(((c2 & MASK) + 0.5) * TWO_M32));
+        double u3 = ((c3 & MASK) + 0.5) * TWO_M32;
+        out[j] = r01 * GaussMath.cos2pi(u1);
+        out[j + 1] = r01 * GaussMath.sin2pi(u1);
+        out[j + 2] = r23 * GaussMath.cos2pi(u3);
+        out[j + 3] = r23 * GaussMath.sin2pi(u3);
+      } else {
+        double[] tail = new double[4];
+        tail[0] = r01 * GaussMath.cos2pi(u1);
+        tail[1] = r01 * GaussMath.sin2pi(u1);
+        double r23 = Math.sqrt(-2.0 * GaussMath.ln(((c2 & MASK) + 0.5) * TWO_M32));
+        double u3 = ((c3 & MASK) + 0.5) * TWO_M32;
+        tail[2] = r23 * GaussMath.cos2pi(u3);
+        tail[3] = r23 * GaussMath.sin2pi(u3);
+        for (int t = 0; j + t < n; t++) {
+          out[j + t] = tail[t];
+        }
+      }
+    }
+  }
+}
