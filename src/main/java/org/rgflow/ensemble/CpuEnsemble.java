@@ -1,18 +1,164 @@
 package org.rgflow.ensemble;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.rgflow.core.LayerValues;
+import org.rgflow.rng.InitRng;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
+import org.rgflow.spec.SpecException;
 
-/** The CPU reference ensemble. STUB: replaced by the ensemble implementation. */
+/**
+ * The CPU reference ensemble: double precision, {@code threads} workers pulling chunks of
+ * consecutive network indices, weights regenerated on the fly from the randomness contract
+ * ({@link InitRng}). Memory is independent of E: one {@link CpuNetwork} workspace per thread, plus
+ * the ordered reduction window ({@link OrderedReducer}).
+ *
+ * <p>Determinism: per-network statistic vectors depend only on (seed, e); they are reduced in fixed
+ * blocks of {@value OrderedReducer#BLOCK} consecutive indices, each in index order, and the blocks
+ * are merged in block order — so results are bit-identical for every chunk size and thread count.
+ */
 public final class CpuEnsemble implements EnsembleBackend {
   @Override
   public String name() {
     return "cpu";
   }
 
+  /**
+   * The per-network hook: network e of the contract, forward pass and (if ntkNeurons &gt; 0) NTK
+   * sub-blocks of the first min(n_ℓ, ntkNeurons) neurons of every layer.
+   *
+   * @throws DivergenceException when its pre-activations overflow
+   */
+  public static NetworkSample network(NetworkSpec spec, Inputs inputs, long seed, long e,
+      int ntkNeurons) {
+    CpuNetwork net = new CpuNetwork(spec, inputs, seed, ntkNeurons);
+    net.run(e);
+    int depth = spec.depth();
+    double[][][] z = new double[depth][][];
+    int[] measured = new int[depth];
+    double[][][] theta = ntkNeurons > 0 ? new double[depth][][] : null;
+    for (int l = 1; l <= depth; l++) {
+      z[l - 1] = deepCopy(net.z[l]);
+      measured[l - 1] = net.measured(l);
+      if (theta != null) {
+        theta[l - 1] = deepCopy(net.theta[l]);
+      }
+    }
+    return new NetworkSample(seed, e, z, measured, theta);
+  }
+
+  private static double[][] deepCopy(double[][] a) {
+    double[][] c = new double[a.length][];
+    for (int i = 0; i < a.length; i++) {
+      c[i] = a[i].clone();
+    }
+    return c;
+  }
+
+  /** Σ_ℓ n_ℓ (n_{ℓ−1} + 1): weights and biases generated per network by the forward pass. */
+  public static double weightsPerNetwork(NetworkSpec spec) {
+    double s = 0;
+    for (int l = 1; l <= spec.depth(); l++) {
+      s += (double) spec.width(l) * (spec.width(l - 1) + 1);
+    }
+    return s;
+  }
+
   @Override
   public EnsembleResult run(NetworkSpec spec, Inputs inputs, RunSettings settings,
       ProgressListener progress) {
-    throw new UnsupportedOperationException("cpu ensemble not implemented yet");
+    long t0 = System.nanoTime();
+    long e = settings.ensemble();
+    if (e > InitRng.MAX_NETWORKS) {
+      throw new SpecException("--ensemble", "the randomness contract supports at most 2^32 networks, got "
+          + e);
+    }
+    if (inputs.dim() != spec.n0()) {
+      throw new SpecException("--inputs", "inputs have dimension " + inputs.dim()
+          + " but the network expects n0 = " + spec.n0());
+    }
+    ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
+    int depth = spec.depth();
+    int ntkNeurons = settings.ntk() ? settings.ntkNeurons() : 0;
+    LayerStats stats = new LayerStats(inputs.count(), settings.ntk());
+    OrderedReducer reducer = new OrderedReducer(depth, stats.dim(), e);
+    AtomicLong nextIndex = new AtomicLong();
+    AtomicLong done = new AtomicLong();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    int chunk = settings.chunk();
+    Runnable worker = () -> {
+      try {
+        CpuNetwork net = new CpuNetwork(spec, inputs, settings.seed(), ntkNeurons);
+        while (failure.get() == null) {
+          long start = nextIndex.getAndAdd(chunk);
+          if (start >= e) {
+            break;
+          }
+          long end = Math.min(e, start + chunk);
+          for (long i = start; i < end && failure.get() == null; i++) {
+            net.run(i);
+            double[][] x = new double[depth][stats.dim()];
+            for (int l = 1; l <= depth; l++) {
+              stats.compute(net.z[l], spec.width(l), settings.ntk() ? net.theta[l] : null,
+                  net.measured(l), x[l - 1]);
+            }
+            reducer.deposit(i, x);
+            listener.progress(done.incrementAndGet(), e);
+          }
+        }
+      } catch (Throwable t) {
+        failure.compareAndSet(null, t);
+      }
+    };
+    int threads = (int) Math.min(settings.threads(), e);
+    if (threads == 1) {
+      worker.run();
+    } else {
+      List<Thread> pool = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        Thread th = new Thread(worker, "rgflow-cpu-" + t);
+        th.setDaemon(true);
+        pool.add(th);
+        th.start();
+      }
+      for (Thread th : pool) {
+        try {
+          th.join();
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          failure.compareAndSet(null, ie);
+        }
+      }
+    }
+    Throwable f = failure.get();
+    if (f != null) {
+      if (f instanceof RuntimeException re) {
+        throw re;
+      }
+      if (f instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException("ensemble worker failed", f);
+    }
+    MomentAccumulator[] total = reducer.result();
+    List<LayerValues> layers = new ArrayList<>();
+    for (int l = 1; l <= depth; l++) {
+      LayerValues lv = new LayerValues(l);
+      stats.fill(lv, total[l - 1], spec.width(l - 1));
+      layers.add(lv);
+    }
+    double seconds = (System.nanoTime() - t0) * 1e-9;
+    List<String> notes = new ArrayList<>();
+    notes.add("seed=" + settings.seed());
+    notes.add("threads=" + settings.threads() + " chunk=" + chunk + " reductionBlock="
+        + OrderedReducer.BLOCK);
+    if (settings.ntk()) {
+      notes.add("ntkNeurons=" + ntkNeurons + " (first min(n_l, ntkNeurons) neurons per layer)");
+    }
+    notes.add("rng=philox4x32-10 contract v1 (docs/RANDOMNESS.md)");
+    return new EnsembleResult(name(), layers, e, seconds, weightsPerNetwork(spec), notes);
   }
 }
