@@ -46,6 +46,8 @@ public final class ClEnsemble implements EnsembleBackend {
   /** Device scratch budget that picks the default launch size. */
   static final long DEFAULT_BUDGET_BYTES = 256L << 20;
   static final int MAX_LAUNCH = 4096;
+  /** Work-group size on Aparapi's Java thread pool (threads per group). */
+  static final int JTP_GROUP = 4;
 
   private final int launchSize;
   private final boolean forceJava;
@@ -346,7 +348,16 @@ public final class ClEnsemble implements EnsembleBackend {
       if (device instanceof OpenCLDevice) {
         k.put(k.launch);
       }
-      k.execute(Range.create(device, count));
+      if (device instanceof OpenCLDevice) {
+        k.execute(Range.create(device, count));
+      } else {
+        // Aparapi's thread pool runs one thread per work-item of a group; an explicit group size
+        // (global rounded up, surplus items return at once) avoids its default group sizes, which
+        // left work-items unexecuted for some global sizes (seen with 3 on Aparapi 3.0.2).
+        int local = JTP_GROUP;
+        int global = (count + local - 1) / local * local;
+        k.execute(Range.create(device, global, local));
+      }
       launches++;
       if (device instanceof OpenCLDevice) {
         allCl &= k.isRunningCL();
