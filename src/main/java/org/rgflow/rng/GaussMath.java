@@ -4,12 +4,12 @@ package org.rgflow.rng;
  * The three transcendental functions of the Box–Muller transform — ln u, sin 2πu, cos 2πu for
  * u ∈ (0, 1] — written with IEEE-754 double +, −, ×, ÷ only (no FMA, no library call), so that a
  * device that evaluates the same expressions in the same order without FMA contraction reproduces
- * every bit (docs/RANDOMNESS.md §4). Accuracy: within 2 ulp of the correctly rounded value for ln,
- * within 2e-16 absolute for sin/cos (tested against {@link Math}).
+ * every bit (docs/RANDOMNESS.md §4). Accuracy: within 2 ulp of Math.log for ln, within 2e-15 of
+ * Math.sin/cos(2πu) for sin/cos (tested against {@link Math}).
  *
  * <p>Cost (napkin): ln is one division and 12 multiply-adds; sin/cos share an exact range reduction
- * (u is a dyadic number with ≤ 33 significant bits, so 4u and 4u − q are exact) and one polynomial
- * of 8 terms each.
+ * (u is a dyadic number with ≤ 33 significant bits, so 4u and 4u − q are exact) and one fdlibm
+ * kernel polynomial each (k_sin.c, k_cos.c, with tail y = 0).
  */
 public final class GaussMath {
   private GaussMath() {}
@@ -18,20 +18,22 @@ public final class GaussMath {
   static final double LN2_LO = 1.90821492927058770002e-10; // ln 2 − LN2_HI
   static final double SQRT2 = 1.4142135623730951;
   static final double HALF_PI = Math.PI / 2;
-  // 2/(2k+1), k = 1..10: ln(1+f) = 2 atanh(s) = 2s + s·R(s²), R = Σ 2 s^{2k}/(2k+1).
-  private static final double L1 = 2.0 / 3, L2 = 2.0 / 5, L3 = 2.0 / 7, L4 = 2.0 / 9,
-      L5 = 2.0 / 11, L6 = 2.0 / 13, L7 = 2.0 / 15, L8 = 2.0 / 17, L9 = 2.0 / 19, L10 = 2.0 / 21;
-  // Taylor coefficients of sin and cos on |φ| ≤ π/4 (truncation error < 1e-17).
-  private static final double S3 = -1.0 / 6, S5 = 1.0 / 120, S7 = -1.0 / 5040, S9 = 1.0 / 362880,
-      S11 = -1.0 / 39916800, S13 = 1.0 / 6227020800.0, S15 = -1.0 / 1307674368000.0;
-  private static final double C2 = -0.5, C4 = 1.0 / 24, C6 = -1.0 / 720, C8 = 1.0 / 40320,
-      C10 = -1.0 / 3628800, C12 = 1.0 / 479001600, C14 = -1.0 / 87178291200.0,
-      C16 = 1.0 / 20922789888000.0;
+  // fdlibm e_log.c minimax coefficients: R(s) ≈ Lg1 s² + Lg2 s⁴ + … + Lg7 s¹⁴ on |s| ≤ 0.1716.
+  private static final double LG1 = 6.666666666666735130e-01, LG2 = 3.999999999940941908e-01,
+      LG3 = 2.857142874366239149e-01, LG4 = 2.222219843214978396e-01,
+      LG5 = 1.818357216161805012e-01, LG6 = 1.531383769920937332e-01,
+      LG7 = 1.479819860511658591e-01;
+  // fdlibm k_sin.c / k_cos.c minimax coefficients on |x| ≤ π/4.
+  private static final double S1 = -1.66666666666666324348e-01, S2 = 8.33333333332248946124e-03,
+      S3 = -1.98412698298579493134e-04, S4 = 2.75573137070700676789e-06,
+      S5 = -2.50507602534068634195e-08, S6 = 1.58969099521155010221e-10;
+  private static final double C1 = 4.16666666666666019037e-02, C2 = -1.38888888888741095749e-03,
+      C3 = 2.48015872894767294178e-05, C4 = -2.75573143513906633035e-07,
+      C5 = 2.08757232129817482790e-09, C6 = -1.13596475577881948265e-11;
 
   /**
    * ln u for a positive normal u: u = 2^k·m with m ∈ (√2/2, √2], f = m − 1 (exact), s = f/(2+f),
-   * ln u = k·ln2_hi + (f − (½f² − s(½f² + R)) + k·ln2_lo), as fdlibm's e_log.c but with Taylor
-   * coefficients 2/(2k+1).
+   * ln u = k·ln2_hi + (f − (½f² − s(½f² + R)) + k·ln2_lo), as fdlibm's e_log.c.
    */
   public static double ln(double u) {
     long bits = Double.doubleToRawLongBits(u);
@@ -44,8 +46,10 @@ public final class GaussMath {
     double f = m - 1.0;
     double s = f / (2.0 + f);
     double z = s * s;
-    double r = z * (L1 + z * (L2 + z * (L3 + z * (L4 + z * (L5 + z * (L6 + z * (L7 + z * (L8
-        + z * (L9 + z * L10)))))))));
+    double w = z * z;
+    double t1 = w * (LG2 + w * (LG4 + w * LG6));
+    double t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
+    double r = t2 + t1;
     double hfsq = 0.5 * f * f;
     double dk = k;
     return dk * LN2_HI + ((f - (hfsq - s * (hfsq + r))) + dk * LN2_LO);
@@ -56,15 +60,46 @@ public final class GaussMath {
     return (int) (4.0 * u + 0.5);
   }
 
-  static double sinPoly(double p) {
-    double z = p * p;
-    return p + p * z * (S3 + z * (S5 + z * (S7 + z * (S9 + z * (S11 + z * (S13 + z * S15))))));
+  /** fdlibm __kernel_sin(x, 0, 0). */
+  static double sinPoly(double x) {
+    double z = x * x;
+    double v = z * x;
+    double r = S2 + z * (S3 + z * (S4 + z * (S5 + z * S6)));
+    return x + v * (S1 + z * r);
   }
 
-  static double cosPoly(double p) {
-    double z = p * p;
-    return 1.0 + z * (C2 + z * (C4 + z * (C6 + z * (C8 + z * (C10 + z * (C12 + z * (C14
-        + z * C16)))))));
+  /**
+   * fdlibm __kernel_cos(x, 0) without its |x| ≥ 0.3 refinement (always 1 − (z/2 − z·r)); the
+   * refinement only matters at the last-ulp level and would cost an unpredictable branch.
+   */
+  static double cosPoly(double x) {
+    double z = x * x;
+    double r = z * (C1 + z * (C2 + z * (C3 + z * (C4 + z * (C5 + z * C6)))));
+    return 1.0 - (0.5 * z - z * r);
+  }
+
+  // Quadrant q (mod 4) of 2πu = qπ/2 + φ: sin = SS[q]·(q odd ? cos φ : sin φ),
+  // cos = CS[q]·(q odd ? sin φ : cos φ).
+  private static final double[] SIN_SIGN = {1, 1, -1, -1};
+  private static final double[] COS_SIGN = {1, -1, -1, 1};
+
+  /**
+   * g = r·cos 2πu into {@code out[j]} and r·sin 2πu into {@code out[j+1]}, branch-free: φ = (4u − q)·π/2
+   * with q = round(4u), one sin and one cos kernel, then a swap (q odd) and signs by table.
+   */
+  static void polar(double r, double u, double[] out, int j) {
+    int q = quadrant(u);
+    double p = (4.0 * u - q) * HALF_PI;
+    double sp = sinPoly(p);
+    double cp = cosPoly(p);
+    int qm = q & 3;
+    double odd = qm & 1;
+    double even = 1 - odd;
+    // exact selection: x·1 + y·0 = x
+    double sinBase = even * sp + odd * cp;
+    double cosBase = even * cp + odd * sp;
+    out[j] = r * (COS_SIGN[qm] * cosBase);
+    out[j + 1] = r * (SIN_SIGN[qm] * sinBase);
   }
 
   /** sin(2πu) for u ∈ [0, 1] with at most 50 significant bits (always true for contract uniforms). */
