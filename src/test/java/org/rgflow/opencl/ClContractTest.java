@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,12 @@ class ClContractTest {
   static void probeDevice() {
     probe = ClEnsemble.probe();
     System.out.println("[ClContractTest] " + probe.line());
+  }
+
+  @AfterAll
+  static void report() {
+    System.out.printf("[ClContractTest] max relative error seen (values and statistics): %.2e%n",
+        maxRelSeen);
   }
 
   /** Skips without OpenCL, or fails when CI requires it (RGFLOW_REQUIRE_OPENCL=1). */
