@@ -1,0 +1,414 @@
+package org.rgflow.opencl;
+
+import com.aparapi.Kernel;
+import com.aparapi.Range;
+import com.aparapi.device.Device;
+import com.aparapi.device.JavaDevice;
+import com.aparapi.device.OpenCLDevice;
+import java.util.ArrayList;
+import java.util.List;
+import org.rgflow.core.LayerValues;
+import org.rgflow.ensemble.CpuEnsemble;
+import org.rgflow.ensemble.DivergenceException;
+import org.rgflow.ensemble.EnsembleBackend;
+import org.rgflow.ensemble.EnsembleResult;
+import org.rgflow.ensemble.LayerStats;
+import org.rgflow.ensemble.MomentAccumulator;
+import org.rgflow.ensemble.NetworkSample;
+import org.rgflow.ensemble.ProgressListener;
+import org.rgflow.ensemble.RunSettings;
+import org.rgflow.rng.InitRng;
+import org.rgflow.spec.Inputs;
+import org.rgflow.spec.NetworkSpec;
+import org.rgflow.spec.SpecException;
+
+/**
+ * The OpenCL ensemble backend ("opencl"), through Aparapi: {@link ClNetworkKernel} samples each
+ * network on the device (one work-item per network, weights generated on the device from the
+ * randomness contract, double precision) and returns its pre-activations z and NTK sub-blocks Θ̂;
+ * the host turns each network into its statistic vector with the CPU reference's
+ * {@link LayerStats#compute} and reduces them exactly as the reference's ordered reducer does
+ * (blocks of {@value #REDUCTION_BLOCK} consecutive networks, each accumulated in index order, merged
+ * in block order with {@link MomentAccumulator#merge}). Results are therefore independent of the
+ * launch size, and agree with {@link CpuEnsemble} to rounding (see ClContractTest).
+ *
+ * <p>The ensemble is cut into launches of at most {@link #launchSize()} networks; device memory is
+ * proportional to the launch size, never to E. Where no OpenCL device exists (or the kernel fails
+ * to compile for it) the same kernel runs on Aparapi's Java thread pool and the result's notes say
+ * why. The last run's {@link Execution} records where the kernels really ran.
+ *
+ * <p>Host side per network: unpacking and {@code LayerStats.compute}, O(L·n·N_D⁴) — small next to
+ * the device's O(L·n²) weight generation.
+ */
+public final class ClEnsemble implements EnsembleBackend {
+  /** Must equal the CPU reference's OrderedReducer.BLOCK (checked by ClContractTest). */
+  static final int REDUCTION_BLOCK = 64;
+  /** Device scratch budget that picks the default launch size. */
+  static final long DEFAULT_BUDGET_BYTES = 256L << 20;
+  static final int MAX_LAUNCH = 4096;
+  /** Work-group size on Aparapi's Java thread pool (threads per group). */
+  static final int JTP_GROUP = 4;
+
+  private final int launchSize;
+  private final boolean forceJava;
+  private volatile Execution last;
+
+  /**
+   * Where the kernels of a run executed.
+   *
+   * @param openCl every launch ran as OpenCL (Aparapi's {@code isRunningCL()} after each launch)
+   * @param device the device name ("Java thread pool" in fallback)
+   * @param platform OpenCL platform name and version ("" in fallback)
+   * @param launches kernel launches made
+   * @param launchSize networks per launch
+   * @param reason why the thread pool was used ("" on OpenCL)
+   */
+  public record Execution(boolean openCl, String device, String platform, int launches,
+      int launchSize, String reason) {}
+
+  /** Launch size chosen from a 256 MiB scratch budget; OpenCL when available. */
+  public ClEnsemble() {
+    this(0, false);
+  }
+
+  /**
+   * @param launchSize networks per kernel launch (0: from the memory budget); never changes results
+   * @param forceJava run on Aparapi's Java thread pool even where OpenCL exists (tests, comparison)
+   */
+  public ClEnsemble(int launchSize, boolean forceJava) {
+    if (launchSize < 0) {
+      throw new IllegalArgumentException("launch size must be ≥ 0, got " + launchSize);
+    }
+    this.launchSize = launchSize;
+    this.forceJava = forceJava;
+  }
+
+  /** The capability probe for a {@code devices} command: OpenCL device, platform, or why none. */
+  public static ClProbe probe() {
+    return ClProbe.run();
+  }
+
+  @Override
+  public String name() {
+    return "opencl";
+  }
+
+  /** The configured launch size (0 = chosen per run from the memory budget). */
+  public int launchSize() {
+    return launchSize;
+  }
+
+  /** Where the last {@link #run} or {@link #networks} executed; null before the first. */
+  public Execution lastExecution() {
+    return last;
+  }
+
+  @Override
+  public EnsembleResult run(NetworkSpec spec, Inputs inputs, RunSettings settings,
+      ProgressListener progress) {
+    long t0 = System.nanoTime();
+    long e = settings.ensemble();
+    check(spec, inputs, e);
+    ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
+    int depth = spec.depth();
+    int nd = inputs.count();
+    LayerStats stats = new LayerStats(nd, settings.ntk());
+    MomentAccumulator[] total = accumulators(depth, stats.dim());
+    MomentAccumulator[] block = accumulators(depth, stats.dim());
+    double[][][] z = new double[depth + 1][][];
+    double[][][] th = new double[depth + 1][][];
+    double[] x = new double[stats.dim()];
+    int ntkNeurons = settings.ntk() ? settings.ntkNeurons() : 0;
+    try (Launcher l = new Launcher(spec, inputs, settings.seed(), ntkNeurons, e)) {
+      long done = 0;
+      while (done < e) {
+        int count = (int) Math.min(l.capacity, e - done);
+        l.launch(done, count);
+        for (int g = 0; g < count; g++) {
+          long net = done + g;
+          for (int layer = 1; layer <= depth; layer++) {
+            z[layer] = l.z(g, layer, z[layer]);
+            if (settings.ntk()) {
+              th[layer] = l.theta(g, layer, th[layer]);
+            }
+            stats.compute(z[layer], spec.width(layer), settings.ntk() ? th[layer] : null,
+                l.m[layer], x);
+            block[layer - 1].add(x);
+          }
+          if ((net + 1) % REDUCTION_BLOCK == 0 || net + 1 == e) {
+            for (int layer = 0; layer < depth; layer++) {
+              total[layer].merge(block[layer]);
+            }
+            block = accumulators(depth, stats.dim());
+          }
+        }
+        done += count;
+        listener.progress(done, e);
+      }
+      List<LayerValues> layers = new ArrayList<>();
+      for (int layer = 1; layer <= depth; layer++) {
+        LayerValues lv = new LayerValues(layer);
+        stats.fill(lv, total[layer - 1], spec.width(layer - 1));
+        layers.add(lv);
+      }
+      double seconds = (System.nanoTime() - t0) * 1e-9;
+      Execution ex = l.execution();
+      last = ex;
+      List<String> notes = new ArrayList<>();
+      notes.add("seed=" + settings.seed());
+      notes.add(ex.openCl() ? "executed=OpenCL device=" + ex.device() + " platform=" + ex.platform()
+          : "executed=Aparapi Java thread pool (fallback: " + ex.reason() + ")");
+      notes.add("precision=fp64 launchSize=" + ex.launchSize() + " launches=" + ex.launches()
+          + " reductionBlock=" + REDUCTION_BLOCK);
+      if (settings.ntk()) {
+        notes.add("ntkNeurons=" + ntkNeurons + " (first min(n_l, ntkNeurons) neurons per layer)");
+      }
+      notes.add("rng=philox4x32-10 contract v1 on the device (ln/sin/cos: OpenCL built-ins)");
+      return new EnsembleResult(name(), layers, e, seconds, CpuEnsemble.weightsPerNetwork(spec),
+          notes);
+    }
+  }
+
+  /**
+   * The per-network hook, the twin of {@link CpuEnsemble#network}: networks first..first+count−1
+   * computed by the kernel (for network-by-network comparisons).
+   */
+  public List<NetworkSample> networks(NetworkSpec spec, Inputs inputs, long seed, long first,
+      int count, int ntkNeurons) {
+    check(spec, inputs, first + count);
+    List<NetworkSample> out = new ArrayList<>();
+    int depth = spec.depth();
+    try (Launcher l = new Launcher(spec, inputs, seed, ntkNeurons, count)) {
+      long done = 0;
+      while (done < count) {
+        int c = (int) Math.min(l.capacity, count - done);
+        l.launch(first + done, c);
+        for (int g = 0; g < c; g++) {
+          double[][][] z = new double[depth][][];
+          double[][][] th = ntkNeurons > 0 ? new double[depth][][] : null;
+          int[] measured = new int[depth];
+          for (int layer = 1; layer <= depth; layer++) {
+            z[layer - 1] = l.z(g, layer, null);
+            measured[layer - 1] = l.m[layer];
+            if (th != null) {
+              th[layer - 1] = l.theta(g, layer, null);
+            }
+          }
+          out.add(new NetworkSample(seed, first + done + g, z, measured, th));
+        }
+        done += c;
+      }
+      last = l.execution();
+    }
+    return out;
+  }
+
+  private static void check(NetworkSpec spec, Inputs inputs, long networks) {
+    if (networks > InitRng.MAX_NETWORKS) {
+      throw new SpecException("--ensemble", "the randomness contract supports at most 2^32 networks, got "
+          + networks);
+    }
+    if (inputs.dim() != spec.n0()) {
+      throw new SpecException("--inputs", "inputs have dimension " + inputs.dim()
+          + " but the network expects n0 = " + spec.n0());
+    }
+  }
+
+  private static MomentAccumulator[] accumulators(int depth, int dim) {
+    MomentAccumulator[] a = new MomentAccumulator[depth];
+    for (int l = 0; l < depth; l++) {
+      a[l] = new MomentAccumulator(dim);
+    }
+    return a;
+  }
+
+  /** One run's kernel, buffers and device: sized once, launched per chunk, disposed at the end. */
+  private final class Launcher implements AutoCloseable {
+    final ClNetworkKernel k = new ClNetworkKernel();
+    final int depth;
+    final int nd;
+    final int capacity;
+    final int[] m;
+    final Device device;
+    final String platform;
+    String reason = "";
+    int launches;
+    boolean allCl = true;
+
+    Launcher(NetworkSpec spec, Inputs inputs, long seed, int ntkNeurons, long networks) {
+      ClActivation act = ClActivation.of(spec.activation());
+      depth = spec.depth();
+      nd = inputs.count();
+      k.nd = nd;
+      k.depth = depth;
+      k.key0 = (int) seed;
+      k.key1 = (int) (seed >>> 32);
+      k.ntk = ntkNeurons > 0 ? 1 : 0;
+      k.act = act.code();
+      k.actA = act.a();
+      k.actB = act.b();
+      k.width = new int[depth + 1];
+      k.zOff = new int[depth + 1];
+      k.vOff = new int[depth + 2];
+      k.tOff = new int[depth + 1];
+      m = new int[depth + 1];
+      k.wScale = new double[depth + 1];
+      k.bScale = new double[depth + 1];
+      k.lamB = new double[depth + 1];
+      k.lamWn = new double[depth + 1];
+      long zPer = 0;
+      long vPer = 0;
+      long tPer = 0;
+      int nmax = 1;
+      for (int l = 0; l <= depth; l++) {
+        int n = spec.width(l);
+        k.width[l] = n;
+        k.zOff[l] = (int) zPer;
+        zPer += (long) n * nd;
+        nmax = Math.max(nmax, n);
+        if (l >= 1) {
+          m[l] = ntkNeurons > 0 ? Math.min(ntkNeurons, n) : 0;
+          k.vOff[l] = (int) vPer;
+          vPer += (long) m[l] * nd;
+          k.tOff[l] = (int) tPer;
+          tPer += (long) m[l] * nd * m[l] * nd;
+          int nPrev = spec.width(l - 1);
+          k.wScale[l] = Math.sqrt(spec.cw(l) / nPrev);
+          k.bScale[l] = Math.sqrt(spec.cb(l));
+          k.lamB[l] = spec.lambdaB(l);
+          k.lamWn[l] = spec.lambdaW(l) / nPrev;
+        }
+      }
+      k.vOff[depth + 1] = (int) vPer;
+      k.nmax = nmax;
+      k.zPer = (int) zPer;
+      k.vPer = (int) vPer;
+      k.tPer = (int) Math.max(tPer, 1);
+      k.mL = m.clone();
+      double[] x = new double[inputs.dim() * nd];
+      for (int j = 0; j < inputs.dim(); j++) {
+        for (int a = 0; a < nd; a++) {
+          x[j * nd + a] = inputs.get(a, j);
+        }
+      }
+      k.x = x;
+      // Per-network doubles on the device, and the launch size that fits the budget and int indexing.
+      long perNet = 3 * zPer + 2 * vPer * nmax + tPer + 4 + (long) nd * nd + 1;
+      long maxElems = Math.max(Math.max(zPer, 2 * vPer * nmax), Math.max(tPer, 1));
+      int cap = launchSize > 0 ? launchSize
+          : (int) Math.max(1, Math.min(MAX_LAUNCH, DEFAULT_BUDGET_BYTES / (8 * perNet)));
+      cap = (int) Math.min(cap, Math.max(1, (Integer.MAX_VALUE - 8) / maxElems));
+      capacity = (int) Math.max(1, Math.min(cap, networks));
+      k.z = new double[capacity * k.zPer];
+      k.sig = new double[capacity * k.zPer];
+      k.dsig = new double[capacity * k.zPer];
+      k.g = new double[Math.max(1, capacity * 2 * k.vPer * nmax)];
+      k.theta = new double[capacity * k.tPer];
+      k.rnd = new double[capacity * 4];
+      k.coef = new double[capacity * nd * nd];
+      k.diverged = new int[capacity];
+      k.launch = new int[2];
+
+      OpenCLDevice cl = null;
+      String plat = "";
+      if (forceJava) {
+        reason = "Java thread pool requested";
+      } else {
+        ClProbe probe = ClProbe.run();
+        if (probe.available()) {
+          cl = ClProbe.bestDevice();
+          plat = probe.platform();
+        } else {
+          reason = probe.reason();
+        }
+      }
+      if (cl != null) {
+        try {
+          k.compile(cl);
+        } catch (Exception | Error ex) {
+          reason = "OpenCL compile failed on " + cl.getName() + ": " + ex.getMessage();
+          cl = null;
+          plat = "";
+        }
+      }
+      device = cl != null ? cl : JavaDevice.THREAD_POOL;
+      platform = plat;
+      if (cl == null) {
+        k.setExecutionModeWithoutFallback(Kernel.EXECUTION_MODE.JTP);
+      } else {
+        k.setExplicit(true);
+        k.put(k.width).put(k.zOff).put(k.vOff).put(k.mL).put(k.tOff).put(k.x).put(k.wScale)
+            .put(k.bScale).put(k.lamB).put(k.lamWn);
+      }
+    }
+
+    void launch(long first, int count) {
+      k.launch[0] = (int) first;
+      k.launch[1] = count;
+      if (device instanceof OpenCLDevice) {
+        k.put(k.launch);
+      }
+      if (device instanceof OpenCLDevice) {
+        k.execute(Range.create(device, count));
+      } else {
+        // Aparapi's thread pool runs one thread per work-item of a group; an explicit group size
+        // (global rounded up, surplus items return at once) avoids its default group sizes, which
+        // left work-items unexecuted for some global sizes (seen with 3 on Aparapi 3.0.2).
+        int local = JTP_GROUP;
+        int global = (count + local - 1) / local * local;
+        k.execute(Range.create(device, global, local));
+      }
+      launches++;
+      if (device instanceof OpenCLDevice) {
+        allCl &= k.isRunningCL();
+        k.get(k.z).get(k.diverged);
+        if (k.ntk != 0) {
+          k.get(k.theta);
+        }
+        if (!allCl && reason.isEmpty()) {
+          reason = "Aparapi fell back from OpenCL during launch " + launches;
+        }
+      }
+      for (int g = 0; g < count; g++) {
+        if (k.diverged[g] != 0) {
+          throw new DivergenceException(first + g, k.diverged[g]);
+        }
+      }
+    }
+
+    /** z^{(ℓ)} of work-item g as [α][i] (into {@code into} when it has the right shape). */
+    double[][] z(int g, int layer, double[][] into) {
+      int n = k.width[layer];
+      double[][] out = into != null ? into : new double[nd][n];
+      int b = g * k.zPer + k.zOff[layer];
+      for (int i = 0; i < n; i++) {
+        for (int a = 0; a < nd; a++) {
+          out[a][i] = k.z[b + i * nd + a];
+        }
+      }
+      return out;
+    }
+
+    /** Θ̂^{(ℓ)} of work-item g as [i·N_D+α][k·N_D+β]. */
+    double[][] theta(int g, int layer, double[][] into) {
+      int pn = m[layer] * nd;
+      double[][] out = into != null ? into : new double[pn][pn];
+      int b = g * k.tPer + k.tOff[layer];
+      for (int p = 0; p < pn; p++) {
+        System.arraycopy(k.theta, b + p * pn, out[p], 0, pn);
+      }
+      return out;
+    }
+
+    Execution execution() {
+      boolean cl = device instanceof OpenCLDevice && allCl && launches > 0;
+      String name = device instanceof OpenCLDevice d ? d.getName() : "Java thread pool";
+      return new Execution(cl, name, platform, launches, capacity, reason);
+    }
+
+    @Override
+    public void close() {
+      k.dispose();
+    }
+  }
+}

@@ -1,0 +1,355 @@
+package org.rgflow.opencl;
+
+import com.aparapi.Kernel;
+
+/**
+ * The OpenCL kernel (Aparapi: this class's bytecode is translated to OpenCL C at first launch):
+ * one work-item per network samples network e's parameters from the randomness contract
+ * (docs/RANDOMNESS.md), runs the forward pass on the N_D inputs and, when asked, the NTK by
+ * backpropagation. Everything is double precision (OpenCL {@code cl_khr_fp64}).
+ *
+ * <p>Work-item g of a launch handles network e = {@link #netBase} + g and writes
+ * <ul>
+ *   <li>{@code z[g·zPer + zOff[ℓ] + i·N_D + α]} = z^{(ℓ)}_{i;α}, ℓ = 1..L (block ℓ = 0 holds x);
+ *   <li>{@code theta[g·tPer + tOff[ℓ] + p·(m_ℓ N_D) + q]} = Θ̂^{(ℓ)}_{ik;αβ} with p = i·N_D + α,
+ *       q = k·N_D + β, i, k &lt; m_ℓ = min(ntkNeurons, n_ℓ);
+ *   <li>{@code diverged[g]} = the first layer whose pre-activations overflowed (|z| &gt; 1e150 or
+ *       not finite), 0 if none.
+ * </ul>
+ *
+ * <p>Weights are never stored: row i of W^{(ℓ)} is regenerated from Philox in blocks of four
+ * columns, once in the forward pass and once in the backward pass.
+ *
+ * <p>NTK (PDLT §7–8): Θ̂^{(ℓ)}_{ik;αβ} = Σ_{ℓ'≤ℓ} Σ_j g^{ℓ→ℓ'}_{ij;α} g^{ℓ→ℓ'}_{kj;β}
+ * [λ_b^{(ℓ')} + (λ_W^{(ℓ')}/n_{ℓ'−1}) Σ_{j'} σ^{(ℓ'−1)}_{j';α} σ^{(ℓ'−1)}_{j';β}] with
+ * g^{ℓ→ℓ'}_{ij;α} = ∂z^{(ℓ)}_{i;α}/∂z^{(ℓ')}_{j;α} and σ^{(0)} = x. One sweep from ℓ' = L down to 1
+ * carries the vectors g for every target layer ℓ ≥ ℓ', every i &lt; m_ℓ and every α at once
+ * (V = Σ_ℓ m_ℓ N_D vectors), so each weight is regenerated once per sweep:
+ * g^{ℓ→ℓ'−1}_{ij';α} = σ′(z^{(ℓ'−1)}_{j';α}) Σ_j g^{ℓ→ℓ'}_{ij;α} W^{(ℓ')}_{jj'}.
+ *
+ * <p>Napkin math per network (width n, depth L, N_D inputs, m NTK neurons): forward n²L Gaussians
+ * and n²L·N_D multiply-adds; backward another n²L Gaussians and ≈ n²·m·N_D·L²/2 multiply-adds.
+ * A Philox block (10 rounds) plus two Box–Muller pairs costs ≈ 100 operations per 4 weights, so at
+ * N_D = 2 without NTK the kernel is bound by generating weights, not by memory. Per-work-item global
+ * scratch: 3·zPer + 2·V·n_max + 4 + N_D² doubles.
+ *
+ * <p>Aparapi restrictions respected here: only primitive 1-D array fields, no array locals or
+ * aliasing (the two ping-pong halves of {@link #g} are offsets), no allocation, no library calls
+ * other than Math.sqrt/log/cos/sin/exp/abs, which map to OpenCL built-ins. Must be compiled with
+ * debug information ({@code -g}, Maven's default), or Aparapi's code generator fails.
+ */
+final class ClNetworkKernel extends Kernel {
+  static final int ACT_PIECEWISE_LINEAR = 0;
+  static final int ACT_TANH = 1;
+  static final int ACT_SIN = 2;
+  static final int ACT_SIGMOID = 3;
+  static final int ACT_SOFTPLUS = 4;
+  static final int ACT_SWISH = 5;
+  static final int ACT_MONOMIAL = 6;
+  static final int ACT_STEP = 7;
+
+  static final int BIAS_FLAG = 0x80000000;
+  static final double DIVERGENCE_BOUND = 1e150;
+
+  // ---- configuration (set by ClEnsemble, constant over a run) ----
+  int nd;
+  int depth;
+  int key0;
+  int key1;
+  int ntk;
+  int nmax;
+  int zPer;
+  int vPer;
+  int tPer;
+  int act;
+  double actA;
+  double actB;
+  /** n_ℓ, ℓ = 0..L. */
+  int[] width;
+  /** Offset of layer ℓ's block in a network's z, ℓ = 0..L. */
+  int[] zOff;
+  /** First NTK vector of target layer ℓ, ℓ = 1..L+1 (vOff[L+1] = V). */
+  int[] vOff;
+  /** m_ℓ = min(ntkNeurons, n_ℓ). */
+  int[] mL;
+  /** Offset of layer ℓ's Θ̂ block in a network's theta. */
+  int[] tOff;
+  /** The inputs, x[j·N_D + α]. */
+  double[] x;
+  /** √(C_W^{(ℓ)}/n_{ℓ−1}), √C_b^{(ℓ)}, λ_b^{(ℓ)}, λ_W^{(ℓ)}/n_{ℓ−1}, indexed by ℓ. */
+  double[] wScale;
+  double[] bScale;
+  double[] lamB;
+  double[] lamWn;
+
+  // ---- per launch: {first network index, networks in this launch} ----
+  // An array, not two int fields: Aparapi's thread pool copies scalar fields into per-thread kernel
+  // clones once, so scalars changed between launches would be stale there.
+  int[] launch;
+
+  // ---- outputs and scratch, sized for the largest launch ----
+  double[] z;
+  double[] sig;
+  double[] dsig;
+  double[] g;
+  double[] theta;
+  double[] rnd;
+  double[] coef;
+  int[] diverged;
+
+  @Override
+  public void run() {
+    int gid = getGlobalId();
+    if (gid < launch[1]) {
+      int e = launch[0] + gid;
+      int bad = forward(gid, e);
+      diverged[gid] = bad;
+      if (bad == 0 && ntk != 0) {
+        backward(gid, e);
+      }
+    }
+  }
+
+  /** Philox4x32-10 on (c0, c1, c2, c3) with the run's key, Box–Muller to four unit Gaussians in rnd[4·gid..]. */
+  void gaussians4(int gid, int c0In, int c1In, int c2In, int c3In) {
+    int c0 = c0In;
+    int c1 = c1In;
+    int c2 = c2In;
+    int c3 = c3In;
+    int k0 = key0;
+    int k1 = key1;
+    for (int r = 0; r < 10; r++) {
+      long p0 = 0xD2511F53L * (c0 & 0xFFFFFFFFL);
+      long p1 = 0xCD9E8D57L * (c2 & 0xFFFFFFFFL);
+      int n0 = (int) (p1 >>> 32) ^ c1 ^ k0;
+      int n2 = (int) (p0 >>> 32) ^ c3 ^ k1;
+      c1 = (int) p1;
+      c3 = (int) p0;
+      c0 = n0;
+      c2 = n2;
+      k0 += 0x9E3779B9;
+      k1 += 0xBB67AE85;
+    }
+    double u0 = ((c0 & 0xFFFFFFFFL) + 0.5) * 2.3283064365386963E-10;
+    double u1 = ((c1 & 0xFFFFFFFFL) + 0.5) * 2.3283064365386963E-10;
+    double u2 = ((c2 & 0xFFFFFFFFL) + 0.5) * 2.3283064365386963E-10;
+    double u3 = ((c3 & 0xFFFFFFFFL) + 0.5) * 2.3283064365386963E-10;
+    double r01 = Math.sqrt(-2.0 * Math.log(u0));
+    double r23 = Math.sqrt(-2.0 * Math.log(u2));
+    int o = gid * 4;
+    rnd[o] = r01 * Math.cos(6.283185307179586 * u1);
+    rnd[o + 1] = r01 * Math.sin(6.283185307179586 * u1);
+    rnd[o + 2] = r23 * Math.cos(6.283185307179586 * u3);
+    rnd[o + 3] = r23 * Math.sin(6.283185307179586 * u3);
+  }
+
+  double sigma(double v) {
+    double s = 0;
+    if (act == ACT_PIECEWISE_LINEAR) {
+      s = v > 0 ? actA * v : actB * v;
+    } else if (act == ACT_TANH) {
+      double t = Math.exp(-2.0 * Math.abs(v));
+      s = (1.0 - t) / (1.0 + t);
+      if (v < 0) {
+        s = -s;
+      }
+    } else if (act == ACT_SIN) {
+      s = Math.sin(v);
+    } else if (act == ACT_SIGMOID) {
+      s = logistic(v);
+    } else if (act == ACT_SOFTPLUS) {
+      s = Math.max(v, 0.0) + Math.log(1.0 + Math.exp(-Math.abs(v)));
+    } else if (act == ACT_SWISH) {
+      s = v * logistic(v);
+    } else if (act == ACT_MONOMIAL) {
+      s = ipow(v, (int) actA);
+    } else if (act == ACT_STEP) {
+      s = v > 0 ? 1.0 : 0.0;
+    }
+    return s;
+  }
+
+  double dsigma(double v) {
+    double d = 0;
+    if (act == ACT_PIECEWISE_LINEAR) {
+      d = v > 0 ? actA : actB;
+    } else if (act == ACT_TANH) {
+      double t = Math.exp(-2.0 * Math.abs(v));
+      double th = (1.0 - t) / (1.0 + t);
+      d = 1.0 - th * th;
+    } else if (act == ACT_SIN) {
+      d = Math.cos(v);
+    } else if (act == ACT_SIGMOID) {
+      double l = logistic(v);
+      d = l * (1.0 - l);
+    } else if (act == ACT_SOFTPLUS) {
+      d = logistic(v);
+    } else if (act == ACT_SWISH) {
+      double l = logistic(v);
+      d = l + v * l * (1.0 - l);
+    } else if (act == ACT_MONOMIAL) {
+      int p = (int) actA;
+      d = p * ipow(v, p - 1);
+    }
+    return d;
+  }
+
+  double logistic(double v) {
+    double l = 0;
+    if (v >= 0) {
+      l = 1.0 / (1.0 + Math.exp(-v));
+    } else {
+      double t = Math.exp(v);
+      l = t / (1.0 + t);
+    }
+    return l;
+  }
+
+  double ipow(double v, int p) {
+    double r = 1.0;
+    for (int k = 0; k < p; k++) {
+      r *= v;
+    }
+    return r;
+  }
+
+  /** Forward pass of network e; returns the first layer that overflowed, 0 if none. */
+  int forward(int gid, int e) {
+    int zb = gid * zPer;
+    int n0 = width[0];
+    for (int t = 0; t < n0 * nd; t++) {
+      z[zb + t] = x[t];
+      sig[zb + t] = x[t];
+      dsig[zb + t] = 1.0;
+    }
+    int bad = 0;
+    for (int l = 1; l <= depth && bad == 0; l++) {
+      int nIn = width[l - 1];
+      int nOut = width[l];
+      int inB = zb + zOff[l - 1];
+      int outB = zb + zOff[l];
+      double ws = wScale[l];
+      double bs = bScale[l];
+      int blocks = (nIn + 3) >> 2;
+      for (int i = 0; i < nOut; i++) {
+        gaussians4(gid, i >> 2, 0, l | BIAS_FLAG, e);
+        double b = bs * rnd[gid * 4 + (i & 3)];
+        int o = outB + i * nd;
+        for (int a = 0; a < nd; a++) {
+          z[o + a] = b;
+        }
+        for (int c = 0; c < blocks; c++) {
+          gaussians4(gid, c, i, l, e);
+          for (int lane = 0; lane < 4; lane++) {
+            int j = c * 4 + lane;
+            if (j < nIn) {
+              double w = ws * rnd[gid * 4 + lane];
+              int src = inB + j * nd;
+              for (int a = 0; a < nd; a++) {
+                z[o + a] += w * sig[src + a];
+              }
+            }
+          }
+        }
+        for (int a = 0; a < nd; a++) {
+          double v = z[o + a];
+          if (!(Math.abs(v) <= DIVERGENCE_BOUND)) {
+            bad = l;
+          }
+          sig[o + a] = sigma(v);
+          dsig[o + a] = dsigma(v);
+        }
+      }
+    }
+    return bad;
+  }
+
+  /** The NTK sweep (see the class comment); fills this network's Θ̂ blocks. */
+  void backward(int gid, int e) {
+    int tb = gid * tPer;
+    for (int t = 0; t < tPer; t++) {
+      theta[tb + t] = 0;
+    }
+    int zb = gid * zPer;
+    int halfLen = vPer * nmax;
+    int gb = gid * 2 * halfLen;
+    int cb = gid * nd * nd;
+    for (int lp = depth; lp >= 1; lp--) {
+      int nOut = width[lp];
+      int nIn = width[lp - 1];
+      int cur = gb + ((depth - lp) & 1) * halfLen;
+      int nxt = gb + (1 - ((depth - lp) & 1)) * halfLen;
+      // Target layer lp starts with unit vectors e_i.
+      for (int v = vOff[lp]; v < vOff[lp + 1]; v++) {
+        int i = (v - vOff[lp]) / nd;
+        for (int j = 0; j < nOut; j++) {
+          g[cur + v * nmax + j] = j == i ? 1.0 : 0.0;
+        }
+      }
+      // coef(α, β) = λ_b + λ_W/n_{ℓ'−1} Σ_j' σ_{j'α} σ_{j'β} (σ of layer ℓ'−1, x for ℓ' = 1).
+      int inB = zb + zOff[lp - 1];
+      for (int a = 0; a < nd; a++) {
+        for (int b = 0; b < nd; b++) {
+          double s = 0;
+          for (int j = 0; j < nIn; j++) {
+            s += sig[inB + j * nd + a] * sig[inB + j * nd + b];
+          }
+          coef[cb + a * nd + b] = lamB[lp] + lamWn[lp] * s;
+        }
+      }
+      // Θ̂^{(ℓ)} += coef ⊙ (g gᵀ) for every target ℓ ≥ ℓ'.
+      for (int t = lp; t <= depth; t++) {
+        int pn = mL[t] * nd;
+        for (int p = 0; p < pn; p++) {
+          int vp = cur + (vOff[t] + p) * nmax;
+          for (int q = p; q < pn; q++) {
+            int vq = cur + (vOff[t] + q) * nmax;
+            double s = 0;
+            for (int j = 0; j < nOut; j++) {
+              s += g[vp + j] * g[vq + j];
+            }
+            double c = coef[cb + (p % nd) * nd + (q % nd)] * s;
+            theta[tb + tOff[t] + p * pn + q] += c;
+            if (q != p) {
+              theta[tb + tOff[t] + q * pn + p] += c;
+            }
+          }
+        }
+      }
+      // Propagate every active vector through W^{(ℓ')} and σ′ of layer ℓ'−1.
+      if (lp > 1) {
+        int v0 = vOff[lp];
+        int v1 = vOff[depth + 1];
+        for (int v = v0; v < v1; v++) {
+          for (int j = 0; j < nIn; j++) {
+            g[nxt + v * nmax + j] = 0;
+          }
+        }
+        double ws = wScale[lp];
+        int blocks = (nIn + 3) >> 2;
+        for (int j = 0; j < nOut; j++) {
+          for (int c = 0; c < blocks; c++) {
+            gaussians4(gid, c, j, lp, e);
+            for (int v = v0; v < v1; v++) {
+              double gj = g[cur + v * nmax + j];
+              if (gj != 0.0) {
+                for (int lane = 0; lane < 4; lane++) {
+                  int jj = c * 4 + lane;
+                  if (jj < nIn) {
+                    g[nxt + v * nmax + jj] += gj * ws * rnd[gid * 4 + lane];
+                  }
+                }
+              }
+            }
+          }
+        }
+        for (int v = v0; v < v1; v++) {
+          int a = v % nd;
+          for (int j = 0; j < nIn; j++) {
+            g[nxt + v * nmax + j] *= dsig[inB + j * nd + a];
+          }
+        }
+      }
+    }
+  }
+}
