@@ -1,18 +1,17 @@
 package org.rgflow.cli;
 
-import java.util.Locale;
 import java.util.Map;
 import org.rgflow.act.Activation;
 import org.rgflow.act.Activations;
-import org.rgflow.ensemble.CpuEnsemble;
+import org.rgflow.device.BackendChoice;
+import org.rgflow.device.Backends;
 import org.rgflow.ensemble.EnsembleBackend;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
-import org.rgflow.spec.SpecException;
 import org.rgflow.theory.TheoryEngine;
 import org.rgflow.theory.TheoryResult;
 
-/** The production wiring of {@link Engines}. New backends are one more case in {@link #backend}. */
+/** The production wiring of {@link Engines}. Backends are chosen in {@link Backends#choose}. */
 final class DefaultEngines implements Engines {
 
   @Override
@@ -27,13 +26,12 @@ final class DefaultEngines implements Engines {
 
   @Override
   public EnsembleBackend backend(String name) {
-    switch (name.trim().toLowerCase(Locale.ROOT)) {
-      case "cpu", "auto":
-        return new CpuEnsemble();
-      default:
-        throw new SpecException("--backend", "unknown or unavailable backend '" + name
-            + "' (available: cpu, auto)");
-    }
+    return chooseBackend(name).backend();
+  }
+
+  @Override
+  public BackendChoice chooseBackend(String name) {
+    return Backends.choose(name);
   }
 
   @Override

@@ -1,7 +1,12 @@
 package org.rgflow.cli;
 
+import java.util.List;
 import java.util.Map;
 import org.rgflow.act.Activation;
+import org.rgflow.device.BackendChoice;
+import org.rgflow.device.Backends;
+import org.rgflow.device.Capability;
+import org.rgflow.device.Devices;
 import org.rgflow.ensemble.EnsembleBackend;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
@@ -19,8 +24,21 @@ public interface Engines {
   /** The theory's predictions per layer. */
   TheoryResult theory(NetworkSpec spec, Inputs inputs);
 
-  /** The ensemble backend for {@code --backend} ({@code cpu}; {@code auto} maps to cpu). */
+  /** The ensemble backend for {@code --backend}: {@code auto}, {@code cpu}, {@code opencl}, {@code cuda}. */
   EnsembleBackend backend(String name);
+
+  /**
+   * The backend for {@code --backend} with why it was chosen and, after the run, its device (see
+   * {@link Backends#choose}). The default wraps {@link #backend} with nothing to explain.
+   */
+  default BackendChoice chooseBackend(String name) {
+    return BackendChoice.fixed(backend(name));
+  }
+
+  /** The capability report of {@code rgflow devices}: the real probes (they are safe anywhere). */
+  default List<Capability> devices() {
+    return Devices.probe();
+  }
 
   /** The criticality analysis of one activation as ordered {field: value} (JSON-ready). */
   Map<String, Object> criticality(Activation activation);

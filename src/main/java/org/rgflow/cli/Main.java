@@ -26,7 +26,7 @@ import picocli.CommandLine.Model.OptionSpec;
     description = {"Effective theory of deep neural networks (PDLT, Roberts–Yaida–Hanin): layer-by-layer "
         + "predictions and ensembles of randomly initialised networks to check them."},
     footer = {"", "Examples:", "  rgflow sample", "  rgflow sample --act tanh --cw 1 --width 32 --depth 6 --json",
-        "  rgflow theory --inputs 'norms=1,1;angles=0.5'", "  rgflow criticality --act gelu"})
+        "  rgflow theory --inputs 'norms=1,1;angles=0.5'", "  rgflow criticality --act gelu", "  rgflow devices"})
 public final class Main implements Callable<Integer> {
   public static final int OK = 0;
   public static final int FAILURE = 1;
@@ -84,6 +84,7 @@ public final class Main implements Callable<Integer> {
     cl.addSubcommand("theory", new TheoryCommand(ctx));
     cl.addSubcommand("sample", new SampleCommand(ctx));
     cl.addSubcommand("criticality", new CriticalityCommand(ctx));
+    cl.addSubcommand("devices", new DevicesCommand(ctx));
     cl.setOut(ctx.out());
     cl.setErr(ctx.err());
     return cl;

@@ -15,7 +15,8 @@ final class RunOptions {
   String seed;
 
   @Option(names = "--backend", paramLabel = "NAME", defaultValue = "cpu",
-      description = "Ensemble backend: cpu, or auto (= cpu for now) (default: ${DEFAULT-VALUE}).")
+      description = "Ensemble backend: cpu (the reference), opencl, cuda, or auto (the best available:"
+          + " cuda, else opencl on a GPU, else cpu; the result notes say why) (default: ${DEFAULT-VALUE}).")
   String backend;
 
   @Option(names = "--threads", paramLabel = "T",

@@ -3,6 +3,7 @@ package org.rgflow.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.rgflow.device.BackendChoice;
 import org.rgflow.ensemble.EnsembleBackend;
 import org.rgflow.ensemble.EnsembleResult;
 import org.rgflow.ensemble.ProgressListener;
@@ -36,10 +37,14 @@ final class SampleCommand implements Callable<Integer> {
   public Integer call() {
     NetworkOptions.Setup s = net.build(ctx.engines());
     RunOptions.Built rb = run.build(s.spec());
-    EnsembleBackend backend = ctx.engines().backend(run.backend);
+    BackendChoice choice = ctx.engines().chooseBackend(run.backend);
+    EnsembleBackend backend = choice.backend();
     List<String> notes = new ArrayList<>();
     if (rb.note() != null) {
       notes.add(rb.note());
+    }
+    if (choice.note() != null) {
+      notes.add(choice.note());
     }
     TheoryResult th = null;
     try {
@@ -65,9 +70,12 @@ final class SampleCommand implements Callable<Integer> {
         bar.close();
       }
     }
+    if (choice.afterRunNote() != null) {
+      notes.add(choice.afterRunNote());
+    }
     notes.addAll(m.notes());
     Report r = new Report(VersionProvider.version(), "sample", s.spec(), s.inputs(), rb.settings(),
-        m.backend(), Combine.combine(s.spec(), th, m),
+        m.backend(), choice.device(), Combine.combine(s.spec(), th, m),
         new Report.Timing(m.seconds(), m.networksPerSecond(), m.weightsPerSecond()), notes);
     if (common.json) {
       ctx.out().println(JsonReport.write(r));

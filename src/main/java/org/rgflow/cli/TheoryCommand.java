@@ -30,7 +30,7 @@ final class TheoryCommand implements Callable<Integer> {
     NetworkOptions.Setup s = net.build(ctx.engines());
     TheoryResult th = ctx.engines().theory(s.spec(), s.inputs().inputs());
     List<String> notes = new ArrayList<>(th.notes());
-    Report r = new Report(VersionProvider.version(), "theory", s.spec(), s.inputs(), null, null,
+    Report r = new Report(VersionProvider.version(), "theory", s.spec(), s.inputs(), null, null, null,
         Combine.combine(s.spec(), th, null), null, notes);
     if (common.json) {
       ctx.out().println(JsonReport.write(r));

@@ -17,7 +17,7 @@ import org.rgflow.spec.NetworkSpec;
 
 /**
  * The JSON contract (README.md, "JSON output"). Top level: {@code rgflow_version}, {@code command},
- * {@code spec}, {@code backend}, {@code layers}, {@code timing}, {@code notes}.
+ * {@code spec}, {@code backend}, {@code device}, {@code layers}, {@code timing}, {@code notes}.
  *
  * <p>A layer object holds {@code layer}, {@code width} (n_ℓ), {@code n_prev} (n_{ℓ−1}), each measured
  * observable under its {@link Obs} name with its standard error under {@code <name>_err}, and
@@ -51,6 +51,9 @@ public final class JsonReport {
     root.set("spec", spec(r));
     if (r.backend() != null) {
       root.put("backend", r.backend());
+    }
+    if (r.device() != null) {
+      root.put("device", r.device());
     }
     ArrayNode layers = root.putArray("layers");
     for (LayerValues lv : r.layers()) {

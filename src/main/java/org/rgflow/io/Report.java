@@ -14,12 +14,13 @@ import org.rgflow.spec.NetworkSpec;
  * @param inputs the inputs and how they were given
  * @param run ensemble settings; null for theory-only results
  * @param backend the backend that measured (null for theory-only results)
+ * @param device the device it ran on, e.g. the CPU's model or the OpenCL device (null when unknown)
  * @param layers one entry per layer 1..L (measured values/errors and theory side by side)
  * @param timing null for theory-only results
  * @param notes free-text remarks from the theory, the backend and the command line
  */
 public record Report(String version, String command, NetworkSpec spec, InputsParser.Parsed inputs,
-    RunSettings run, String backend, List<LayerValues> layers, Timing timing, List<String> notes) {
+    RunSettings run, String backend, String device, List<LayerValues> layers, Timing timing, List<String> notes) {
 
   /** Wall-clock figures of an ensemble run. */
   public record Timing(double seconds, double networksPerSecond, double weightsPerSecond) {}

@@ -101,6 +101,9 @@ public final class TableReport {
     if (r.run() != null) {
       b.append(", E=").append(r.run().ensemble()).append(", seed ").append(r.run().seed())
           .append(", backend ").append(r.backend());
+      if (r.device() != null) {
+        b.append(" (").append(r.device()).append(")");
+      }
       if (!r.run().ntk()) {
         b.append(", no NTK");
       }
