@@ -63,7 +63,7 @@ public final class Backends {
       case "cpu":
         return cpu(null);
       case "opencl":
-        return opencl(null);
+        return opencl(null, new ClEnsemble());
       case "cuda": {
         CudaBackendProbe p = Devices.cudaBackend();
         if (!p.available()) {
@@ -78,7 +78,7 @@ public final class Backends {
           case "cuda":
             return cuda(p, d.note());
           case "opencl":
-            return opencl(d.note());
+            return opencl(d.note(), new ClEnsemble());
           default:
             return cpu(d.note());
         }
@@ -93,8 +93,8 @@ public final class Backends {
     return new BackendChoice(new CpuEnsemble(), note, b -> device, b -> null);
   }
 
-  static BackendChoice opencl(String note) {
-    return new BackendChoice(new ClEnsemble(), note, b -> {
+  static BackendChoice opencl(String note, ClEnsemble cl) {
+    return new BackendChoice(cl, note, b -> {
       ClEnsemble.Execution ex = ((ClEnsemble) b).lastExecution();
       return ex == null ? null : ex.openCl() ? ex.device() : "Aparapi Java thread pool";
     }, b -> {
