@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.rgflow.ensemble.DivergenceException;
 import org.rgflow.spec.SpecException;
+import org.rgflow.theory.TheoryDivergenceException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
@@ -73,7 +74,18 @@ public final class Main implements Callable<Integer> {
       return BAD_INPUT;
     });
     cl.setExecutionExceptionHandler((ex, c, parsed) -> fail(ex, debug));
-    int code = cl.execute(args);
+    int code;
+    try {
+      code = cl.execute(args);
+    } catch (Error e) {
+      // Out of memory and the like: one line, never a stack trace (unless --debug).
+      ctx.err().println("error: " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())));
+      if (debug) {
+        e.printStackTrace(ctx.err());
+      }
+      code = FAILURE;
+    }
     ctx.out().flush();
     ctx.err().flush();
     return code;
@@ -95,8 +107,8 @@ public final class Main implements Callable<Integer> {
     if (ex instanceof SpecException se) {
       error(se.field(), firstLine(messageAfterField(se)));
       code = BAD_INPUT;
-    } else if (ex instanceof DivergenceException de) {
-      ctx.err().println("error: " + firstLine(de.getMessage()));
+    } else if (ex instanceof DivergenceException || ex instanceof TheoryDivergenceException) {
+      ctx.err().println("error: " + firstLine(ex.getMessage()));
       code = DIVERGED;
     } else {
       String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();

@@ -26,11 +26,11 @@ final class NetworkOptions {
           + " (default: ${DEFAULT-VALUE}, critical for relu).")
   String cw;
 
-  @Option(names = "--width", paramLabel = "LIST", defaultValue = "64",
+  @Option(names = "--width", paramLabel = "LIST", defaultValue = "128",
       description = "Hidden width n: one value or one per hidden layer (default: ${DEFAULT-VALUE}).")
   String width;
 
-  @Option(names = "--depth", paramLabel = "L", defaultValue = "8",
+  @Option(names = "--depth", paramLabel = "L", defaultValue = "6",
       description = "Depth L, the number of layers (default: ${DEFAULT-VALUE}).")
   String depth;
 

@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 
 /** How the ensemble is sampled ({@link RunSettings}). Only E, seed and the NTK flags change results. */
 final class RunOptions {
-  @Option(names = "--ensemble", paramLabel = "E", defaultValue = "2000",
+  @Option(names = "--ensemble", paramLabel = "E", defaultValue = "4000",
       description = "Number of networks E (default: ${DEFAULT-VALUE}).")
   String ensemble;
 

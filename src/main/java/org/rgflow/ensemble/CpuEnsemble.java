@@ -23,9 +23,11 @@ import org.rgflow.spec.SpecException;
 public final class CpuEnsemble implements EnsembleBackend {
   /**
    * Most inputs per run: the statistic vector has d ≈ N_D⁴/8 entries and each accumulator d²
-   * doubles (N_D = 6: d = 309, 0.76 MB per layer).
+   * doubles (N_D = 6: d = 309, 0.76 MB per layer; N_D = 8: d ≈ 790, 5 MB per layer), and adding one
+   * network costs O(d²) per layer. More inputs need a reduced statistic set (K, Θ and per-input
+   * diagonals only) — not implemented yet.
    */
-  public static final int MAX_INPUTS = 6;
+  public static final int MAX_INPUTS = 8;
 
   @Override
   public String name() {

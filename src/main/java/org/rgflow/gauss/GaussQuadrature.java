@@ -332,7 +332,8 @@ public final class GaussQuadrature {
         return nb;
       }
       nb = addBp(nb, u);
-      for (int t = 1; sc * t < width; t = t < 8 ? t + 1 : 2 * t) {
+      // double, not int: for a tiny scale (huge K) the doubling would overflow an int and never end
+      for (double t = 1; sc * t < width; t = t < 8 ? t + 1 : 2 * t) {
         nb = addBp(nb, u - sc * t);
         nb = addBp(nb, u + sc * t);
       }

@@ -134,19 +134,26 @@ public final class Criticality {
         double cb = ks - cw * m[0];
         if (cb >= -1e-12) {
           cb = Math.max(cb, 0);
+          // Half-stability: with g(K) = C_b + C_W⟨σ²⟩_K, g′(K*) = χ∥ = 1, so near K* the map is
+          // δ → δ + ½ g″ δ² (δ = K − K*): it attracts from the side where g″δ < 0, like
+          // |δ| ≈ 2/(|g″| ℓ), and repels from the other. g″ = C_W ∂²_K⟨σ²⟩ (FORMULAS §1 Hermite form).
+          double g2 = cw * secondDerivative(q, act, ks);
           double up = flow(q, act, cb, cw, ks * 1.05, ks);
           double down = flow(q, act, cb, cw, ks * 0.95, ks);
+          c.put("g2", g2);
+          c.put("g2_times_K_star", g2 * ks);
           c.put("dist_after_2000_from_above", up);
           c.put("dist_after_2000_from_below", down);
-          String side = up < 0.05 && down >= 0.05 ? "above only" : down < 0.05 && up >= 0.05 ? "below only"
-              : up < 0.05 && down < 0.05 ? "both sides, marginally (power law, not half-stable at this resolution)"
-              : "neither side";
+          String side = g2 < 0 ? "above" : "below";
+          String other = g2 < 0 ? "below" : "above";
           Map<String, Double> ld = new LinkedHashMap<>();
+          ld.put("g2", g2);
           ld.put("rel_dist_from_above", up);
           ld.put("rel_dist_from_below", down);
           return new Report(name, "half-stable", cb, cw, ks, cw * m[1], cw * m[2], "", c, ld, String.format(
-              "K → K* = %.10g from %s (after 2000 layers from K*(1±0.05): relative distance %.3g from "
-              + "above, %.3g from below); χ∥ = χ⊥ = 1 at K*", ks, side, up, down));
+              "K → K* = %.10g from %s only: g″(K*) = %.4g ≠ 0 with χ∥ = χ⊥ = 1, so |K − K*| ≈ 2/(|g″|ℓ) "
+              + "from %s and K drifts away from %s (iterated 2000 layers from K*(1±0.05): relative "
+              + "distance %.4g from above, %.4g from below)", ks, side, g2, side, other, up, down));
         }
       }
       prevK = k;
@@ -181,6 +188,16 @@ public final class Criticality {
       o[1] = 0.5 * s * s * (y * y - inv);
       o[2] = d * d;
     });
+  }
+
+  /** ∂²_K⟨σ²⟩_K = ⟨σ²(z⁴ − 6Kz² + 3K²)⟩/(4K⁴) (FORMULAS §1). */
+  static double secondDerivative(GaussQuadrature q, Activation act, double k) {
+    double k2 = k * k;
+    return q.expect(new double[][] {{k}}, 1, (z, o) -> {
+      double s = act.value(z[0]);
+      double x2 = z[0] * z[0];
+      o[0] = s * s * (x2 * x2 - 6 * k * x2 + 3 * k2);
+    })[0] / (4 * k2 * k2);
   }
 
   /** |K_2000 − K*|/K* after iterating K → C_b + C_W⟨σ²⟩_K 2000 times from k0. */

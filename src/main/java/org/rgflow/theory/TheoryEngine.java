@@ -31,6 +31,9 @@ import org.rgflow.spec.NetworkSpec;
  * </ul>
  */
 public final class TheoryEngine {
+  /** Kernels beyond this magnitude count as overflowed (the ensemble uses the same threshold). */
+  static final double OVERFLOW = 1e150;
+
   private TheoryEngine() {}
 
   /** Plain-array result: one {@link TheoryLayer} per layer plus notes. */
@@ -178,6 +181,12 @@ public final class TheoryEngine {
     boolean finite = true;
     List<TheoryLayer> out = new ArrayList<>();
     for (int l = 1; l <= spec.depth(); l++) {
+      for (int a = 0; a < r.k.length; a++) {
+        double kaa = r.k[a][a];
+        if (!(Math.abs(kaa) < OVERFLOW) || (r.theta != null && !(Math.abs(r.theta[a][a]) < OVERFLOW))) {
+          throw new TheoryDivergenceException(l, kaa);
+        }
+      }
       r.diagStats();
       out.add(expand(r, map, nd, singular, finite));
       if (l < spec.depth()) {

@@ -19,6 +19,25 @@ class ExitCodeTest {
     assertTrue(r.errLines().get(0).startsWith("error: network 5 diverged at layer 3"), r.err());
   }
 
+  /** The real theory engine: C_W = 100 makes K grow like 50^ℓ, past 1e150 near layer 90. */
+  @Test
+  void theoryOverflowNamesTheLayer() {
+    Runner r = Runner.run(Engines.defaults(), "theory", "--cw", "100", "--depth", "300", "--width", "16");
+    assertEquals(Main.DIVERGED, r.code(), r.err());
+    assertEquals(1, r.errLines().size(), r.err());
+    assertTrue(r.errLines().get(0).matches("error: theory diverged at layer \\d+ .*"), r.err());
+  }
+
+  /** The real CPU ensemble overflows too, and says at which layer of which network. */
+  @Test
+  void ensembleOverflowNamesNetworkAndLayer() {
+    Runner r = Runner.run(Engines.defaults(), "sample", "--cw", "1e6", "--depth", "60", "--width", "8",
+        "--ensemble", "4", "--no-progress");
+    assertEquals(Main.DIVERGED, r.code(), r.err());
+    assertTrue(r.errLines().get(r.errLines().size() - 1).matches(
+        "error: network \\d+ diverged at layer \\d+ .*"), r.err());
+  }
+
   @Test
   void unexpectedFailureIsExitOneWithoutStackTrace() {
     FakeEngines f = new FakeEngines();

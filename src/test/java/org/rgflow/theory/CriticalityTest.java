@@ -59,6 +59,20 @@ class CriticalityTest {
       // marginal flow: χ∥ = 1 means power-law (not exponential) motion; after 2000 layers from
       // K*(1 ± 0.05) the kernel has neither run away nor collapsed (one-sidedness is reported, not asserted)
       assertTrue(Math.max(up, down) < 0.06 && Math.min(up, down) < 0.05, r.behaviour());
+      // Half-stability: g′(K*) = χ∥ = 1 and g″(K*) ≠ 0 for the kernel map g(K) = C_b + C_W⟨σ²⟩_K.
+      // The reported g″ (Hermite form) must equal a central second difference of g itself.
+      var q = new org.rgflow.gauss.GaussQuadrature(act.kinks());
+      double ks = r.kStar();
+      java.util.function.DoubleUnaryOperator map = k -> r.cb() + r.cw() * Criticality.moments(q, act, k)[0];
+      java.util.function.DoubleUnaryOperator second = h ->
+          (map.applyAsDouble(ks + h) - 2 * map.applyAsDouble(ks) + map.applyAsDouble(ks - h)) / (h * h);
+      double h = 1e-2 * ks;
+      // Richardson extrapolation of the O(h²) truncation error (swish's g″ is small against g⁗h²).
+      double fd = (4 * second.applyAsDouble(h / 2) - second.applyAsDouble(h)) / 3;
+      double g2 = r.constants().get("g2");
+      assertEquals(g2, fd, 1e-3 * Math.abs(g2), "g'' vs finite difference: " + r.behaviour());
+      assertTrue(Math.abs(g2 * ks) > 1e-6, "g''(K*) is not distinguishable from 0: " + r.behaviour());
+      assertTrue(r.behaviour().contains(g2 < 0 ? "from above only" : "from below only"), r.behaviour());
     }
   }
 

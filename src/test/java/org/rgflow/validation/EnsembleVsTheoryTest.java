@@ -32,11 +32,16 @@ class EnsembleVsTheoryTest {
     return Inputs.fromNormsAndAngles(8, new double[] {1.0, 1.3}, ang);
   }
 
-  /** Deep linear: 4- and 6-point functions against the exact finite-width results (FORMULAS §5). */
-  @ParameterizedTest(name = "deep linear n={0} C_W={1} E={2}")
-  @CsvSource({"4, 1.0, 40000", "16, 1.0, 20000", "16, 1.5, 20000"})
-  void deepLinearFourAndSixPoint(int n, double cw, long ensemble) {
-    int depth = 8;
+  /**
+   * Deep linear: 4- and 6-point functions against the exact finite-width results (FORMULAS §5). At
+   * n = 4 the per-network 6-point estimator is a product of three strongly correlated squared
+   * Gaussians whose spread grows like c₁₂/c₆² per layer: by L = 8 its ensemble mean is dominated by
+   * rare networks and neither the mean nor its SE is reliable at any affordable E, so n = 4 stops at
+   * L = 6 (G6/K³ = 243).
+   */
+  @ParameterizedTest(name = "deep linear n={0} L={1} C_W={2} E={3}")
+  @CsvSource({"4, 6, 1.0, 40000", "16, 8, 1.0, 20000", "16, 8, 1.5, 20000"})
+  void deepLinearFourAndSixPoint(int n, int depth, double cw, long ensemble) {
     NetworkSpec spec = NetworkSpec.uniform(8, n, depth, Activations.parse("linear"), 0, cw, 1, 1);
     Agreement.Paired p = Agreement.run(spec, oneInput(), ensemble, 20261123L + n);
     Agreement a = new Agreement("deep linear n=" + n + " C_W=" + cw + " E=" + ensemble + " k=3", K_SE);
@@ -50,7 +55,7 @@ class EnsembleVsTheoryTest {
 
   /** ReLU at criticality: K, V/(nK²) against the exact product formula, Θ, kurtosis, L = 16. */
   @ParameterizedTest(name = "relu critical n={0} E={1}")
-  @CsvSource({"64, 3000", "256, 500"})
+  @CsvSource({"64, 8000", "256, 1500"})
   void reluCritical(int n, long ensemble) {
     reluCriticalCase(n, ensemble);
   }
@@ -116,7 +121,7 @@ class EnsembleVsTheoryTest {
 
   /** Two inputs: all kernel, V and Θ components, off-diagonal ones included. */
   @ParameterizedTest(name = "two inputs {0} n={3} E={4}")
-  @CsvSource({"relu, 0, 2, 256, 1500", "tanh, 0, 1, 128, 3000"})
+  @CsvSource({"relu, 0, 2, 256, 4000", "tanh, 0, 1, 128, 3000"})
   void twoInputs(String act, double cb, double cw, int n, long ensemble) {
     int depth = 4;
     NetworkSpec spec = NetworkSpec.uniform(8, n, depth, Activations.parse(act), cb, cw, 1, 1);
