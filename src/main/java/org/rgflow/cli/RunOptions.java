@@ -14,7 +14,7 @@ final class RunOptions {
       description = "Seed; network e depends only on (seed, e) (default: ${DEFAULT-VALUE}).")
   String seed;
 
-  @Option(names = "--backend", paramLabel = "NAME", defaultValue = "cpu",
+  @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
       description = "Ensemble backend: cpu (the reference), opencl, cuda, or auto (the best available:"
           + " cuda, else opencl on a GPU, else cpu; the result notes say why) (default: ${DEFAULT-VALUE}).")
   String backend;
