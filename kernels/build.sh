@@ -3,7 +3,9 @@
 # need no nvcc). PTX targets compute_75 so one file runs on Turing..Hopper; nvcc 13 writes PTX ISA
 # 9.0, which needs a driver >= 580 (older drivers: the host compiles the shipped .cu with NVRTC).
 #   kernels/build.sh          regenerate the PTX
-#   kernels/build.sh --check  compile every .cu and fail if the committed PTX is stale (CI)
+#   kernels/build.sh --check  compile every .cu and fail if the committed PTX (or a shipped .cu/.cuh)
+#                             is stale (CI; CudaResourcesTest runs it)
+#   RG_RESOURCES=file kernels/build.sh   also append the sm_90 ptxas resource report to file
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out="$here/../src/main/resources/kernels"
@@ -15,10 +17,17 @@ for cu in "$here"/*.cu; do
   name=$(basename "$cu" .cu)
   nvcc -ptx -arch=compute_75 -std=c++17 -I"$here" -o "$tmp/$name.ptx" "$cu"
   # Hopper machine code too, to catch register/resource problems at build time (not shipped).
-  nvcc -cubin -arch=sm_90 -std=c++17 -I"$here" -Xptxas -warn-spills -o "$tmp/$name.cubin" "$cu"
+  # -Xptxas -v prints registers, stack frame and spills per entry (copied into docs/CUDA.md).
+  nvcc -cubin -arch=sm_90 -std=c++17 -I"$here" -Xptxas -v,-warn-spills -o "$tmp/$name.cubin" "$cu" \
+    2> "$tmp/$name.ptxas.txt" || { cat "$tmp/$name.ptxas.txt" >&2; exit 1; }
+  if [[ -n "${RG_RESOURCES:-}" ]]; then cat "$tmp/$name.ptxas.txt" >> "$RG_RESOURCES"; fi
   if [[ "${1:-}" == "--check" ]]; then
     if ! cmp -s "$tmp/$name.ptx" "$out/$name.ptx"; then
       echo "kernels/build.sh: $out/$name.ptx is stale; run kernels/build.sh" >&2
+      status=1
+    fi
+    if ! cmp -s "$cu" "$out/$name.cu"; then
+      echo "kernels/build.sh: $out/$name.cu differs from kernels/$name.cu; run kernels/build.sh" >&2
       status=1
     fi
   else
@@ -28,5 +37,14 @@ for cu in "$here"/*.cu; do
   fi
   echo "compiled $name.cu"
 done
-if [[ "${1:-}" != "--check" ]]; then cp "$here"/*.cuh "$out/"; fi
+if [[ "${1:-}" != "--check" ]]; then
+  cp "$here"/*.cuh "$out/"
+else
+  for h in "$here"/*.cuh; do
+    if ! cmp -s "$h" "$out/$(basename "$h")"; then
+      echo "kernels/build.sh: $out/$(basename "$h") is stale; run kernels/build.sh" >&2
+      status=1
+    fi
+  done
+fi
 exit $status

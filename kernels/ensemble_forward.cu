@@ -1,30 +1,39 @@
 // ensemble_forward.cu — fused sample–forward–reduce for ensembles of random MLPs (host: CudaEnsemble).
 //
-// Kernels: rg_forward_nd{1..8}: one thread block per network. For every layer l = 1..L each thread
-// owns rows i = tid, tid + blockDim, ...; it regenerates row i of W^(l) four weights at a time from
-// Philox (philox.cuh — the same numbers as the CPU reference), consumes them at once against the
-// previous layer's activations of all ND inputs held in shared memory, and never stores a weight.
-// The block then reduces the layer's per-network power sums (below) in double and applies sigma.
+// Kernels: rg_forward_nd{1..8} (ND = number of inputs, a template parameter so that the
+// accumulators stay in registers). One thread block per network e = e0 + blockIdx.x. For every layer
+// l = 1..L each thread owns rows i = tid, tid + blockDim, ...; it regenerates row i of W^(l) four
+// weights at a time from Philox (philox.cuh — the randomness contract, the CPU reference's numbers
+// to float rounding), consumes them at once against the previous layer's activations of all ND
+// inputs held in shared memory (float4 broadcast reads), and never stores a weight. The block then
+// reduces the layer's per-network power sums (below) in double, in a fixed order (deterministic),
+// and applies sigma for the next layer.
 //
-// Napkin math (E = 4096, n = 1024, L = 32, ND = 2): 1.4e11 weights; each costs 1/4 Philox block
-// (~40 integer ops) + 1/2 Box–Muller (~12 ops) + ND FMAs, i.e. ~25 instructions: about 3.5e12
-// instructions, ~0.1 s at H100's ~3e13 instr/s — RNG-bound (1e12 weights/s ceiling), no memory
-// traffic but the stats (E·L·S doubles).
+// Napkin math (E = 4096, n = 1024, L = 32, ND = 2): 1.4e11 weights. Each costs 1/4 Philox block
+// (10 rounds x ~6 integer ops = ~15 ops per weight), 1/2 of a Box–Muller pair (log, sqrt, sincospi:
+// ~10 ops per weight) and ND FMAs: ~27 instructions per weight, ~3.8e12 in all; at ~3.3e13 simple
+// instructions/s (132 SMs x 4 x 32 lanes x 1.98 GHz) that is ~0.12 s, i.e. ~1.2e12 weights/s: the
+// RNG-bound ceiling CudaBench reports against. Memory: z scratch (ND x n floats per network, L2
+// resident) and the statistics, E x L x S doubles (S = 11 for ND = 2): 11.5 MB — nothing scales with n^2.
 //
 // Output per network e and layer l (layout [e][l-1][s], S = P + P(P+1)/2 + ND, P = ND(ND+1)/2):
 //   s in [0, P)            : sum_i a_{i,p},            a_{i,p} = z_{i,al} z_{i,be}, p = (al <= be)
 //   next P(P+1)/2 entries  : sum_i a_{i,p} a_{i,q},    p <= q (row-major upper triangle)
 //   last ND entries        : sum_i z_{i,al}^6
-// and diverged[e] = first layer whose pre-activations overflowed (0 when none).
+// (LayerStats.fromPowerSums turns them into the CPU reference's statistic vector.)
+// z^(l) is left in scratch at zOff[l] (all zeros: overwritten per layer; the NTK kernel passes
+// distinct offsets to keep every layer). diverged[blockIdx] = first layer whose pre-activations
+// overflowed (|z| >= 1e30 or NaN; float cannot reach the CPU's 1e150), 0 when none.
 #include "philox.cuh"
 #include "activations.cuh"
 
 #define RG_OVERFLOW 1e30f
 
+/** Block-wide sum in double: warp shuffles, then warp 0's partials added in warp order by thread 0. */
 __device__ __forceinline__ double rg_block_sum(double v, double* red) {
   for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
   int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-  __syncthreads();
+  __syncthreads();  // red[] may still be read by thread 0 from the previous call
   if (lane == 0) red[warp] = v;
   __syncthreads();
   double s = 0.0;
@@ -36,21 +45,21 @@ __device__ __forceinline__ double rg_block_sum(double v, double* red) {
 }
 
 template <int ND>
-__device__ void rg_forward(int depth, const int* __restrict__ widths, const float* __restrict__ x,
-                           const float* __restrict__ cb, const float* __restrict__ cw, int act,
-                           float actParam, unsigned seedLo, unsigned seedHi, unsigned e0,
-                           float* __restrict__ scratch, int scratchStride,
+__device__ void rg_forward(int depth, const int* __restrict__ widths, const int* __restrict__ zOff,
+                           const float* __restrict__ x, const float* __restrict__ sw,
+                           const float* __restrict__ sb, int act, float actA, float actB,
+                           unsigned seedLo, unsigned seedHi, unsigned e0,
+                           float* __restrict__ scratch, long long scratchStride,
                            double* __restrict__ stats, int S, int* __restrict__ diverged) {
-  extern __shared__ float shm[];  // ND x stride4(nmax) activations of the previous layer
+  extern __shared__ __align__(16) float shm[];  // ND x ld activations of the previous layer
   __shared__ double red[32];
   __shared__ int overflow;
   const unsigned e = e0 + blockIdx.x;
   const uint2 key = make_uint2(seedLo, seedHi);
-  float* z = scratch + (size_t)blockIdx.x * scratchStride;  // ND x n pre-activations
-  const int P = ND * (ND + 1) / 2;
+  float* zbase = scratch + (size_t)blockIdx.x * (size_t)scratchStride;
 
   int nprev = widths[0];
-  int ld = (nprev + 3) & ~3;
+  int ld = (nprev + 3) & ~3;  // rows padded to the Philox block; padding holds 0 activations
   for (int a = 0; a < ND; ++a)
     for (int j = threadIdx.x; j < ld; j += blockDim.x) shm[a * ld + j] = j < nprev ? x[a * nprev + j] : 0.0f;
   if (threadIdx.x == 0) overflow = 0;
@@ -58,7 +67,8 @@ __device__ void rg_forward(int depth, const int* __restrict__ widths, const floa
 
   for (int l = 1; l <= depth; ++l) {
     const int n = widths[l];
-    const float sw = sqrtf(cw[l - 1] / (float)nprev), sb = sqrtf(cb[l - 1]);
+    float* z = zbase + zOff[l];
+    const float swl = sw[l], sbl = sb[l];
     for (int i = threadIdx.x; i < n; i += blockDim.x) {
       float acc[ND];
 #pragma unroll
@@ -67,16 +77,15 @@ __device__ void rg_forward(int depth, const int* __restrict__ widths, const floa
         float4 g = rg_gauss4(make_uint4(jb >> 2, i, l, e), key);
 #pragma unroll
         for (int a = 0; a < ND; ++a) {
-          const float* s = shm + a * ld + jb;
-          acc[a] = fmaf(g.x, s[0], fmaf(g.y, s[1], fmaf(g.z, s[2], fmaf(g.w, s[3], acc[a]))));
+          float4 s = *reinterpret_cast<const float4*>(shm + a * ld + jb);
+          acc[a] = fmaf(g.x, s.x, fmaf(g.y, s.y, fmaf(g.z, s.z, fmaf(g.w, s.w, acc[a]))));
         }
       }
-      float4 gb = rg_gauss4(make_uint4(i >> 2, 0, l | 0x80000000u, e), key);
-      int lane = i & 3;
-      float b = lane == 0 ? gb.x : lane == 1 ? gb.y : lane == 2 ? gb.z : gb.w;
+      float b = 0.0f;
+      if (sbl != 0.0f) b = sbl * rg_lane(rg_gauss4(make_uint4(i >> 2, 0, l | 0x80000000u, e), key), i & 3);
 #pragma unroll
       for (int a = 0; a < ND; ++a) {
-        float v = fmaf(sw, acc[a], sb * b);
+        float v = fmaf(swl, acc[a], b);
         if (!(fabsf(v) < RG_OVERFLOW)) overflow = 1;
         z[a * n + i] = v;
       }
@@ -84,13 +93,13 @@ __device__ void rg_forward(int depth, const int* __restrict__ widths, const floa
     __syncthreads();
     if (overflow) {
       if (threadIdx.x == 0) diverged[blockIdx.x] = l;
-      return;
+      return;  // uniform across the block: every thread read the same flag after the barrier
     }
     // Per-network power sums of layer l.
     double* out = stats + ((size_t)blockIdx.x * depth + (l - 1)) * S;
     int s = 0;
-    for (int p = 0, a1 = 0; a1 < ND; ++a1)
-      for (int b1 = a1; b1 < ND; ++b1, ++p) {
+    for (int a1 = 0; a1 < ND; ++a1)
+      for (int b1 = a1; b1 < ND; ++b1) {
         double v = 0.0;
         for (int i = threadIdx.x; i < n; i += blockDim.x) v += (double)z[a1 * n + i] * z[b1 * n + i];
         v = rg_block_sum(v, red);
@@ -121,14 +130,14 @@ __device__ void rg_forward(int depth, const int* __restrict__ widths, const floa
       if (threadIdx.x == 0) out[s] = v;
       ++s;
     }
-    (void)P;
+    if (l == depth) break;
     // Activations of layer l become the next layer's inputs.
     __syncthreads();
     ld = (n + 3) & ~3;
     for (int a = 0; a < ND; ++a)
       for (int i = threadIdx.x; i < ld; i += blockDim.x) {
         float sv = 0.0f, dv;
-        if (i < n) rg_act(act, actParam, z[a * n + i], &sv, &dv);
+        if (i < n) rg_act(act, actA, actB, z[a * n + i], &sv, &dv);
         shm[a * ld + i] = sv;
       }
     nprev = n;
@@ -138,11 +147,11 @@ __device__ void rg_forward(int depth, const int* __restrict__ widths, const floa
 }
 
 #define RG_FORWARD_ENTRY(ND)                                                                      \
-  extern "C" __global__ void rg_forward_nd##ND(                                                   \
-      int depth, const int* widths, const float* x, const float* cb, const float* cw, int act,    \
-      float actParam, unsigned seedLo, unsigned seedHi, unsigned e0, float* scratch,              \
-      int scratchStride, double* stats, int S, int* diverged) {                                   \
-    rg_forward<ND>(depth, widths, x, cb, cw, act, actParam, seedLo, seedHi, e0, scratch,          \
+  extern "C" __global__ void __launch_bounds__(256) rg_forward_nd##ND(                            \
+      int depth, const int* widths, const int* zOff, const float* x, const float* sw,             \
+      const float* sb, int act, float actA, float actB, unsigned seedLo, unsigned seedHi,         \
+      unsigned e0, float* scratch, long long scratchStride, double* stats, int S, int* diverged) {\
+    rg_forward<ND>(depth, widths, zOff, x, sw, sb, act, actA, actB, seedLo, seedHi, e0, scratch,  \
                    scratchStride, stats, S, diverged);                                            \
   }
 

@@ -156,6 +156,12 @@ public final class LayerStats {
     if (!ntk) {
       return;
     }
+    ntkPart(s, z, n, theta, m, out);
+  }
+
+  /** The NTK entries θ, a, b, d, f from Θ̂, z[α][i] for i &lt; m and s_p = Σ_i z_iα z_iβ. */
+  private void ntkPart(double[] s, double[][] z, int n, double[][] theta, int m, double[] out) {
+    double dn = n;
     for (int p = 0; p < pairs; p++) {
       double sum = 0;
       for (int i = 0; i < m; i++) {
@@ -189,6 +195,61 @@ public final class LayerStats {
       out[offB + al] = m < 2 ? Double.NaN : off2 / pairsM;
       out[offD + al] = n < 2 ? Double.NaN : d / (m * (dn - 1));
       out[offF + al] = m < 2 ? Double.NaN : offZ / pairsM;
+    }
+  }
+
+  /** Power sums per layer that a device produces for {@link #fromPowerSums}: P + P(P+1)/2 + N_D. */
+  public int powerSums() {
+    return pairs + pairs * (pairs + 1) / 2 + nd;
+  }
+
+  /**
+   * The statistic vector of one layer from per-network power sums (what a device reduces, so that
+   * only O(N_D⁴) numbers per network and layer leave it), the twin of {@link #compute}:
+   * <ul>
+   *   <li>{@code sums[off + p]} = Σ_i a_ip, a_ip = z_iα z_iβ, p = (α ≤ β) in {@link #pair} order (P);
+   *   <li>{@code sums[off + P + r]} = Σ_i a_ip a_iq for p ≤ q, r running over the row-major upper
+   *       triangle ((0,0), (0,1), …, (0,P−1), (1,1), …) (P(P+1)/2);
+   *   <li>{@code sums[off + P + P(P+1)/2 + α]} = Σ_i z_iα⁶ (N_D).
+   * </ul>
+   * With the same sums in the same order as {@link #compute} accumulates them the result is
+   * identical; a device's sums differ by rounding only.
+   *
+   * @param n width of this layer
+   * @param theta Θ̂ block [i·N_D+α][k·N_D+β] over the first m neurons, or null without NTK
+   * @param zHead z[α][i] for i &lt; m (at least), or null without NTK
+   * @param m number of measured neurons
+   * @param out length {@link #dim()}
+   */
+  public void fromPowerSums(double[] sums, int off, int n, double[][] theta, double[][] zHead, int m,
+      double[] out) {
+    double[] s = new double[pairs];
+    System.arraycopy(sums, off, s, 0, pairs);
+    double dn = n;
+    int r = off + pairs;
+    double[] t = new double[pairs * pairs];
+    for (int p = 0; p < pairs; p++) {
+      for (int q = p; q < pairs; q++) {
+        t[p * pairs + q] = sums[r++];
+      }
+    }
+    for (int p = 0; p < pairs; p++) {
+      out[p] = s[p] / dn;
+      for (int q = p; q < pairs; q++) {
+        out[mIndex(p, q)] = n < 2 ? Double.NaN : (s[p] * s[q] - t[p * pairs + q]) / (dn * (dn - 1));
+      }
+    }
+    for (int al = 0; al < nd; al++) {
+      int pp = pairIndex[al][al];
+      out[offQ4 + al] = t[pp * pairs + pp] / dn;
+      double s1 = s[pp];
+      double s2 = t[pp * pairs + pp];
+      double s3 = sums[r + al];
+      out[offS6 + al] = n < 3 ? Double.NaN
+          : (s1 * s1 * s1 - 3 * s1 * s2 + 2 * s3) / (dn * (dn - 1) * (dn - 2));
+    }
+    if (ntk) {
+      ntkPart(s, zHead, n, theta, m, out);
     }
   }
 

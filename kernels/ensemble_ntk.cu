@@ -1,0 +1,204 @@
+// ensemble_ntk.cu — the per-network NTK sub-blocks by one fused downward sweep (host: CudaEnsemble).
+//
+// Kernels: rg_ntk_vt8, rg_ntk_vt16 (register tile of VT vectors, below). Run after rg_forward_nd* on the same chunk (one thread block per network
+// e = e0 + blockIdx.x), which left z^(l) of every layer in zScratch at zOff[l]. It computes exactly the
+// CPU reference's definition (CpuNetwork.backward):
+//   for every target layer l, measured neuron i < m_l = min(n_l, ntkNeurons) and input al, the
+//   gradient g^{(l,i,al)} = dz^(l)_{i;al} / dz^(l') is carried from l' = l down to 1; at each level l'
+//   Theta^(l)_{ik;al be} += (g^{i al} . g^{k be}) [lamB^(l') + (lamW^(l')/n_{l'-1}) sigma^(l'-1)_al . sigma^(l'-1)_be]
+//   and moving down applies W^(l')^T (regenerated from Philox, never stored) and sigma'(z^(l'-1)_al).
+// Vectors are numbered v = vOff[l] + i*ND + al (vOff[l] = sum_{l'<l} m_l' ND); at level l' the active
+// ones are v in [vOff[l'], vOff[L+1]), all of width n_l'. Two ping-pong buffers of V x ldG floats per
+// network live in gScratch.
+//   Theta: one warp per pair (t1 <= t2) of each layer, dot in double, shuffle reduce, added by lane 0 to
+//     thetaOut (double, per network sum_l (m_l ND)^2) — one owner per entry, fixed order: deterministic.
+//   W^T: thread q owns columns 4q..4q+3 of W^(l') (one Philox block per row k: counter (q, k, l', e)),
+//     and a register tile of VT vectors x 4 columns; rows whose g entries are all zero for the tile are
+//     skipped (new targets are unit vectors). The weights are regenerated once per VT-tile of vectors.
+// Also written: zHead[vOff[l] + al*m_l + i] = z^(l)_{i;al} for i < m_l (LayerStats needs them for F, D).
+// Only thetaOut and zHead leave the device; nothing of size n^2 is stored.
+//
+// Napkin math (E = 4096, n = 1024, L = 32, ND = 2, m = 4: 8 vectors per layer, V(l') = 8 (L - l' + 1)):
+// W^T products sum_l' V(l') n^2 = 4224 n^2 = 4.4e9 FMA per network, 1.8e13 in all: ~0.3 s at H100's
+// ~6e13 FP32 FMA/s. RNG: W^(l') regenerated ceil(V(l')/VT) times, sum = 80 x (n^2 per layer) with VT = 16,
+// 2.5x the forward pass's 32 layers (VT = 8: sum ceil(V/8) = 528, 16.5x): ~0.3 s (VT = 16) at the
+// forward kernel's rate. Traffic: g reads are warp
+// broadcasts (one 4-byte load per (vector, row) per warp), ~8 MB per level per network from L2.
+// Expected forward+NTK ~ 5-6x the forward time. The faster design (a tile of W in shared memory
+// reused by all V vectors, i.e. a generated-operand GEMM) is described in docs/CUDA.md.
+#include "philox.cuh"
+#include "activations.cuh"
+
+#define RG_MAX_ND 8
+
+/** sigma'(z), out of line: the write-out loop below is unrolled VT x 4 times. */
+__device__ __noinline__ float rg_dact(int act, float a, float b, float z) {
+  float s, d;
+  rg_act(act, a, b, z, &s, &d);
+  return d;
+}
+
+template <int RG_VT>
+__device__ __forceinline__ void rg_ntk(
+    int depth, int nd, const int* __restrict__ widths, const int* __restrict__ zOff,
+    const int* __restrict__ vOff, const int* __restrict__ tOff, const int* __restrict__ mL,
+    const float* __restrict__ x, const float* __restrict__ sw, const double* __restrict__ lamB,
+    const double* __restrict__ lamW, int act, float actA, float actB, unsigned seedLo,
+    unsigned seedHi, unsigned e0, const float* __restrict__ zScratch, long long zStride,
+    float* __restrict__ gScratch, long long gStride, int ldG, double* __restrict__ thetaOut,
+    long long thetaStride, float* __restrict__ zHead, long long zHeadStride, double* red,
+    double* coef) {
+  const unsigned e = e0 + blockIdx.x;
+  const uint2 key = make_uint2(seedLo, seedHi);
+  const float* zb = zScratch + (size_t)blockIdx.x * (size_t)zStride;
+  float* g0 = gScratch + (size_t)blockIdx.x * (size_t)gStride;
+  const int vTotal = vOff[depth + 1];
+  float* g1 = g0 + (size_t)vTotal * ldG;
+  double* th = thetaOut + (size_t)blockIdx.x * (size_t)thetaStride;
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, nwarps = blockDim.x >> 5;
+
+  for (long long t = threadIdx.x; t < thetaStride; t += blockDim.x) th[t] = 0.0;
+  for (int l = 1; l <= depth; ++l) {
+    int n = widths[l], m = mL[l];
+    for (int t = threadIdx.x; t < nd * m; t += blockDim.x) {
+      int al = t / m, i = t % m;
+      zHead[(size_t)blockIdx.x * zHeadStride + vOff[l] + t] = zb[zOff[l] + al * n + i];
+    }
+  }
+  __syncthreads();
+
+  for (int lp = depth; lp >= 1; --lp) {
+    float* cur = ((depth - lp) & 1) ? g1 : g0;
+    float* nxt = ((depth - lp) & 1) ? g0 : g1;
+    const int width = widths[lp], nPrev = widths[lp - 1];
+    // 1. New targets: unit vectors e_i for the measured neurons of layer lp.
+    {
+      const int vb = vOff[lp], cnt = vOff[lp + 1] - vb;
+      for (long long t = threadIdx.x; t < (long long)cnt * width; t += blockDim.x) {
+        int v = (int)(t / width), j = (int)(t % width);
+        cur[(size_t)(vb + v) * ldG + j] = (j == v / nd) ? 1.0f : 0.0f;
+      }
+    }
+    // 2. Coefficients lamB + lamW/n_{lp-1} sigma^(lp-1)_al . sigma^(lp-1)_be (double).
+    for (int a = 0; a < nd; ++a)
+      for (int b = a; b < nd; ++b) {
+        double v = 0.0;
+        for (int j = threadIdx.x; j < nPrev; j += blockDim.x) {
+          float sa, sbv, d;
+          if (lp == 1) {
+            sa = x[a * nPrev + j];
+            sbv = x[b * nPrev + j];
+          } else {
+            const float* zp = zb + zOff[lp - 1];
+            rg_act(act, actA, actB, zp[a * nPrev + j], &sa, &d);
+            rg_act(act, actA, actB, zp[b * nPrev + j], &sbv, &d);
+          }
+          v += (double)sa * (double)sbv;
+        }
+        for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
+        __syncthreads();
+        if (lane == 0) red[warp] = v;
+        __syncthreads();
+        if (threadIdx.x == 0) {
+          double s = 0.0;
+          for (int w = 0; w < nwarps; ++w) s += red[w];
+          double c = lamB[lp] + lamW[lp] / (double)nPrev * s;
+          coef[a * nd + b] = c;
+          coef[b * nd + a] = c;
+        }
+      }
+    __syncthreads();
+    // 3. Theta^(l) += (g_t1 . g_t2) coef for every layer l >= lp, pairs t1 <= t2 (one warp each).
+    {
+      int p = 0;
+      for (int l = lp; l <= depth; ++l) {
+        const int T = mL[l] * nd, vb = vOff[l];
+        double* tl = th + tOff[l];
+        for (int t1 = 0; t1 < T; ++t1)
+          for (int t2 = t1; t2 < T; ++t2, ++p) {
+            if (p % nwarps != warp) continue;
+            const float* a = cur + (size_t)(vb + t1) * ldG;
+            const float* b = cur + (size_t)(vb + t2) * ldG;
+            double v = 0.0;
+            for (int j = lane; j < width; j += 32) v += (double)a[j] * (double)b[j];
+            for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
+            if (lane == 0) tl[t1 * T + t2] += v * coef[(t1 % nd) * nd + (t2 % nd)];
+          }
+      }
+    }
+    if (lp == 1) break;
+    // 4. Propagate: nxt_v[j] = sigma'(z^(lp-1)_{j;al(v)}) * sw * sum_k cur_v[k] W~_{kj}, W~ standard normal.
+    const int vBegin = vOff[lp], vEnd = vTotal;
+    const float swl = sw[lp];
+    const float* zp = zb + zOff[lp - 1];
+    const int quads = (nPrev + 3) >> 2;
+    for (int q = threadIdx.x; q < quads; q += blockDim.x) {
+      for (int v0 = vBegin; v0 < vEnd; v0 += RG_VT) {
+        float acc[RG_VT][4];
+#pragma unroll
+        for (int v = 0; v < RG_VT; ++v) acc[v][0] = acc[v][1] = acc[v][2] = acc[v][3] = 0.0f;
+        for (int k = 0; k < width; ++k) {
+          float gv[RG_VT];
+          bool any = false;
+#pragma unroll
+          for (int v = 0; v < RG_VT; ++v) {
+            gv[v] = (v0 + v < vEnd) ? cur[(size_t)(v0 + v) * ldG + k] : 0.0f;
+            any |= gv[v] != 0.0f;
+          }
+          if (!any) continue;  // uniform across the block: same (v0, k) for every thread
+          float4 w = rg_gauss4(make_uint4(q, k, lp, e), key);
+#pragma unroll
+          for (int v = 0; v < RG_VT; ++v) {
+            acc[v][0] = fmaf(gv[v], w.x, acc[v][0]);
+            acc[v][1] = fmaf(gv[v], w.y, acc[v][1]);
+            acc[v][2] = fmaf(gv[v], w.z, acc[v][2]);
+            acc[v][3] = fmaf(gv[v], w.w, acc[v][3]);
+          }
+        }
+#pragma unroll
+        for (int v = 0; v < RG_VT; ++v) {
+          if (v0 + v >= vEnd) break;
+          const int al = (v0 + v) % nd;
+#pragma unroll
+          for (int c = 0; c < 4; ++c) {
+            const int j = 4 * q + c;
+            if (j < nPrev) {
+              const float d = rg_dact(act, actA, actB, zp[al * nPrev + j]);
+              nxt[(size_t)(v0 + v) * ldG + j] = d * (swl * acc[v][c]);
+            }
+          }
+        }
+      }
+    }
+    __syncthreads();
+  }
+  __syncthreads();
+  // Symmetrise: lower triangle from the upper one (as the CPU reference does).
+  for (int l = 1; l <= depth; ++l) {
+    const int T = mL[l] * nd;
+    double* tl = th + tOff[l];
+    for (int t = threadIdx.x; t < T * T; t += blockDim.x) {
+      int t1 = t / T, t2 = t % T;
+      if (t2 < t1) tl[t1 * T + t2] = tl[t2 * T + t1];
+    }
+  }
+}
+
+// Two register-tile sizes: VT = 16 regenerates W half as often but needs ~246 registers (one
+// 256-thread block per SM); VT = 8 needs 128 (two blocks per SM). CudaBench times both.
+#define RG_NTK_ENTRY(VT)                                                                          \
+  extern "C" __global__ void __launch_bounds__(256) rg_ntk_vt##VT(                                \
+      int depth, int nd, const int* widths, const int* zOff, const int* vOff, const int* tOff,    \
+      const int* mL, const float* x, const float* sw, const double* lamB, const double* lamW,     \
+      int act, float actA, float actB, unsigned seedLo, unsigned seedHi, unsigned e0,             \
+      const float* zScratch, long long zStride, float* gScratch, long long gStride, int ldG,      \
+      double* thetaOut, long long thetaStride, float* zHead, long long zHeadStride) {             \
+    __shared__ double red[32];                                                                    \
+    __shared__ double coef[RG_MAX_ND * RG_MAX_ND];                                                \
+    rg_ntk<VT>(depth, nd, widths, zOff, vOff, tOff, mL, x, sw, lamB, lamW, act, actA, actB,       \
+               seedLo, seedHi, e0, zScratch, zStride, gScratch, gStride, ldG, thetaOut,           \
+               thetaStride, zHead, zHeadStride, red, coef);                                       \
+  }
+
+RG_NTK_ENTRY(8)
+RG_NTK_ENTRY(16)
