@@ -29,7 +29,7 @@ public final class CublasProbe {
       String lib = NativeErrors.missingLibrary(t);
       if ("libcublas.so.12".equals(lib)) {
         return Capability.missing("cublas", label, "libcublas.so.12 not found (JCublas 12.6 needs CUDA 12's"
-            + " cuBLAS); the CUDA backend uses its own batched GEMM kernel");
+            + " cuBLAS); the fused CUDA kernels need no cuBLAS, and the weights-in-memory GEMM path (N_D ≳ 64) is not built yet");
       }
       return Capability.missing("cublas", label, "JCublas did not load: " + NativeErrors.describe(t));
     }
