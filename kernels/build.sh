@@ -3,8 +3,10 @@
 # need no nvcc). PTX targets compute_75 so one file runs on Turing..Hopper; nvcc 13 writes PTX ISA
 # 9.0, which needs a driver >= 580 (older drivers: the host compiles the shipped .cu with NVRTC).
 #   kernels/build.sh          regenerate the PTX
-#   kernels/build.sh --check  compile every .cu and fail if the committed PTX (or a shipped .cu/.cuh)
-#                             is stale (CI; CudaResourcesTest runs it)
+#   kernels/build.sh --check  compile every .cu and fail if the committed PTX is stale (CI;
+#                             CudaResourcesTest runs it)
+# The .cu/.cuh sources themselves go into the jar straight from kernels/ (pom.xml <resources>), for
+# the NVRTC fallback on drivers older than 580.
 #   RG_RESOURCES=file kernels/build.sh   also append the sm_90 ptxas resource report to file
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,25 +28,9 @@ for cu in "$here"/*.cu; do
       echo "kernels/build.sh: $out/$name.ptx is stale; run kernels/build.sh" >&2
       status=1
     fi
-    if ! cmp -s "$cu" "$out/$name.cu"; then
-      echo "kernels/build.sh: $out/$name.cu differs from kernels/$name.cu; run kernels/build.sh" >&2
-      status=1
-    fi
   else
     cp "$tmp/$name.ptx" "$out/$name.ptx"
-    # Ship the sources too, for the NVRTC fallback on drivers older than 580.
-    cp "$cu" "$out/$name.cu"
   fi
   echo "compiled $name.cu"
 done
-if [[ "${1:-}" != "--check" ]]; then
-  cp "$here"/*.cuh "$out/"
-else
-  for h in "$here"/*.cuh; do
-    if ! cmp -s "$h" "$out/$(basename "$h")"; then
-      echo "kernels/build.sh: $out/$(basename "$h") is stale; run kernels/build.sh" >&2
-      status=1
-    fi
-  done
-fi
 exit $status
