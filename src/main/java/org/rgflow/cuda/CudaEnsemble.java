@@ -31,7 +31,6 @@ import org.rgflow.ensemble.NetworkSample;
 import org.rgflow.ensemble.OrderedReducer;
 import org.rgflow.ensemble.ProgressListener;
 import org.rgflow.ensemble.RunSettings;
-import org.rgflow.rng.InitRng;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 import org.rgflow.spec.SpecException;
@@ -131,11 +130,7 @@ public final class CudaEnsemble implements EnsembleBackend {
     long t0 = System.nanoTime();
     long e = settings.ensemble();
     check(spec, inputs, e);
-    if (inputs.count() > CpuEnsemble.MAX_INPUTS) {
-      throw new SpecException("--inputs", "the ensemble measures the full four-point tensor and its"
-          + " covariance, which grows like N_D^8; at most " + CpuEnsemble.MAX_INPUTS + " inputs, got "
-          + inputs.count());
-    }
+    EnsembleBackend.validate(spec, inputs, e);
     ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
     int depth = spec.depth();
     int nd = inputs.count();
@@ -264,18 +259,11 @@ public final class CudaEnsemble implements EnsembleBackend {
   }
 
   private static void check(NetworkSpec spec, Inputs inputs, long networks) {
-    if (networks > InitRng.MAX_NETWORKS) {
-      throw new SpecException("--ensemble", "the randomness contract supports at most 2^32 networks, got "
-          + networks);
-    }
-    if (inputs.dim() != spec.n0()) {
-      throw new SpecException("--inputs", "inputs have dimension " + inputs.dim()
-          + " but the network expects n0 = " + spec.n0());
-    }
     if (inputs.count() > MAX_KERNEL_INPUTS) {
       throw new SpecException("--inputs", "the CUDA kernels take at most " + MAX_KERNEL_INPUTS
           + " inputs (N_D); got " + inputs.count() + " (larger N_D needs the GEMM path, docs/CUDA.md)");
     }
+    EnsembleBackend.validateNetworks(spec, inputs, networks);
   }
 
   // ---------------------------------------------------------------------------------------------

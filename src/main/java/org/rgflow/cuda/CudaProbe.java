@@ -69,6 +69,10 @@ public record CudaProbe(boolean available, int driverVersion, List<Device> devic
   static CudaProbe run() {
     int driver = 0;
     List<Device> devices = new ArrayList<>();
+    String failure = org.rgflow.device.JCudaLoad.failure();
+    if (failure != null) {
+      return unavailable(driver, devices, failure);
+    }
     try {
       int rc = JCudaDriver.cuInit(0);
       int[] v = new int[1];

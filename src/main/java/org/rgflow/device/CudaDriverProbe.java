@@ -27,6 +27,10 @@ public final class CudaDriverProbe {
 
   public static Capability run() {
     String label = "CUDA driver";
+    String failure = JCudaLoad.failure();
+    if (failure != null) {
+      return Capability.missing("cuda", label, failure);
+    }
     int[] version = new int[1];
     try {
       int rv = JCudaDriver.cuDriverGetVersion(version);

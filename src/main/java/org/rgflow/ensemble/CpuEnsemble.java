@@ -8,7 +8,6 @@ import org.rgflow.core.LayerValues;
 import org.rgflow.rng.InitRng;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
-import org.rgflow.spec.SpecException;
 
 /**
  * The CPU reference ensemble: double precision, {@code threads} workers pulling chunks of
@@ -80,19 +79,7 @@ public final class CpuEnsemble implements EnsembleBackend {
       ProgressListener progress) {
     long t0 = System.nanoTime();
     long e = settings.ensemble();
-    if (e > InitRng.MAX_NETWORKS) {
-      throw new SpecException("--ensemble", "the randomness contract supports at most 2^32 networks, got "
-          + e);
-    }
-    if (inputs.count() > MAX_INPUTS) {
-      throw new SpecException("--inputs", "the ensemble measures the full four-point tensor and its"
-          + " covariance, which grows like N_D^8; at most " + MAX_INPUTS + " inputs, got "
-          + inputs.count());
-    }
-    if (inputs.dim() != spec.n0()) {
-      throw new SpecException("--inputs", "inputs have dimension " + inputs.dim()
-          + " but the network expects n0 = " + spec.n0());
-    }
+    EnsembleBackend.validate(spec, inputs, e);
     ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
     int depth = spec.depth();
     int ntkNeurons = settings.ntk() ? settings.ntkNeurons() : 0;

@@ -17,10 +17,8 @@ import org.rgflow.ensemble.MomentAccumulator;
 import org.rgflow.ensemble.NetworkSample;
 import org.rgflow.ensemble.ProgressListener;
 import org.rgflow.ensemble.RunSettings;
-import org.rgflow.rng.InitRng;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
-import org.rgflow.spec.SpecException;
 
 /**
  * The OpenCL ensemble backend ("opencl"), through Aparapi: {@link ClNetworkKernel} samples each
@@ -108,7 +106,7 @@ public final class ClEnsemble implements EnsembleBackend {
       ProgressListener progress) {
     long t0 = System.nanoTime();
     long e = settings.ensemble();
-    check(spec, inputs, e);
+    EnsembleBackend.validate(spec, inputs, e);
     ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
     int depth = spec.depth();
     int nd = inputs.count();
@@ -175,7 +173,7 @@ public final class ClEnsemble implements EnsembleBackend {
    */
   public List<NetworkSample> networks(NetworkSpec spec, Inputs inputs, long seed, long first,
       int count, int ntkNeurons) {
-    check(spec, inputs, first + count);
+    EnsembleBackend.validateNetworks(spec, inputs, first + count);
     List<NetworkSample> out = new ArrayList<>();
     int depth = spec.depth();
     try (Launcher l = new Launcher(spec, inputs, seed, ntkNeurons, count)) {
@@ -201,17 +199,6 @@ public final class ClEnsemble implements EnsembleBackend {
       last = l.execution();
     }
     return out;
-  }
-
-  private static void check(NetworkSpec spec, Inputs inputs, long networks) {
-    if (networks > InitRng.MAX_NETWORKS) {
-      throw new SpecException("--ensemble", "the randomness contract supports at most 2^32 networks, got "
-          + networks);
-    }
-    if (inputs.dim() != spec.n0()) {
-      throw new SpecException("--inputs", "inputs have dimension " + inputs.dim()
-          + " but the network expects n0 = " + spec.n0());
-    }
   }
 
   private static MomentAccumulator[] accumulators(int depth, int dim) {
