@@ -38,7 +38,12 @@ final class Agreement {
 
   /** Samples E networks on the CPU reference and computes the theory, layer by layer side by side. */
   static Paired run(NetworkSpec spec, Inputs inputs, long ensemble, long seed) {
-    RunSettings rs = new RunSettings(ensemble, seed, 2, 16, true, 4);
+    return run(spec, inputs, ensemble, seed, true);
+  }
+
+  /** As {@link #run(NetworkSpec, Inputs, long, long)}, with or without the NTK (backward passes). */
+  static Paired run(NetworkSpec spec, Inputs inputs, long ensemble, long seed, boolean ntk) {
+    RunSettings rs = new RunSettings(ensemble, seed, 2, 16, ntk, 4);
     EnsembleResult m = new CpuEnsemble().run(spec, inputs, rs, (d, t) -> {});
     TheoryResult t = TheoryEngine.compute(spec, inputs);
     return new Paired(spec, m, t);

@@ -60,26 +60,38 @@ class EnsembleVsTheoryTest {
     reluCriticalCase(n, ensemble);
   }
 
+  /**
+   * The n = 256 case again with 13× the networks (forward only: Θ at this width is checked above), so
+   * V/(nK²) at every layer is held to about 1.5% instead of 5%. History: at E = 6000 with the NTK,
+   * one of 62 comparisons came out at z = −3.01 (V, layer 5); the same seed at E = 20000 gives
+   * z = −0.42 there, i.e. a fluctuation of the first networks, not a bias.
+   */
   @Tag("slow")
   @Test
   void reluCriticalLarge() {
-    reluCriticalCase(256, 6000);
+    reluCriticalCase(256, 20000, false);
   }
 
   private void reluCriticalCase(int n, long ensemble) {
+    reluCriticalCase(n, ensemble, true);
+  }
+
+  private void reluCriticalCase(int n, long ensemble, boolean ntk) {
     int depth = 16;
     NetworkSpec spec = NetworkSpec.uniform(8, n, depth, Activations.parse("relu"), 0, 2, 1, 1);
-    Agreement.Paired p = Agreement.run(spec, oneInput(), ensemble, 7L * n);
+    Agreement.Paired p = Agreement.run(spec, oneInput(), ensemble, 7L * n, ntk);
     Agreement a = new Agreement("relu critical n=" + n + " L=16 E=" + ensemble + " k=3", K_SE);
     for (int l = 1; l <= depth; l++) {
       a.check(p, l, Obs.K);
-      a.check(p, l, Obs.Theta);
+      if (ntk) {
+        a.check(p, l, Obs.Theta);
+      }
       if (l > 1) {
         a.check(p, l, Obs.V_over_nK2);
         a.check(p, l, Obs.kurtosis);
       }
     }
-    a.assertAll(4 * depth - 2);
+    a.assertAll((ntk ? 4 : 3) * depth - 2);
   }
 
   /**
