@@ -41,18 +41,20 @@ public final class ExactEnsemble implements EnsembleBackend {
   public static NetworkSample network(NetworkSpec spec, Inputs inputs, long seed, long e,
       int ntkNeurons) {
     ExactNetwork net = new ExactNetwork(spec, inputs, seed, ntkNeurons);
-    net.run(e);
     int depth = spec.depth();
     double[][][] z = new double[depth][][];
     int[] measured = new int[depth];
     double[][][] theta = ntkNeurons > 0 ? new double[depth][][] : null;
-    for (int l = 1; l <= depth; l++) {
-      z[l - 1] = deepCopy(net.z[l]);
+    net.run(e, (l, zl, thl) -> {
+      z[l - 1] = new double[zl.length][];
+      for (int a = 0; a < zl.length; a++) {
+        z[l - 1][a] = java.util.Arrays.copyOf(zl[a], spec.width(l));
+      }
       measured[l - 1] = net.measured(l);
       if (theta != null) {
-        theta[l - 1] = deepCopy(net.theta[l]);
+        theta[l - 1] = deepCopy(thl);
       }
-    }
+    });
     return new NetworkSample(seed, e, z, measured, theta);
   }
 
@@ -101,12 +103,9 @@ public final class ExactEnsemble implements EnsembleBackend {
           }
           long end = Math.min(e, start + chunk);
           for (long i = start; i < end && failure.get() == null; i++) {
-            net.run(i);
             double[][] x = new double[depth][stats.dim()];
-            for (int l = 1; l <= depth; l++) {
-              stats.compute(net.z[l], spec.width(l), settings.ntk() ? net.theta[l] : null,
-                  net.measured(l), x[l - 1]);
-            }
+            net.run(i, (l, zl, thl) -> stats.compute(zl, spec.width(l), thl, net.measured(l),
+                x[l - 1]));
             reducer.deposit(i, x);
             listener.progress(done.incrementAndGet(), e);
           }

@@ -106,10 +106,14 @@ final class ExactNetwork {
     for (int a = 0; a < nd; a++) {
       sig[0][a] = inputs.vector(a);
     }
+    // Forward only, two buffers serve all layers (the caller reads layer ℓ through the sink as it
+    // is made): width 10^5 × depth 10^4 then needs 2·N_D·10^5 doubles, not N_D·10^9.
+    double[][][] zBuf = ntkNeurons > 0 ? null : new double[][][] {new double[nd][maxWidth(spec)],
+        new double[nd][maxWidth(spec)]};
     for (int l = 1; l <= depth; l++) {
-      z[l] = new double[nd][w[l]];
+      z[l] = zBuf == null ? new double[nd][w[l]] : zBuf[l & 1];
       if (l < depth) {
-        sig[l] = new double[nd][w[l]];
+        sig[l] = zBuf == null ? new double[nd][w[l]] : sigBuf(l, zBuf);
       }
     }
     gHat = new double[nd][nd];
@@ -146,19 +150,55 @@ final class ExactNetwork {
     }
   }
 
+  private double[][][] sigShared;
+
+  private double[][] sigBuf(int l, double[][][] zBuf) {
+    if (sigShared == null) {
+      sigShared = new double[][][] {new double[nd][zBuf[0][0].length],
+          new double[nd][zBuf[0][0].length]};
+    }
+    return sigShared[l & 1];
+  }
+
+  private static int maxWidth(NetworkSpec spec) {
+    int mw = 0;
+    for (int l = 0; l <= spec.depth(); l++) {
+      mw = Math.max(mw, spec.width(l));
+    }
+    return mw;
+  }
+
+  /** Receives layer ℓ's pre-activations z[α][i] (valid only during the call) and Θ̂ (or null). */
+  interface LayerSink {
+    void layer(int l, double[][] z, double[][] theta);
+  }
+
   int measured(int layer) {
     return m[layer];
   }
 
-  /** Network e: forward pass, and the NTK when configured. */
+  /**
+   * Network e: forward pass, and the NTK when configured. Without the NTK only the last two layers
+   * are kept: read them through {@link #run(long, LayerSink)}.
+   */
   void run(long e) {
-    forward(e);
+    run(e, null);
+  }
+
+  /** Network e, handing every layer ℓ = 1..L to {@code sink} in order (sink may be null). */
+  void run(long e, LayerSink sink) {
+    forward(e, ntk ? null : sink);
     if (ntk) {
       backward(e);
+      if (sink != null) {
+        for (int l = 1; l <= depth; l++) {
+          sink.layer(l, z[l], theta[l]);
+        }
+      }
     }
   }
 
-  private void forward(long e) {
+  private void forward(long e, LayerSink sink) {
     for (int l = 1; l <= depth; l++) {
       int nIn = w[l - 1];
       int nOut = w[l];
@@ -196,6 +236,9 @@ final class ExactNetwork {
             throw new DivergenceException(e, l);
           }
         }
+      }
+      if (sink != null) {
+        sink.layer(l, out, null);
       }
       if (l < depth) {
         for (int a = 0; a < nd; a++) {
