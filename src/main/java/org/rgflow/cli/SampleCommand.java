@@ -41,18 +41,25 @@ final class SampleCommand implements Callable<Integer> {
     NetworkOptions.Setup s = net.build(ctx.engines());
     RunOptions.Built rb = run.build(s.spec());
     // --sampler (org.rgflow.exact.Samplers): the exact sampler replaces the backend's direct one.
+    // --backend is resolved (and validated) as before; the exact sampler then runs on the CPU.
     BackendChoice exact = ctx.engines().exactSampler();
     Samplers.Choice sampler = Samplers.choose(run.sampler, run.backend, null, exact != null);
-    BackendChoice choice = sampler.exact() ? exact : ctx.engines().chooseBackend(run.backend);
-    EnsembleBackend backend = choice.backend();
+    BackendChoice choice = ctx.engines().chooseBackend(run.backend);
     List<String> notes = new ArrayList<>();
     if (rb.note() != null) {
       notes.add(rb.note());
     }
-    notes.add(sampler.note(run.sampler));
     if (choice.note() != null) {
       notes.add(choice.note());
     }
+    notes.add(sampler.note(run.sampler));
+    if (sampler.exact()) {
+      if (!"cpu".equals(choice.backend().name())) {
+        notes.add("backend " + choice.backend().name() + " not used: the exact sampler runs on the CPU");
+      }
+      choice = exact;
+    }
+    EnsembleBackend backend = choice.backend();
     TheoryResult th = null;
     try {
       th = ctx.engines().theory(s.spec(), s.inputs().inputs());

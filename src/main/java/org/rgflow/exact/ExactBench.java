@@ -94,7 +94,7 @@ public final class ExactBench {
     int wide = 100_000;
     int deep = quick ? 1000 : 10_000;
     NetworkSpec big = NetworkSpec.uniform(16, wide, deep, Activations.parse("relu"), 0, 2, 1, 1);
-    long e = quick ? 2 : 4;
+    long e = 2;
     EnsembleResult r = time(new ExactEnsemble(), big, inputs(16), e, false, 300);
     System.out.printf(Locale.ROOT, "width %d, depth %d, N_D = 2, forward only, exact: E = %d in %.1f s"
         + " (%.3g s per network per thread); layer %d K_11 = %s, kurtosis_1 = %s%n", wide, deep, e,
