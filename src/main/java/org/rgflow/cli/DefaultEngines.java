@@ -6,6 +6,7 @@ import org.rgflow.act.Activations;
 import org.rgflow.device.BackendChoice;
 import org.rgflow.device.Backends;
 import org.rgflow.ensemble.EnsembleBackend;
+import org.rgflow.exact.ExactEnsemble;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 import org.rgflow.theory.TheoryEngine;
@@ -32,6 +33,12 @@ final class DefaultEngines implements Engines {
   @Override
   public BackendChoice chooseBackend(String name) {
     return Backends.choose(name);
+  }
+
+  /** The exact sampler runs on the CPU (SampleCommand records the CPU's model as the device). */
+  @Override
+  public BackendChoice exactSampler() {
+    return BackendChoice.fixed(new ExactEnsemble());
   }
 
   @Override

@@ -35,6 +35,14 @@ public interface Engines {
     return BackendChoice.fixed(backend(name));
   }
 
+  /**
+   * The exact conditional sampler ({@code --sampler exact}, org.rgflow.exact), with the device it
+   * runs on; null when these engines have none (then {@code auto} runs the direct sampler).
+   */
+  default BackendChoice exactSampler() {
+    return null;
+  }
+
   /** The capability report of {@code rgflow devices}: the real probes (they are safe anywhere). */
   default List<Capability> devices() {
     return Devices.probe();

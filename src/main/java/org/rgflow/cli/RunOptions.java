@@ -19,6 +19,12 @@ final class RunOptions {
           + " cuda, else opencl on a GPU, else cpu; the result notes say why) (default: ${DEFAULT-VALUE}).")
   String backend;
 
+  @Option(names = "--sampler", paramLabel = "NAME", defaultValue = "auto",
+      description = "Sampler: exact (z and NTK from their exact conditional law, no weights drawn;"
+          + " CPU), direct (every weight drawn, on --backend), or auto (exact where valid; the result"
+          + " records which ran and why) (default: ${DEFAULT-VALUE}).")
+  String sampler;
+
   @Option(names = "--threads", paramLabel = "T",
       description = "Worker threads (default: available processors). Never changes results.")
   String threads;

@@ -3,10 +3,13 @@ package org.rgflow.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rgflow.device.BackendChoice;
+import org.rgflow.device.Backends;
 import org.rgflow.ensemble.EnsembleBackend;
 import org.rgflow.ensemble.EnsembleResult;
 import org.rgflow.ensemble.ProgressListener;
+import org.rgflow.exact.Samplers;
 import org.rgflow.io.Combine;
 import org.rgflow.io.JsonReport;
 import org.rgflow.io.Report;
@@ -37,8 +40,11 @@ final class SampleCommand implements Callable<Integer> {
   public Integer call() {
     NetworkOptions.Setup s = net.build(ctx.engines());
     RunOptions.Built rb = run.build(s.spec());
+    // --sampler (org.rgflow.exact.Samplers): the exact sampler replaces the backend's direct one.
+    // --backend is resolved (and validated) as before; the exact sampler then runs on the CPU.
+    BackendChoice exact = ctx.engines().exactSampler();
+    Samplers.Choice sampler = Samplers.choose(run.sampler, run.backend, null, exact != null);
     BackendChoice choice = ctx.engines().chooseBackend(run.backend);
-    EnsembleBackend backend = choice.backend();
     List<String> notes = new ArrayList<>();
     if (rb.note() != null) {
       notes.add(rb.note());
@@ -46,6 +52,14 @@ final class SampleCommand implements Callable<Integer> {
     if (choice.note() != null) {
       notes.add(choice.note());
     }
+    notes.add(sampler.note(run.sampler));
+    if (sampler.exact()) {
+      if (!"cpu".equals(choice.backend().name())) {
+        notes.add("backend " + choice.backend().name() + " not used: the exact sampler runs on the CPU");
+      }
+      choice = exact;
+    }
+    EnsembleBackend backend = choice.backend();
     TheoryResult th = null;
     try {
       th = ctx.engines().theory(s.spec(), s.inputs().inputs());
@@ -74,11 +88,14 @@ final class SampleCommand implements Callable<Integer> {
       notes.add(choice.afterRunNote());
     }
     notes.addAll(m.notes());
+    String device = sampler.exact() && choice.device() == null ? Backends.cpuName() : choice.device();
     Report r = new Report(VersionProvider.version(), "sample", s.spec(), s.inputs(), rb.settings(),
-        m.backend(), choice.device(), Combine.combine(s.spec(), th, m),
+        m.backend(), device, Combine.combine(s.spec(), th, m),
         new Report.Timing(m.seconds(), m.networksPerSecond(), m.weightsPerSecond()), notes);
     if (common.json) {
-      ctx.out().println(JsonReport.write(r));
+      ObjectNode root = JsonReport.toJson(r);
+      ((ObjectNode) root.get("spec")).put("sampler", sampler.sampler());
+      ctx.out().println(JsonReport.write(root));
       ctx.out().flush();
     } else {
       TableReport.write(r, ctx.out());

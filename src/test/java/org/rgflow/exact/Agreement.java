@@ -1,0 +1,108 @@
+package org.rgflow.exact;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.rgflow.act.Activation;
+import org.rgflow.core.LayerValues;
+import org.rgflow.core.Obs;
+import org.rgflow.ensemble.CpuEnsemble;
+import org.rgflow.ensemble.EnsembleResult;
+import org.rgflow.ensemble.ProgressListener;
+import org.rgflow.ensemble.RunSettings;
+import org.rgflow.spec.Inputs;
+import org.rgflow.spec.NetworkSpec;
+
+/**
+ * Statistical agreement of the exact and the direct sampler (independent streams): for every layer,
+ * observable and tensor entry, |exact − direct| ≤ k·√(SE_exact² + SE_direct²) with k = 3. Each
+ * comparison fails by chance with probability ≈ 0.27% (Gaussian estimates); seeds are fixed, so a
+ * test is deterministic. Differences below {@link #ROUNDING} pass (quantities with SE 0,
+ * such as layer-1 D, are deterministic up to rounding). Entries that are NaN in both (undefined for the width) are skipped.
+ */
+final class Agreement {
+  static final double K = 3;
+  /** Differences below this (relative, plus the same absolute) are rounding, not sampling noise. */
+  static final double ROUNDING = 1e-9;
+  static final Obs[] FORWARD = {Obs.K, Obs.V_over_nK2, Obs.kurtosis, Obs.G4, Obs.G6};
+  static final Obs[] NTK = {Obs.Theta, Obs.A, Obs.B, Obs.D, Obs.F};
+
+  private Agreement() {}
+
+  /** Result of one comparison run: how many entries were checked and the largest |z|. */
+  record Outcome(int compared, double maxZ, List<String> failures) {}
+
+  static NetworkSpec spec(int n0, int[] widths, Activation act, double cb, double cw) {
+    int depth = widths.length;
+    double[] b = new double[depth];
+    double[] w = new double[depth];
+    double[] one = new double[depth];
+    java.util.Arrays.fill(b, cb);
+    java.util.Arrays.fill(w, cw);
+    java.util.Arrays.fill(one, 1);
+    return new NetworkSpec(n0, widths, act, b, w, one, one);
+  }
+
+  static EnsembleResult direct(NetworkSpec spec, Inputs in, long e, long seed, boolean ntk, int m) {
+    return new CpuEnsemble().run(spec, in, new RunSettings(e, seed, 2, 16, ntk, m),
+        ProgressListener.NONE);
+  }
+
+  static EnsembleResult exact(NetworkSpec spec, Inputs in, long e, long seed, boolean ntk, int m) {
+    return new ExactEnsemble().run(spec, in, new RunSettings(e, seed, 2, 16, ntk, m),
+        ProgressListener.NONE);
+  }
+
+  static Outcome compare(EnsembleResult a, EnsembleResult b, Obs[] obs) {
+    int compared = 0;
+    double maxZ = 0;
+    List<String> failures = new ArrayList<>();
+    for (int l = 0; l < a.layers().size(); l++) {
+      LayerValues la = a.layers().get(l);
+      LayerValues lb = b.layers().get(l);
+      for (Obs o : obs) {
+        if (!la.value().containsKey(o)) {
+          continue;
+        }
+        double[] va = la.value().get(o).raw();
+        double[] ea = la.err().get(o).raw();
+        double[] vb = lb.value().get(o).raw();
+        double[] eb = lb.err().get(o).raw();
+        for (int i = 0; i < va.length; i++) {
+          if (Double.isNaN(va[i]) && Double.isNaN(vb[i])) {
+            continue;
+          }
+          double se = Math.sqrt(ea[i] * ea[i] + eb[i] * eb[i]);
+          double diff = Math.abs(va[i] - vb[i]);
+          // Deterministic quantities (e.g. layer-1 D, whose SE is 0) differ only by rounding.
+          double zz = diff <= ROUNDING * (1 + Math.max(Math.abs(va[i]), Math.abs(vb[i]))) ? 0
+              : diff / se;
+          compared++;
+          maxZ = Math.max(maxZ, Double.isNaN(zz) ? Double.POSITIVE_INFINITY : zz);
+          if (!(zz <= K)) {
+            failures.add(String.format("layer %d %s[%d]: exact %.6g ± %.2g, direct %.6g ± %.2g, |z| = %.2f",
+                l + 1, o, i, va[i], ea[i], vb[i], eb[i], zz));
+          }
+        }
+      }
+    }
+    return new Outcome(compared, maxZ, failures);
+  }
+
+  /** Runs both samplers and asserts agreement; returns the number of entries compared. */
+  static int assertAgree(String what, NetworkSpec spec, Inputs in, long e, boolean ntk, int m,
+      long seed) {
+    EnsembleResult ex = exact(spec, in, e, seed, ntk, m);
+    EnsembleResult di = direct(spec, in, e, seed + 1, ntk, m);
+    Outcome f = compare(ex, di, FORWARD);
+    Outcome t = ntk ? compare(ex, di, NTK) : new Outcome(0, 0, List.of());
+    List<String> all = new ArrayList<>(f.failures());
+    all.addAll(t.failures());
+    String head = what + " (E = " + e + " each, k = " + K + ", " + (f.compared() + t.compared())
+        + " entries, max |z| = " + String.format("%.2f", Math.max(f.maxZ(), t.maxZ())) + ")";
+    System.out.println("[exact vs direct] " + head);
+    assertTrue(all.isEmpty(), head + ":\n  " + String.join("\n  ", all));
+    return f.compared() + t.compared();
+  }
+}
