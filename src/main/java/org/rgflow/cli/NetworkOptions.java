@@ -26,7 +26,7 @@ final class NetworkOptions {
           + " (default: ${DEFAULT-VALUE}, critical for relu).")
   String cw;
 
-  @Option(names = "--width", paramLabel = "LIST", defaultValue = "128",
+  @Option(names = "--width", paramLabel = "LIST", defaultValue = "256",
       description = "Hidden width n: one value or one per hidden layer (default: ${DEFAULT-VALUE}).")
   String width;
 

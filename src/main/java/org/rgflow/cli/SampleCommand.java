@@ -24,7 +24,7 @@ import picocli.CommandLine.Mixin;
     sortOptions = false,
     description = {"Sample E randomly initialised networks and compare every measured observable with "
         + "the theory: measured ± SE, theory, z = (measured − theory)/SE.",
-        "Defaults: relu at criticality (C_b=0, C_W=2), width 128, depth 6, E=4000."})
+        "Defaults: relu at criticality (C_b=0, C_W=2), width 256, depth 6, E=4000."})
 final class SampleCommand implements Callable<Integer> {
   private final Context ctx;
 

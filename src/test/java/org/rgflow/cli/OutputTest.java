@@ -95,7 +95,7 @@ class OutputTest {
     Runner r = Runner.run(new FakeEngines(), "sample", "--depth", "2", "--ensemble", "10");
     assertEquals(0, r.code(), r.err());
     List<String> lines = r.out().lines().toList();
-    assertTrue(lines.get(0).startsWith("rgflow sample — relu, n0=8, widths 128×2"), lines.get(0));
+    assertTrue(lines.get(0).startsWith("rgflow sample — relu, n0=8, widths 256×2"), lines.get(0));
     String head = lines.get(1);
     assertTrue(head.matches("layer\\s+n_prev\\s+observable\\s+measured\\s+± SE\\s+theory\\s+z"), head);
     // Layer 1, K: measured 2.02 ± 0.01 vs theory 2 → z = 2.00; right-aligned under "measured".
