@@ -190,6 +190,7 @@ public final class HtmlReport {
   static Figure offCritical(ReportData d, String act) {
     XYChart c = Charts.chart("Off criticality, " + act + ": K(ℓ)", "layer ℓ", "K = E[z²]");
     c.getStyler().setYAxisLogarithmic(true);
+    c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
     List<ReportData.Point> ps = new ArrayList<>();
     for (ReportData.Point p : d.points()) {
       if (p.inputs() == 1 && p.activation().equals(act)) {
@@ -289,7 +290,7 @@ public final class HtmlReport {
 
   static Figure phase(ReportData d) {
     String act = "tanh";
-    PhaseDiagram pd = new PhaseDiagram(Activations.parse(act), 0.4, 0.4, 2.0, 33);
+    PhaseDiagram pd = new PhaseDiagram(Activations.parse(act), 0.15, 0.4, 2.0, 33);
     XYChart c = Charts.chart("Phase diagram of tanh: χ∥ and χ⊥ at the fixed point", "C_b", "C_W");
     double[] perp = {0.8, 0.9, 1.0, 1.1, 1.2};
     double[] par = {0.6, 0.8, 0.9, 0.95};
@@ -326,7 +327,7 @@ public final class HtmlReport {
     }
     c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
     c.getStyler().setXAxisMin(0.0);
-    c.getStyler().setXAxisMax(0.4);
+    c.getStyler().setXAxisMax(0.15);
     c.getStyler().setYAxisMin(0.4);
     c.getStyler().setYAxisMax(2.0);
     return fig(c, "phase-tanh", "Phase diagram (theory)", "Theory only, on a 33 × 33 grid: χ∥ = C_W∂_K⟨σ²⟩ "
@@ -379,7 +380,7 @@ public final class HtmlReport {
     if (v == Math.rint(v) && Math.abs(v) < 1e9) {
       return String.valueOf((long) v);
     }
-    return String.format(Locale.ROOT, "%.4g", v);
+    return new java.math.BigDecimal(String.format(Locale.ROOT, "%.4g", v)).stripTrailingZeros().toPlainString();
   }
 
   // ---- page -----------------------------------------------------------------------------------
