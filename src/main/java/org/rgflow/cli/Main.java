@@ -26,8 +26,10 @@ import picocli.CommandLine.Model.OptionSpec;
 @Command(name = "rgflow", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = {"Effective theory of deep neural networks (PDLT, Roberts–Yaida–Hanin): layer-by-layer "
         + "predictions and ensembles of randomly initialised networks to check them."},
-    footer = {"", "Examples:", "  rgflow sample", "  rgflow sample --act tanh --cw 1 --width 32 --depth 6 --json",
-        "  rgflow theory --inputs 'norms=1,1;angles=0.5'", "  rgflow criticality --act gelu", "  rgflow devices"})
+    footer = {"", "With no command, rgflow runs the tour (rgflow tour).", "", "Examples:", "  rgflow",
+        "  rgflow sample", "  rgflow sample --act tanh --cw 1 --width 32 --depth 6 --json",
+        "  rgflow theory --inputs 'norms=1,1;angles=0.5'", "  rgflow criticality --act gelu", "  rgflow devices",
+        "  rgflow sweep my-sweep.yaml --out runs/a", "  rgflow report runs/a"})
 public final class Main implements Callable<Integer> {
   public static final int OK = 0;
   public static final int FAILURE = 1;
@@ -53,11 +55,10 @@ public final class Main implements Callable<Integer> {
     System.exit(code);
   }
 
-  /** Bare {@code rgflow}: usage on stderr. */
+  /** Bare {@code rgflow}: the tour (the built-in sweep and its report), as {@code rgflow tour}. */
   @Override
-  public Integer call() {
-    self.commandLine().usage(ctx.err());
-    return BAD_INPUT;
+  public Integer call() throws Exception {
+    return new TourCommand(ctx).call();
   }
 
   /** Runs one command line and returns its exit code. */
@@ -97,6 +98,9 @@ public final class Main implements Callable<Integer> {
     cl.addSubcommand("sample", new SampleCommand(ctx));
     cl.addSubcommand("criticality", new CriticalityCommand(ctx));
     cl.addSubcommand("devices", new DevicesCommand(ctx));
+    cl.addSubcommand("sweep", new SweepCommand(ctx));
+    cl.addSubcommand("report", new ReportCommand(ctx));
+    cl.addSubcommand("tour", new TourCommand(ctx));
     cl.setOut(ctx.out());
     cl.setErr(ctx.err());
     return cl;

@@ -177,6 +177,36 @@ public final class Criticality {
         Map.of(), "no critical point: K and the NTK grow or decay exponentially or flow to a trivial fixed point");
   }
 
+  /**
+   * The fixed point K* of the kernel map g(K) = C_b + C_W⟨σ²⟩_K reached from K = C_b + C_W + 1, and
+   * the susceptibilities there, χ∥ = g′(K*) = C_W ∂_K⟨σ²⟩ and χ⊥ = C_W⟨σ′²⟩ (FORMULAS.md §4): the
+   * quantities of the (C_b, C_W) phase diagram (PDLT §5.2). Newton's method on g(K) − K, kept in
+   * [0, start]; for a concave map (tanh-like) it converges from above to the largest fixed point. K*
+   * below 1e-8 counts as 0, where χ is taken at K = 1e-8 (the K → 0 limit).
+   *
+   * @return {K*, χ∥, χ⊥}; NaNs when no fixed point was found in 200 steps
+   */
+  public static double[] fixedPoint(Activation act, double cb, double cw) {
+    GaussQuadrature q = new GaussQuadrature(act.kinks());
+    double k = cb + cw + 1;
+    double floor = 1e-8;
+    for (int i = 0; i < 200; i++) {
+      double kk = Math.max(k, floor);
+      double[] m = moments(q, act, kk);
+      double h = cb + cw * m[0] - kk;
+      double dh = cw * m[1] - 1;
+      double next = dh < 0 ? kk - h / dh : cb + cw * m[0];
+      next = Math.max(0, Math.min(next, cb + cw + 1));
+      if (Math.abs(next - kk) <= 1e-12 * Math.max(1, kk) || (next <= floor && kk <= floor)) {
+        double ks = Math.max(next, floor);
+        double[] ms = moments(q, act, ks);
+        return new double[] {next <= floor ? 0 : next, cw * ms[1], cw * ms[2]};
+      }
+      k = next;
+    }
+    return new double[] {Double.NaN, Double.NaN, Double.NaN};
+  }
+
   /** {⟨σ²⟩, ⟨zσσ′⟩/K = ∂_K⟨σ²⟩ (Hermite form ½⟨σ²H2⟩), ⟨σ′²⟩} at K. */
   static double[] moments(GaussQuadrature q, Activation act, double k) {
     double inv = 1 / k;

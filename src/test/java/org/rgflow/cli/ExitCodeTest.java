@@ -69,9 +69,11 @@ class ExitCodeTest {
   }
 
   @Test
-  void bareCommandPrintsUsageAndExitTwo() {
-    Runner r = Runner.run(new FakeEngines());
-    assertEquals(Main.BAD_INPUT, r.code());
-    assertTrue(r.err().contains("sample"), r.err());
+  void helpListsEveryCommand() {
+    Runner r = Runner.run(new FakeEngines(), "--help");
+    assertEquals(0, r.code());
+    for (String c : new String[] {"sample", "sweep", "report", "tour"}) {
+      assertTrue(r.out().contains(c), r.out());
+    }
   }
 }
