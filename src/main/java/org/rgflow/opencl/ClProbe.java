@@ -29,6 +29,11 @@ public record ClProbe(boolean available, String device, String platform, String 
   }
 
   static ClProbe run() {
+    if (!signalsChained()) {
+      return new ClProbe(false, "", "", "not probed: this JVM runs without signal chaining (libjsig), and"
+          + " an OpenCL runtime such as POCL replaces the JVM's SIGSEGV handler, which can crash it;"
+          + " start rgflow with ./rgflow, or with LD_PRELOAD=$JAVA_HOME/lib/libjsig.so");
+    }
     try {
       if (!OpenCLLoader.isOpenCLAvailable()) {
         return new ClProbe(false, "", "", "the OpenCL runtime (libOpenCL.so and an ICD such as"
@@ -43,5 +48,16 @@ public record ClProbe(boolean available, String device, String platform, String 
     } catch (Throwable t) {
       return new ClProbe(false, "", "", "probing OpenCL failed: " + t);
     }
+  }
+
+  /**
+   * Whether the JVM's signal handlers are chained (libjsig preloaded). OpenCL runtimes built on LLVM
+   * (POCL) install their own SIGSEGV handler; without chaining it hides the JVM's, and the next
+   * safepoint poll in compiled Java code kills the process (exit 139, no hs_err file). Seen here:
+   * `sample --backend auto` crashed in about one run of three until libjsig was preloaded.
+   */
+  public static boolean signalsChained() {
+    String preload = System.getenv("LD_PRELOAD");
+    return preload != null && preload.contains("libjsig");
   }
 }
