@@ -13,8 +13,8 @@ import org.rgflow.spec.SpecException;
  *
  * <p>{@code auto} takes the best available: CUDA when its backend's probe says it can run; else
  * OpenCL when the OpenCL device is a GPU or an accelerator; else the CPU reference. An OpenCL CPU
- * device (POCL) is not chosen: with the NTK on it is slower than the CPU reference (docs/OPENCL.md,
- * 0.63× on the 2-core CI machine). The choice and its reason travel as a note with the result.
+ * device (POCL) is not chosen: it is slower than the CPU reference (docs/OPENCL.md: 0.22× forward
+ * only, 0.16× with the NTK, on the 2-core CI machine). The choice and its reason travel as a note with the result.
  */
 public final class Backends {
   public static final String NAMES = "auto, cpu, opencl or cuda";
@@ -43,8 +43,8 @@ public final class Backends {
     if (!cl.probe().available()) {
       why = "no OpenCL device (" + cl.probe().reason() + ")";
     } else if ("CPU".equals(cl.type())) {
-      why = "OpenCL device is a CPU (" + cl.platformShort() + "), slower than the CPU reference with the"
-          + " NTK on; use --backend opencl to force it";
+      why = "OpenCL device is a CPU (" + cl.platformShort() + "), slower than the CPU reference; use"
+          + " --backend opencl to force it";
     } else {
       why = "OpenCL device " + cl.probe().device() + " is of type " + cl.type()
           + ", not a GPU; use --backend opencl to force it";
