@@ -39,7 +39,7 @@ class BackendsTest {
     Backends.Decision cpu = Backends.decideAuto(NO_CUDA, new OpenClInfo(POCL, "CPU", 2, 1L << 32));
     assertEquals("cpu", cpu.backend());
     assertEquals("backend auto \u2192 cpu: CUDA unavailable (no GPU); OpenCL device is a CPU (POCL), slower"
-        + " than the CPU reference with the NTK on; use --backend opencl to force it", cpu.note());
+        + " than the CPU reference; use --backend opencl to force it", cpu.note());
   }
 
   @Test
