@@ -2,8 +2,6 @@ package org.rgflow.ensemble;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.rgflow.core.LayerValues;
 import org.rgflow.rng.InitRng;
 import org.rgflow.spec.Inputs;
@@ -80,76 +78,20 @@ public final class CpuEnsemble implements EnsembleBackend {
     long t0 = System.nanoTime();
     long e = settings.ensemble();
     EnsembleBackend.validate(spec, inputs, e);
-    ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
     int depth = spec.depth();
     int ntkNeurons = settings.ntk() ? settings.ntkNeurons() : 0;
     LayerStats stats = new LayerStats(inputs.count(), settings.ntk());
-    OrderedReducer reducer = new OrderedReducer(depth, stats.dim(), e);
-    AtomicLong nextIndex = new AtomicLong();
-    AtomicLong done = new AtomicLong();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
     int chunk = settings.chunk();
-    Runnable worker = () -> {
-      try {
-        CpuNetwork net = new CpuNetwork(spec, inputs, settings.seed(), ntkNeurons);
-        while (failure.get() == null) {
-          long start = nextIndex.getAndAdd(chunk);
-          if (start >= e) {
-            break;
-          }
-          long end = Math.min(e, start + chunk);
-          for (long i = start; i < end && failure.get() == null; i++) {
-            net.run(i);
-            double[][] x = new double[depth][stats.dim()];
-            for (int l = 1; l <= depth; l++) {
-              stats.compute(net.z[l], spec.width(l), settings.ntk() ? net.theta[l] : null,
-                  net.measured(l), x[l - 1]);
-            }
-            reducer.deposit(i, x);
-            listener.progress(done.incrementAndGet(), e);
-          }
+    List<LayerValues> layers = NetworkPool.run(spec, stats, settings, progress, () -> {
+      CpuNetwork net = new CpuNetwork(spec, inputs, settings.seed(), ntkNeurons);
+      return (i, x) -> {
+        net.run(i);
+        for (int l = 1; l <= depth; l++) {
+          stats.compute(net.z[l], spec.width(l), settings.ntk() ? net.theta[l] : null,
+              net.measured(l), x[l - 1]);
         }
-      } catch (Throwable t) {
-        failure.compareAndSet(null, t);
-      }
-    };
-    int threads = (int) Math.min(settings.threads(), e);
-    if (threads == 1) {
-      worker.run();
-    } else {
-      List<Thread> pool = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        Thread th = new Thread(worker, "rgflow-cpu-" + t);
-        th.setDaemon(true);
-        pool.add(th);
-        th.start();
-      }
-      for (Thread th : pool) {
-        try {
-          th.join();
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          failure.compareAndSet(null, ie);
-        }
-      }
-    }
-    Throwable f = failure.get();
-    if (f != null) {
-      if (f instanceof RuntimeException re) {
-        throw re;
-      }
-      if (f instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException("ensemble worker failed", f);
-    }
-    MomentAccumulator[] total = reducer.result();
-    List<LayerValues> layers = new ArrayList<>();
-    for (int l = 1; l <= depth; l++) {
-      LayerValues lv = new LayerValues(l);
-      stats.fill(lv, total[l - 1], spec.width(l - 1));
-      layers.add(lv);
-    }
+      };
+    }, "rgflow-cpu-");
     double seconds = (System.nanoTime() - t0) * 1e-9;
     List<String> notes = new ArrayList<>();
     notes.add("seed=" + settings.seed());

@@ -155,7 +155,7 @@ final class CpuNetwork {
         InitRng.weightRow(seed, e, l, i, nIn, row);
         double b = hasBias ? sbl * bias[i] : 0.0;
         for (int a = 0; a < nd; a++) {
-          double v = b + s * dot(row, in[a], nIn);
+          double v = b + s * Sums.dot(row, in[a], nIn);
           if (!(Math.abs(v) <= OVERFLOW)) {
             throw new DivergenceException(e, l);
           }
@@ -180,26 +180,6 @@ final class CpuNetwork {
     }
   }
 
-  /** Σ_j x_j y_j over j &lt; n with four partial sums (fixed order: ((s0+s1)+(s2+s3)) + tail). */
-  static double dot(double[] x, double[] y, int n) {
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int j = 0;
-    for (; j + 3 < n; j += 4) {
-      s0 += x[j] * y[j];
-      s1 += x[j + 1] * y[j + 1];
-      s2 += x[j + 2] * y[j + 2];
-      s3 += x[j + 3] * y[j + 3];
-    }
-    double s = (s0 + s1) + (s2 + s3);
-    for (; j < n; j++) {
-      s += x[j] * y[j];
-    }
-    return s;
-  }
-
   private void backward(long e) {
     for (int l = 1; l <= depth; l++) {
       for (double[] r : theta[l]) {
@@ -219,7 +199,7 @@ final class CpuNetwork {
       double[][] prev = sig[lp - 1];
       for (int a = 0; a < nd; a++) {
         for (int b = a; b < nd; b++) {
-          double c = lb[lp] + lw[lp] / nPrev * dot(prev[a], prev[b], nPrev);
+          double c = lb[lp] + lw[lp] / nPrev * Sums.dot(prev[a], prev[b], nPrev);
           coef[a][b] = c;
           coef[b][a] = c;
         }
@@ -230,7 +210,7 @@ final class CpuNetwork {
         int tn = m[l] * nd;
         for (int t1 = 0; t1 < tn; t1++) {
           for (int t2 = t1; t2 < tn; t2++) {
-            th[t1][t2] += dot(g[t1], g[t2], width) * coef[t1 % nd][t2 % nd];
+            th[t1][t2] += Sums.dot(g[t1], g[t2], width) * coef[t1 % nd][t2 % nd];
           }
         }
       }

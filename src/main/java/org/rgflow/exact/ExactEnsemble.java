@@ -2,22 +2,18 @@ package org.rgflow.exact;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.rgflow.core.LayerValues;
 import org.rgflow.ensemble.CpuEnsemble;
 import org.rgflow.ensemble.EnsembleBackend;
 import org.rgflow.ensemble.EnsembleResult;
 import org.rgflow.ensemble.LayerStats;
-import org.rgflow.ensemble.MomentAccumulator;
+import org.rgflow.ensemble.NetworkPool;
 import org.rgflow.ensemble.NetworkSample;
 import org.rgflow.ensemble.OrderedReducer;
 import org.rgflow.ensemble.ProgressListener;
 import org.rgflow.ensemble.RunSettings;
-import org.rgflow.rng.InitRng;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
-import org.rgflow.spec.SpecException;
 
 /**
  * The exact conditional sampler on the CPU (docs/EXACT_SAMPLER.md): the same per-network statistic
@@ -71,86 +67,15 @@ public final class ExactEnsemble implements EnsembleBackend {
       ProgressListener progress) {
     long t0 = System.nanoTime();
     long e = settings.ensemble();
-    if (e > InitRng.MAX_NETWORKS) {
-      throw new SpecException("--ensemble", "the randomness contract supports at most 2^32 networks, got "
-          + e);
-    }
-    if (inputs.count() > CpuEnsemble.MAX_INPUTS) {
-      throw new SpecException("--inputs", "the ensemble measures the full four-point tensor and its"
-          + " covariance, which grows like N_D^8; at most " + CpuEnsemble.MAX_INPUTS + " inputs, got "
-          + inputs.count());
-    }
-    if (inputs.dim() != spec.n0()) {
-      throw new SpecException("--inputs", "inputs have dimension " + inputs.dim()
-          + " but the network expects n0 = " + spec.n0());
-    }
-    ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
-    int depth = spec.depth();
+    EnsembleBackend.validate(spec, inputs, e);
     int ntkNeurons = settings.ntk() ? settings.ntkNeurons() : 0;
     LayerStats stats = new LayerStats(inputs.count(), settings.ntk());
-    OrderedReducer reducer = new OrderedReducer(depth, stats.dim(), e);
-    AtomicLong nextIndex = new AtomicLong();
-    AtomicLong done = new AtomicLong();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
     int chunk = settings.chunk();
-    Runnable worker = () -> {
-      try {
-        ExactNetwork net = new ExactNetwork(spec, inputs, settings.seed(), ntkNeurons);
-        while (failure.get() == null) {
-          long start = nextIndex.getAndAdd(chunk);
-          if (start >= e) {
-            break;
-          }
-          long end = Math.min(e, start + chunk);
-          for (long i = start; i < end && failure.get() == null; i++) {
-            double[][] x = new double[depth][stats.dim()];
-            net.run(i, (l, zl, thl) -> stats.compute(zl, spec.width(l), thl, net.measured(l),
-                x[l - 1]));
-            reducer.deposit(i, x);
-            listener.progress(done.incrementAndGet(), e);
-          }
-        }
-      } catch (Throwable t) {
-        failure.compareAndSet(null, t);
-      }
-    };
-    int threads = (int) Math.min(settings.threads(), e);
-    if (threads == 1) {
-      worker.run();
-    } else {
-      List<Thread> pool = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        Thread th = new Thread(worker, "rgflow-exact-" + t);
-        th.setDaemon(true);
-        pool.add(th);
-        th.start();
-      }
-      for (Thread th : pool) {
-        try {
-          th.join();
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          failure.compareAndSet(null, ie);
-        }
-      }
-    }
-    Throwable f = failure.get();
-    if (f != null) {
-      if (f instanceof RuntimeException re) {
-        throw re;
-      }
-      if (f instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException("ensemble worker failed", f);
-    }
-    MomentAccumulator[] total = reducer.result();
-    List<LayerValues> layers = new ArrayList<>();
-    for (int l = 1; l <= depth; l++) {
-      LayerValues lv = new LayerValues(l);
-      stats.fill(lv, total[l - 1], spec.width(l - 1));
-      layers.add(lv);
-    }
+    List<LayerValues> layers = NetworkPool.run(spec, stats, settings, progress, () -> {
+      ExactNetwork net = new ExactNetwork(spec, inputs, settings.seed(), ntkNeurons);
+      return (i, x) -> net.run(i, (l, zl, thl) -> stats.compute(zl, spec.width(l), thl,
+          net.measured(l), x[l - 1]));
+    }, "rgflow-exact-");
     double seconds = (System.nanoTime() - t0) * 1e-9;
     List<String> notes = new ArrayList<>();
     notes.add("sampler=exact: z^(l) ~ N(0, G^(l)) given the layer below and the NTK's backward"

@@ -3,6 +3,7 @@ package org.rgflow.exact;
 import java.util.Arrays;
 import org.rgflow.act.Activation;
 import org.rgflow.ensemble.DivergenceException;
+import org.rgflow.ensemble.Sums;
 import org.rgflow.rng.InitRng;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
@@ -207,7 +208,7 @@ final class ExactNetwork {
       double cwn = sw[l] * sw[l];
       for (int a = 0; a < nd; a++) {
         for (int b = 0; b <= a; b++) {
-          gHat[a][b] = cb + cwn * dot(in[a], in[b], nIn);
+          gHat[a][b] = cb + cwn * Sums.dot(in[a], in[b], nIn);
         }
       }
       double[][] lf = chol[ntk ? l : 0];
@@ -258,26 +259,6 @@ final class ExactNetwork {
     }
   }
 
-  /** Σ_j x_j y_j over j &lt; n, four partial sums in a fixed order. */
-  static double dot(double[] x, double[] y, int n) {
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int j = 0;
-    for (; j + 3 < n; j += 4) {
-      s0 += x[j] * y[j];
-      s1 += x[j + 1] * y[j + 1];
-      s2 += x[j + 2] * y[j + 2];
-      s3 += x[j + 3] * y[j + 3];
-    }
-    double s = (s0 + s1) + (s2 + s3);
-    for (; j < n; j++) {
-      s += x[j] * y[j];
-    }
-    return s;
-  }
-
   private void backward(long e) {
     for (int l = 1; l <= depth; l++) {
       for (double[] r : theta[l]) {
@@ -295,14 +276,14 @@ final class ExactNetwork {
       }
       for (int a = 0; a < active; a++) {
         for (int b = 0; b <= a; b++) {
-          gram[a][b] = dot(vec[a], vec[b], width);
+          gram[a][b] = Sums.dot(vec[a], vec[b], width);
         }
       }
       int nPrev = w[lp - 1];
       double[][] prev = sig[lp - 1];
       for (int a = 0; a < nd; a++) {
         for (int b = a; b < nd; b++) {
-          double c = lb[lp] + lw[lp] / nPrev * dot(prev[a], prev[b], nPrev);
+          double c = lb[lp] + lw[lp] / nPrev * Sums.dot(prev[a], prev[b], nPrev);
           coef[a][b] = c;
           coef[b][a] = c;
         }
@@ -367,7 +348,7 @@ final class ExactNetwork {
       // c = G⁻ (y_a − Aᵀ ζ_a), y_a = Σ_c g_c z_c.
       double[] g = vec[a];
       for (int al = 0; al < nd; al++) {
-        rhs[al] = dot(g, zl[al], width) - (s * dot(sigma[al], zeta, n) + sbl * zeta[n]);
+        rhs[al] = Sums.dot(g, zl[al], width) - (s * Sums.dot(sigma[al], zeta, n) + sbl * zeta[n]);
       }
       Psd.solve(gl, nd, rhs, rhs);
       double[] out = nxt[a];

@@ -81,7 +81,7 @@ class ExactDeterminismTest {
       for (int k = 0; k < 3; k++) {
         for (int a = 0; a < 2; a++) {
           for (int b = 0; b < 2; b++) {
-            double want = i != k ? 0 : 1 + 1.0 / 3 * ExactNetwork.dot(INPUTS.vector(a),
+            double want = i != k ? 0 : 1 + 1.0 / 3 * org.rgflow.ensemble.Sums.dot(INPUTS.vector(a),
                 INPUTS.vector(b), 3);
             assertEquals(want, th[i * 2 + a][k * 2 + b], 1e-14);
           }
