@@ -1,5 +1,6 @@
 package org.rgflow.ensemble;
 
+import org.rgflow.act.Activations;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 
@@ -17,7 +18,7 @@ public final class CpuEnsembleBench {
     int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
     long e = args.length > 1 ? Long.parseLong(args[1]) : 64;
     int ntkNeurons = args.length > 2 ? Integer.parseInt(args[2]) : 4;
-    NetworkSpec spec = NetworkSpec.uniform(512, 512, 16, TestActivations.RELU, 0, 2, 1, 1);
+    NetworkSpec spec = NetworkSpec.uniform(512, 512, 16, Activations.relu(), 0, 2, 1, 1);
     Inputs in = Inputs.fromNormsAndAngles(512, new double[] {1, 1}, new double[][] {{0, 0.5}, {0, 0}});
     CpuEnsemble cpu = new CpuEnsemble();
     for (boolean ntk : new boolean[] {false, true}) {

@@ -1,5 +1,6 @@
 package org.rgflow.ensemble;
 
+import org.rgflow.act.Activations;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,7 +21,7 @@ import org.rgflow.spec.NetworkSpec;
  */
 class DeterminismTest {
   private static final NetworkSpec SPEC = new NetworkSpec(3, new int[] {6, 5, 4},
-      TestActivations.TANH, new double[] {0.1, 0.2, 0.1}, new double[] {1.8, 1.5, 2.0},
+      Activations.tanh(), new double[] {0.1, 0.2, 0.1}, new double[] {1.8, 1.5, 2.0},
       new double[] {1, 0.5, 1}, new double[] {1, 1, 0.7});
   private static final Inputs INPUTS = new Inputs(new double[][] {{1, 0.5, -0.2}, {0.3, -1, 0.8}});
 
@@ -86,7 +87,7 @@ class DeterminismTest {
 
   @Test
   void narrowWidthsGiveNaNNotCrash() {
-    NetworkSpec narrow = new NetworkSpec(2, new int[] {1, 2, 3}, TestActivations.RELU,
+    NetworkSpec narrow = new NetworkSpec(2, new int[] {1, 2, 3}, Activations.relu(),
         new double[] {0.1, 0.1, 0.1}, new double[] {2, 2, 2}, new double[] {1, 1, 1},
         new double[] {1, 1, 1});
     Inputs in = new Inputs(new double[][] {{1, 0.5}});
@@ -115,7 +116,7 @@ class DeterminismTest {
 
   @Test
   void divergenceIsReportedWithNetworkAndLayer() {
-    NetworkSpec wild = NetworkSpec.uniform(2, 8, 200, TestActivations.LINEAR, 0, 50, 1, 1);
+    NetworkSpec wild = NetworkSpec.uniform(2, 8, 200, Activations.linear(), 0, 50, 1, 1);
     Inputs in = new Inputs(new double[][] {{1, 1}});
     DivergenceException ex = assertThrows(DivergenceException.class, () -> new CpuEnsemble().run(
         wild, in, new RunSettings(4, 1, 2, 1, false, 1), ProgressListener.NONE));

@@ -1,5 +1,6 @@
 package org.rgflow.ensemble;
 
+import org.rgflow.act.Activations;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,7 @@ class ExactResultsTest {
   }
 
   private void deepLinear(int n, int depth, double cw, long e, long seed) {
-    Activation lin = TestActivations.LINEAR;
+    Activation lin = Activations.linear();
     double lb = 0.5;
     double lw = 1.5;
     NetworkSpec spec = NetworkSpec.uniform(n, n, depth, lin, 0, cw, lb, lw);
@@ -113,7 +114,7 @@ class ExactResultsTest {
     long e = 6_000;
     double lb = 0.3;
     double lw = 1.7;
-    NetworkSpec spec = NetworkSpec.uniform(n, n, depth, TestActivations.RELU, 0, 2, lb, lw);
+    NetworkSpec spec = NetworkSpec.uniform(n, n, depth, Activations.relu(), 0, 2, lb, lw);
     Inputs in = Inputs.fromNormsAndAngles(n, new double[] {1.2}, new double[][] {{0}});
     double k = 2 * in.gram()[0][0];
     EnsembleResult r = new CpuEnsemble().run(spec, in, new RunSettings(e, 404, 2, 32, true, 4),

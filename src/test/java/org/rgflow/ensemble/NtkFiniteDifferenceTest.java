@@ -1,5 +1,6 @@
 package org.rgflow.ensemble;
 
+import org.rgflow.act.Activations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -150,16 +151,16 @@ class NtkFiniteDifferenceTest {
 
   @Test
   void tanhTwoInputsUnequalWidths() {
-    check(TestActivations.TANH, new int[] {5, 3, 6, 4}, 3, 2, 3);
+    check(Activations.tanh(), new int[] {5, 3, 6, 4}, 3, 2, 3);
   }
 
   @Test
   void reluThreeInputsAllNeurons() {
-    check(TestActivations.RELU, new int[] {4, 7, 2}, 5, 3, 10);
+    check(Activations.relu(), new int[] {4, 7, 2}, 5, 3, 10);
   }
 
   @Test
   void widthOneAndSingleInput() {
-    check(TestActivations.TANH, new int[] {1, 3, 1}, 2, 1, 2);
+    check(Activations.tanh(), new int[] {1, 3, 1}, 2, 1, 2);
   }
 }

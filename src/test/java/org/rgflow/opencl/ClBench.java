@@ -1,5 +1,6 @@
 package org.rgflow.opencl;
 
+import org.rgflow.act.Activations;
 import org.rgflow.ensemble.CpuEnsemble;
 import org.rgflow.ensemble.EnsembleBackend;
 import org.rgflow.ensemble.EnsembleResult;
@@ -25,7 +26,7 @@ public final class ClBench {
     int nd = args.length > 2 ? Integer.parseInt(args[2]) : 2;
     long e = args.length > 3 ? Long.parseLong(args[3]) : 256;
     int reps = 3;
-    NetworkSpec spec = NetworkSpec.uniform(width, width, depth, ClActs.TANH, 0.1, 1.5, 1.0, 1.0);
+    NetworkSpec spec = NetworkSpec.uniform(width, width, depth, Activations.tanh(), 0.1, 1.5, 1.0, 1.0);
     Inputs inputs = ClContractTest.inputs(width, nd);
     System.out.println("# " + ClEnsemble.probe().line());
     System.out.println("# nproc=" + Runtime.getRuntime().availableProcessors() + " java="

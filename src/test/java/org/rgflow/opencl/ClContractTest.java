@@ -1,5 +1,6 @@
 package org.rgflow.opencl;
 
+import org.rgflow.act.Activations;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -116,15 +117,15 @@ class ClContractTest {
 
   static Stream<Shape> shapes() {
     return Stream.of(
-        new Shape("width1-depth3-nd1-relu", spec(1, new int[] {1, 1, 1}, ClActs.RELU, 0.1, 2.0),
+        new Shape("width1-depth3-nd1-relu", spec(1, new int[] {1, 1, 1}, Activations.relu(), 0.1, 2.0),
             inputs(1, 1), 2),
-        new Shape("width3-depth2-nd7-tanh", spec(4, new int[] {3, 3}, ClActs.TANH, 0.05, 1.5),
+        new Shape("width3-depth2-nd7-tanh", spec(4, new int[] {3, 3}, Activations.tanh(), 0.05, 1.5),
             inputs(4, 7), 2),
-        new Shape("width13-depth3-nd2-tanh", spec(5, new int[] {13, 13, 13}, ClActs.TANH, 0.1, 1.2),
+        new Shape("width13-depth3-nd2-tanh", spec(5, new int[] {13, 13, 13}, Activations.tanh(), 0.1, 1.2),
             inputs(5, 2), 5),
-        new Shape("mixed-5-1-6-nd2-linear", spec(3, new int[] {5, 1, 6}, ClActs.LINEAR, 0.2, 0.9),
+        new Shape("mixed-5-1-6-nd2-linear", spec(3, new int[] {5, 1, 6}, Activations.linear(), 0.2, 0.9),
             inputs(3, 2), 3),
-        new Shape("width9-depth2-nd1-swish-ntk1", spec(2, new int[] {9, 9}, ClActs.SWISH, 0.3, 1.7),
+        new Shape("width9-depth2-nd1-swish-ntk1", spec(2, new int[] {9, 9}, Activations.swish(), 0.3, 1.7),
             inputs(2, 1), 1));
   }
 
