@@ -117,7 +117,7 @@ public final class LayerStats {
     double[] s = new double[pairs];
     double[] t = new double[pairs * pairs];
     double[] a = new double[pairs];
-    double[] s6 = new double[3 * nd];
+    double[] cube = new double[nd];
     for (int i = 0; i < n; i++) {
       for (int p = 0; p < pairs; p++) {
         a[p] = z[pa[p]][i] * z[pb[p]][i];
@@ -132,11 +132,21 @@ public final class LayerStats {
       }
       for (int al = 0; al < nd; al++) {
         double y = a[pairIndex[al][al]];
-        s6[3 * al] += y;
-        s6[3 * al + 1] += y * y;
-        s6[3 * al + 2] += y * y * y;
+        cube[al] += y * y * y;
       }
     }
+    moments(s, t, cube, n, out);
+    if (ntk) {
+      ntkPart(s, z, n, theta, m, out);
+    }
+  }
+
+  /**
+   * The forward part of the statistic vector from the layer's power sums: s_p = Σ_i a_ip,
+   * t_pq = Σ_i a_ip a_iq (p ≤ q, row-major in a P×P array) and cube_α = Σ_i (z_iα²)³. For input α,
+   * with y = z_α², S1 = s_αα and S2 = t_(αα)(αα).
+   */
+  private void moments(double[] s, double[] t, double[] cube, int n, double[] out) {
     double dn = n;
     for (int p = 0; p < pairs; p++) {
       out[p] = s[p] / dn;
@@ -147,16 +157,12 @@ public final class LayerStats {
     for (int al = 0; al < nd; al++) {
       int pp = pairIndex[al][al];
       out[offQ4 + al] = t[pp * pairs + pp] / dn;
-      double s1 = s6[3 * al];
-      double s2 = s6[3 * al + 1];
-      double s3 = s6[3 * al + 2];
+      double s1 = s[pp];
+      double s2 = t[pp * pairs + pp];
+      double s3 = cube[al];
       out[offS6 + al] = n < 3 ? Double.NaN
           : (s1 * s1 * s1 - 3 * s1 * s2 + 2 * s3) / (dn * (dn - 1) * (dn - 2));
     }
-    if (!ntk) {
-      return;
-    }
-    ntkPart(s, z, n, theta, m, out);
   }
 
   /** The NTK entries θ, a, b, d, f from Θ̂, z[α][i] for i &lt; m and s_p = Σ_i z_iα z_iβ. */
@@ -225,7 +231,6 @@ public final class LayerStats {
       double[] out) {
     double[] s = new double[pairs];
     System.arraycopy(sums, off, s, 0, pairs);
-    double dn = n;
     int r = off + pairs;
     double[] t = new double[pairs * pairs];
     for (int p = 0; p < pairs; p++) {
@@ -233,21 +238,9 @@ public final class LayerStats {
         t[p * pairs + q] = sums[r++];
       }
     }
-    for (int p = 0; p < pairs; p++) {
-      out[p] = s[p] / dn;
-      for (int q = p; q < pairs; q++) {
-        out[mIndex(p, q)] = n < 2 ? Double.NaN : (s[p] * s[q] - t[p * pairs + q]) / (dn * (dn - 1));
-      }
-    }
-    for (int al = 0; al < nd; al++) {
-      int pp = pairIndex[al][al];
-      out[offQ4 + al] = t[pp * pairs + pp] / dn;
-      double s1 = s[pp];
-      double s2 = t[pp * pairs + pp];
-      double s3 = sums[r + al];
-      out[offS6 + al] = n < 3 ? Double.NaN
-          : (s1 * s1 * s1 - 3 * s1 * s2 + 2 * s3) / (dn * (dn - 1) * (dn - 2));
-    }
+    double[] cube = new double[nd];
+    System.arraycopy(sums, r, cube, 0, nd);
+    moments(s, t, cube, n, out);
     if (ntk) {
       ntkPart(s, zHead, n, theta, m, out);
     }
