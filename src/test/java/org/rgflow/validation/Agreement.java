@@ -30,6 +30,7 @@ final class Agreement {
   private final double k;
   private final List<String> violations = new ArrayList<>();
   private int checked;
+  private double maxPull;
 
   Agreement(String label, double k) {
     this.label = label;
@@ -96,6 +97,9 @@ final class Agreement {
       return;
     }
     double dev = Math.abs(measured - theory);
+    if (se > 0) {
+      maxPull = Math.max(maxPull, dev / se);
+    }
     // Exact agreement (e.g. layer-1 quantities fixed by construction) passes even with SE = 0.
     if (dev > k * se + 1e-12 * Math.max(1, Math.abs(theory))) {
       violations.add(String.format("%s: measured %.6g ± %.3g, theory %.6g, z = %.2f", what, measured,
@@ -105,6 +109,7 @@ final class Agreement {
 
   /** Fails listing every violation; also asserts that something was actually compared. */
   void assertAll(int minChecked) {
+    System.out.printf("[Agreement] %s: %d comparisons, max |z| = %.2f%n", label, checked, maxPull);
     assertTrue(checked >= minChecked, label + ": only " + checked + " comparisons made, expected ≥ "
         + minChecked);
     if (!violations.isEmpty()) {
