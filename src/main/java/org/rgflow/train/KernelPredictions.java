@@ -67,6 +67,16 @@ public final class KernelPredictions {
     return nTrain;
   }
 
+  /** The frozen NTK Θ_{ij} (i, j over train ∪ test). */
+  public double theta(int i, int j) {
+    return theta[i][j];
+  }
+
+  /** The NNGP kernel K_{ij}. */
+  public double kernel(int i, int j) {
+    return k[i][j];
+  }
+
   /** Eigenvalues of the train–train NTK block Θ̃ (largest first). */
   public double[] ntkEigenvalues() {
     return eig.clone();
