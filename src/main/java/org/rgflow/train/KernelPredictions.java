@@ -223,7 +223,7 @@ public final class KernelPredictions {
     try {
       return new CholeskyDecomposition(new Array2DRowRealMatrix(kt, false), 1e-12, 1e-14);
     } catch (org.hipparchus.exception.MathIllegalArgumentException e) {
-      throw new SpecException("--data", "the train-train NNGP kernel is singular or not positive definite"
+      throw new SpecException("--noise", "the train-train NNGP kernel is singular or not positive definite"
           + " (duplicate training inputs?); " + e.getMessage());
     }
   }
