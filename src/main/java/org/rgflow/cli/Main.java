@@ -96,6 +96,7 @@ public final class Main implements Callable<Integer> {
     CommandLine cl = new CommandLine(this);
     cl.addSubcommand("theory", new TheoryCommand(ctx));
     cl.addSubcommand("sample", new SampleCommand(ctx));
+    cl.addSubcommand("train", new TrainCommand(ctx));
     cl.addSubcommand("criticality", new CriticalityCommand(ctx));
     cl.addSubcommand("devices", new DevicesCommand(ctx));
     cl.addSubcommand("sweep", new SweepCommand(ctx));
