@@ -31,7 +31,7 @@ final class Agreement {
   private Agreement() {}
 
   /** Result of one comparison run: how many entries were checked and the largest |z|. */
-  record Outcome(int compared, double maxZ, List<String> failures) {}
+  record Outcome(int compared, double maxZ, double sumZ2, List<String> failures) {}
 
   static NetworkSpec spec(int n0, int[] widths, Activation act, double cb, double cw) {
     int depth = widths.length;
@@ -54,9 +54,10 @@ final class Agreement {
         ProgressListener.NONE);
   }
 
-  static Outcome compare(EnsembleResult a, EnsembleResult b, Obs[] obs) {
+  static Outcome compare(EnsembleResult a, EnsembleResult b, Obs[] obs, double k) {
     int compared = 0;
     double maxZ = 0;
+    double sumZ2 = 0;
     List<String> failures = new ArrayList<>();
     for (int l = 0; l < a.layers().size(); l++) {
       LayerValues la = a.layers().get(l);
@@ -80,29 +81,47 @@ final class Agreement {
               : diff / se;
           compared++;
           maxZ = Math.max(maxZ, Double.isNaN(zz) ? Double.POSITIVE_INFINITY : zz);
-          if (!(zz <= K)) {
+          sumZ2 += zz * zz;
+          if (!(zz <= k)) {
             failures.add(String.format("layer %d %s[%d]: exact %.6g ± %.2g, direct %.6g ± %.2g, |z| = %.2f",
                 l + 1, o, i, va[i], ea[i], vb[i], eb[i], zz));
           }
         }
       }
     }
-    return new Outcome(compared, maxZ, failures);
+    return new Outcome(compared, maxZ, sumZ2, failures);
   }
 
-  /** Runs both samplers and asserts agreement; returns the number of entries compared. */
+  /** Runs both samplers and asserts agreement at k = 3 SE; returns the number of entries compared. */
   static int assertAgree(String what, NetworkSpec spec, Inputs in, long e, boolean ntk, int m,
       long seed) {
+    return assertAgree(what, spec, in, e, ntk, m, seed, K);
+  }
+
+  /** As above with a stated k (for families far larger than the default tests'). */
+  static int assertAgree(String what, NetworkSpec spec, Inputs in, long e, boolean ntk, int m,
+      long seed, double k) {
     EnsembleResult ex = exact(spec, in, e, seed, ntk, m);
     EnsembleResult di = direct(spec, in, e, seed + 1, ntk, m);
-    Outcome f = compare(ex, di, FORWARD);
-    Outcome t = ntk ? compare(ex, di, NTK) : new Outcome(0, 0, List.of());
+    Outcome f = compare(ex, di, FORWARD, k);
+    Outcome t = ntk ? compare(ex, di, NTK, k) : new Outcome(0, 0, 0, List.of());
     List<String> all = new ArrayList<>(f.failures());
     all.addAll(t.failures());
-    String head = what + " (E = " + e + " each, k = " + K + ", " + (f.compared() + t.compared())
-        + " entries, max |z| = " + String.format("%.2f", Math.max(f.maxZ(), t.maxZ())) + ")";
+    int n = f.compared() + t.compared();
+    String head = what + " (E = " + e + " each, k = " + k + ", " + n + " entries, max |z| = "
+        + String.format("%.2f", Math.max(f.maxZ(), t.maxZ())) + ", rms z = "
+        + String.format("%.2f", Math.sqrt((f.sumZ2() + t.sumZ2()) / Math.max(1, n))) + ")";
     System.out.println("[exact vs direct] " + head);
     assertTrue(all.isEmpty(), head + ":\n  " + String.join("\n  ", all));
-    return f.compared() + t.compared();
+    return n;
+  }
+
+  /**
+   * The k of a Bonferroni bound over n comparisons with family-wise false-failure probability
+   * alpha: P(|z| > k) = alpha/n for a standard normal z.
+   */
+  static double bonferroniK(int n, double alpha) {
+    return -new org.hipparchus.distribution.continuous.NormalDistribution().inverseCumulativeProbability(
+        alpha / (2 * n));
   }
 }

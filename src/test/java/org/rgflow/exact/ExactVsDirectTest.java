@@ -72,14 +72,24 @@ class ExactVsDirectTest {
     assertTrue(c > 100);
   }
 
+  /**
+   * Ten times the networks of the default tests, three activations, 456 comparisons in all. At
+   * k = 3 per comparison a correct sampler would fail such a family more often than not (456 ×
+   * 0.27%), so this test states its family-wise false-failure probability instead: 1% by a
+   * Bonferroni bound (k ≈ 4.24). History: its first run at k = 3 failed on one entry, tanh layer-2
+   * Θ_{11} at |z| = 3.49; the exact sampler's layer-2 Θ of that network against the exact theory
+   * (layer 2 is exact at any width) at E = 200000 for four seeds gave z = −2.98, 0.70, −1.06, 0.34,
+   * no resolved bias. The bar itself (3 SE) is held by the default-suite tests above.
+   */
   @Test
   @Tag("slow")
   void largerEnsembles() {
+    double k = Agreement.bonferroniK(3 * 152, 0.01);
     for (String act : new String[] {"relu", "tanh", "gelu"}) {
       NetworkSpec spec = Agreement.spec(5, new int[] {64, 48, 64, 48}, Activations.parse(act),
           act.equals("relu") ? 0 : 0.1, act.equals("relu") ? 2 : 1.2);
       Agreement.assertAgree(act + " widths 64,48,64,48 N_D=2 (slow)", spec, inputs(5, 2, 5), 40000,
-          true, 4, 61);
+          true, 4, 61, k);
     }
   }
 }
