@@ -3,6 +3,7 @@ package org.rgflow.exact;
 import java.util.Arrays;
 import org.rgflow.act.Activation;
 import org.rgflow.ensemble.DivergenceException;
+import org.rgflow.ensemble.LayerScales;
 import org.rgflow.ensemble.Sums;
 import org.rgflow.rng.InitRng;
 import org.rgflow.spec.Inputs;
@@ -81,26 +82,13 @@ final class ExactNetwork {
     this.seed = seed;
     this.act = spec.activation();
     this.ntk = ntkNeurons > 0;
-    w = new int[depth + 1];
-    sw = new double[depth + 1];
-    sb = new double[depth + 1];
-    lb = new double[depth + 1];
-    lw = new double[depth + 1];
-    int maxW = 0;
-    for (int l = 0; l <= depth; l++) {
-      w[l] = spec.width(l);
-      maxW = Math.max(maxW, w[l]);
-      if (l > 0) {
-        sw[l] = Math.sqrt(spec.cw(l) / w[l - 1]);
-        sb[l] = Math.sqrt(spec.cb(l));
-        lb[l] = spec.lambdaB(l);
-        lw[l] = spec.lambdaW(l);
-      }
-    }
-    if (inputs.dim() != w[0]) {
-      throw new SpecException("--inputs", "inputs have dimension " + inputs.dim()
-          + " but the network expects n0 = " + w[0]);
-    }
+    LayerScales scales = new LayerScales(spec, inputs);
+    w = scales.w;
+    sw = scales.sw;
+    sb = scales.sb;
+    lb = scales.lb;
+    lw = scales.lw;
+    int maxW = scales.maxWidth;
     z = new double[depth + 1][][];
     sig = new double[depth][][];
     sig[0] = new double[nd][];
