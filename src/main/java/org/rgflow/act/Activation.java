@@ -23,6 +23,17 @@ public interface Activation {
   double d2(double z);
 
   /**
+   * s[i] = σ(z[i]) and ds[i] = σ′(z[i]) for i &lt; n, equal to {@link #value} and {@link #d1}
+   * element by element; activations override it where σ′ follows cheaply from σ (tanh, sigmoid).
+   */
+  default void valueAndD1(double[] z, double[] s, double[] ds, int n) {
+    for (int i = 0; i < n; i++) {
+      s[i] = value(z[i]);
+      ds[i] = d1(z[i]);
+    }
+  }
+
+  /**
    * Points where σ, σ′ or σ″ is not smooth (sorted, usually empty or {0}). Quadrature splits its
    * range at each of them.
    */

@@ -103,13 +103,13 @@ public final class Activations {
   }
 
   public static Activation tanh() {
-    return new SmoothActivation("tanh", Math::tanh, z -> {
-      double t = Math.tanh(z);
+    return new SmoothActivation("tanh", Tanh::value, z -> {
+      double t = Tanh.value(z);
       return 1 - t * t;
     }, z -> {
-      double t = Math.tanh(z);
+      double t = Tanh.value(z);
       return -2 * t * (1 - t * t);
-    }, new double[] {0, 1, 0, -2}, NONE, false);
+    }, new double[] {0, 1, 0, -2}, NONE, false).withD1OfValue(t -> 1 - t * t);
   }
 
   public static Activation sin() {
@@ -135,7 +135,7 @@ public final class Activations {
     }, z -> {
       double s = logistic(z);
       return s * (1 - s) * (1 - 2 * s);
-    }, new double[] {0.5, 0.25, 0, -0.125}, NONE, false);
+    }, new double[] {0.5, 0.25, 0, -0.125}, NONE, false).withD1OfValue(s -> s * (1 - s));
   }
 
   public static Activation softplus() {

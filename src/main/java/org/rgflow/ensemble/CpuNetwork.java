@@ -153,13 +153,11 @@ final class CpuNetwork {
         for (int a = 0; a < nd; a++) {
           double[] zz = out[a];
           double[] ss = sig[l][a];
-          for (int i = 0; i < nOut; i++) {
-            ss[i] = act.value(zz[i]);
-          }
           if (ntk) {
-            double[] dd = dsig[l][a];
+            act.valueAndD1(zz, ss, dsig[l][a], nOut);
+          } else {
             for (int i = 0; i < nOut; i++) {
-              dd[i] = act.d1(zz[i]);
+              ss[i] = act.value(zz[i]);
             }
           }
         }

@@ -274,11 +274,7 @@ public final class CpuTrainer {
         }
         if (l < depth) {
           for (int al = 0; al < count; al++) {
-            for (int i = 0; i < w[l]; i++) {
-              double v = z[l][al][i];
-              sig[l][al][i] = act.value(v);
-              dsig[l][al][i] = act.d1(v);
-            }
+            act.valueAndD1(z[l][al], sig[l][al], dsig[l][al], w[l]);
           }
         }
       }
