@@ -66,7 +66,7 @@ public final class CpuTrainer {
 
   /** One trained network, everything the accumulators use (for tests and cross-checks). */
   public record Outcome(double[] zTrain0, double[] zTest0, double[] zTrainT, double[] zTestT,
-      double[][] ntk0, double[][] ntkT, long steps, double loss) {}
+      double[][] ntk0, double[][] ntkT, long steps, double loss, double[][] zTestAt, double signFlips) {}
 
   /** Trains network e on the calling thread. */
   public Outcome trainOne(long e) {
@@ -76,7 +76,7 @@ public final class CpuTrainer {
   /** Trains all E networks on {@code settings.threads()} threads and reduces them in network order. */
   public TrainResult run() {
     long t0 = System.nanoTime();
-    Layout lay = new Layout(data.trainCount(), data.testCount());
+    Layout lay = new Layout(data.trainCount(), data.testCount(), settings.checkpoints().length);
     OrderedReducer red = new OrderedReducer(1, lay.dim, settings.ensemble());
     AtomicLong next = new AtomicLong();
     int threads = (int) Math.min(settings.threads(), settings.ensemble());
@@ -128,11 +128,17 @@ public final class CpuTrainer {
     final int loss;
     final int steps;
     final int z0;
+    final int flip;
+    /** Trajectory: z_β after checkpoint k's step at ck + k·b + β, its square at ck2 + k·b + β. */
+    final int ck;
+    final int ck2;
+    final int k;
     final int dim;
 
-    Layout(int a, int b) {
+    Layout(int a, int b, int k) {
       this.a = a;
       this.b = b;
+      this.k = k;
       zT = 0;
       prod = zT + b;
       dep = prod + b * (b + 1) / 2;
@@ -142,7 +148,10 @@ public final class CpuTrainer {
       loss = rel + 1;
       steps = loss + 1;
       z0 = steps + 1;
-      dim = z0 + b;
+      flip = z0 + b;
+      ck = flip + 1;
+      ck2 = ck + k * b;
+      dim = ck2 + k * b;
     }
 
     /** Index of the pair (i ≤ j) in an upper triangle of size m, row by row. */
@@ -185,6 +194,14 @@ public final class CpuTrainer {
       x[rel] = Math.sqrt(num / den);
       x[loss] = o.loss();
       x[steps] = o.steps();
+      x[flip] = o.signFlips();
+      for (int c = 0; c < k; c++) {
+        for (int i = 0; i < b; i++) {
+          double v = o.zTestAt()[c][i];
+          x[ck + c * b + i] = v;
+          x[ck2 + c * b + i] = v * v;
+        }
+      }
       return x;
     }
   }
@@ -370,6 +387,49 @@ public final class CpuTrainer {
       }
     }
 
+    /** Signs of the hidden pre-activations at the training inputs, from the last training forward. */
+    private boolean[][][] signs;
+
+    private void recordSigns() {
+      int na = data.trainCount();
+      if (signs == null) {
+        signs = new boolean[depth][na][];
+        for (int l = 1; l < depth; l++) {
+          for (int al = 0; al < na; al++) {
+            signs[l][al] = new boolean[w[l]];
+          }
+        }
+      }
+      for (int l = 1; l < depth; l++) {
+        for (int al = 0; al < na; al++) {
+          for (int i = 0; i < w[l]; i++) {
+            signs[l][al][i] = z[l][al][i] > 0;
+          }
+        }
+      }
+    }
+
+    /**
+     * Fraction of (hidden neuron, training input) pairs whose pre-activation changed sign since
+     * {@link #recordSigns}: for ReLU, the units that crossed the kink (0 for a depth-1 network).
+     */
+    private double signFlips() {
+      int na = data.trainCount();
+      long flips = 0;
+      long total = 0;
+      for (int l = 1; l < depth; l++) {
+        for (int al = 0; al < na; al++) {
+          for (int i = 0; i < w[l]; i++) {
+            if (signs[l][al][i] != z[l][al][i] > 0) {
+              flips++;
+            }
+          }
+          total += w[l];
+        }
+      }
+      return total == 0 ? 0 : (double) flips / total;
+    }
+
     Outcome train(long e) {
       init(e);
       int na = data.trainCount();
@@ -378,10 +438,16 @@ public final class CpuTrainer {
       double[] zTrain0 = null;
       double[][] ntk0 = new double[na][na];
       double[][] ntkT = new double[na][na];
+      long[] cks = settings.checkpoints();
+      double[][] zTestAt = new double[cks.length][];
+      int nextCk = 0;
       long s = 0;
       double loss;
       double[] zTrain;
       while (true) {
+        if (nextCk < cks.length && cks[nextCk] == s) {
+          zTestAt[nextCk++] = s == 0 ? zTest0.clone() : forward(data.xTest(), data.testCount());
+        }
         zTrain = forward(data.xTrain(), na);
         loss = 0;
         for (int al = 0; al < na; al++) {
@@ -394,6 +460,7 @@ public final class CpuTrainer {
         boolean stop = s >= settings.steps() || (settings.tol() > 0 && loss <= settings.tol());
         if (s == 0) {
           zTrain0 = zTrain.clone();
+          recordSigns();
           backward(!stop, ntk0);
           if (stop) {
             for (int al = 0; al < na; al++) {
@@ -410,8 +477,13 @@ public final class CpuTrainer {
         }
         s++;
       }
+      double flips = signFlips();
       double[] zTestT = forward(data.xTest(), data.testCount());
-      return new Outcome(zTrain0, zTest0, zTrain, zTestT, ntk0, ntkT, s, loss);
+      // Checkpoints at or after the step a network stopped at (--tol) see its final outputs.
+      while (nextCk < cks.length) {
+        zTestAt[nextCk++] = zTestT.clone();
+      }
+      return new Outcome(zTrain0, zTest0, zTrain, zTestT, ntk0, ntkT, s, loss, zTestAt, flips);
     }
   }
 }

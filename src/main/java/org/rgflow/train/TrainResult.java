@@ -123,6 +123,47 @@ public final class TrainResult {
     return se(lay.loss);
   }
 
+  /**
+   * Mean fraction of (hidden neuron, training input) pairs whose pre-activation changed sign during
+   * training: for ReLU the units that crossed the kink.
+   */
+  public double signFlips() {
+    return acc.mean(lay.flip);
+  }
+
+  public double signFlipsErr() {
+    return se(lay.flip);
+  }
+
+  /** Number of trajectory checkpoints (TrainSettings.checkpoints). */
+  public int checkpointCount() {
+    return lay.k;
+  }
+
+  /** Mean trained output at test point β after checkpoint c's step. */
+  public double meanAt(int c, int beta) {
+    return acc.mean(lay.ck + c * lay.b + beta);
+  }
+
+  public double meanAtErr(int c, int beta) {
+    return se(lay.ck + c * lay.b + beta);
+  }
+
+  /** Variance (unbiased) of the output at test point β after checkpoint c's step. */
+  public double varAt(int c, int beta) {
+    double e = acc.count();
+    double m = meanAt(c, beta);
+    return (acc.mean(lay.ck2 + c * lay.b + beta) - m * m) * e / (e - 1);
+  }
+
+  /** Delta-method SE of {@link #varAt} (from the means of z and z²). */
+  public double varAtErr(int c, int beta) {
+    double[] g = new double[lay.dim];
+    g[lay.ck2 + c * lay.b + beta] = 1;
+    g[lay.ck + c * lay.b + beta] = -2 * meanAt(c, beta);
+    return acc.standardError(g);
+  }
+
   /** Mean number of GD steps taken. */
   public double steps() {
     return acc.mean(lay.steps);

@@ -77,6 +77,46 @@ class CpuTrainerTest {
   }
 
   /**
+   * Trajectory checkpoints: the outputs recorded after t steps are bit for bit those of the same
+   * network trained for exactly t steps (t = 0 is the initial output, t = T the final one), and with
+   * --tol a network that stopped early keeps its final outputs at later checkpoints.
+   */
+  @Test
+  void checkpointsAreTheOutputsAfterThatManySteps() {
+    Dataset d = Dataset.builtin(2, 4);
+    NetworkSpec spec = new NetworkSpec(2, new int[] {12, 7, 1}, Activations.parse("tanh"),
+        new double[] {0.1, 0.1, 0.1}, new double[] {1.2, 1.2, 1.2}, new double[] {1, 1, 1}, new double[] {1, 1, 1});
+    KernelPredictions kp = Kernels.predictions(spec, d);
+    double eta = 0.5 * kp.maxStableEta();
+    long[] cks = {0, 1, 4, 9};
+    double[][] pt = testMap(kp, d, eta, 9);
+    CpuTrainer.Outcome all = new CpuTrainer(spec, d, new TrainSettings(eta, 9, 0, 1, 4, 1, cks), pt).trainOne(3);
+    for (int c = 0; c < cks.length; c++) {
+      CpuTrainer.Outcome o = new CpuTrainer(spec, d, new TrainSettings(eta, cks[c], 0, 1, 4, 1),
+          testMap(kp, d, eta, cks[c])).trainOne(3);
+      for (int b = 0; b < d.testCount(); b++) {
+        assertEquals(Double.doubleToLongBits(o.zTestT()[b]), Double.doubleToLongBits(all.zTestAt()[c][b]),
+            "checkpoint " + cks[c] + " point " + b);
+      }
+    }
+    // A loose tolerance stops at once: every checkpoint is the initial (= final) output.
+    CpuTrainer.Outcome early = new CpuTrainer(spec, d, new TrainSettings(eta, 9, 1e9, 1, 4, 1, cks), pt)
+        .trainOne(3);
+    assertEquals(0, early.steps());
+    for (int c = 0; c < cks.length; c++) {
+      assertEquals(early.zTest0()[0], early.zTestAt()[c][0]);
+    }
+    TrainResult r = new CpuTrainer(spec, d, new TrainSettings(eta, 9, 0, 40, 4, 2, cks), pt).run();
+    assertEquals(4, r.checkpointCount());
+    for (int b = 0; b < d.testCount(); b++) {
+      assertEquals(r.mean(b), r.meanAt(3, b), 1e-15);
+      assertEquals(r.cov(b, b), r.varAt(3, b), 1e-13);
+      assertEquals(r.initialMean(b), r.meanAt(0, b), 1e-15);
+      assertTrue(r.varAtErr(3, b) > 0);
+    }
+  }
+
+  /**
    * One small step of a hidden-layer network moves the training outputs by −ηΘ̂ε to O(η²), with Θ̂ the
    * empirical NTK the trainer measures: the update and the NTK use the same learning-rate tensor. (The
    * measured Θ̂ itself agrees with Θ^{(L)} in oneHiddenLayerReluAgreesWithNtk.) The remainder is the
