@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.Color;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -163,7 +164,7 @@ public final class TrainReport {
       return null;
     }
     double nMin = w.stream().filter(v -> v > 0).min(Double::compare).orElseThrow();
-    double nMax = w.stream().max(Double::compare).orElseThrow();
+    double nMax = Collections.max(w);
     List<List<Double>> ys = new ArrayList<>();
     List<List<Double>> es = new ArrayList<>();
     int dropped = 0;
@@ -275,7 +276,7 @@ public final class TrainReport {
       return null;
     }
     double nMin = w.stream().filter(v -> v > 0).min(Double::compare).orElseThrow();
-    double nMax = w.stream().max(Double::compare).orElseThrow();
+    double nMax = Collections.max(w);
     PowerFit fit = null;
     if (fitRows.size() >= 3) {
       double[][] cols = new double[3][fitRows.size()];

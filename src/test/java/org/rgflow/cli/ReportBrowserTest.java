@@ -64,6 +64,14 @@ class ReportBrowserTest {
     return null;
   }
 
+  /** The browser, or an assumption failure (the test is skipped) without one. */
+  static String requireChromium() {
+    String chromium = chromium();
+    Assumptions.assumeTrue(chromium != null,
+        "chromium not found (apt-get install -y chromium, or set RGFLOW_CHROMIUM): browser test skipped");
+    return chromium;
+  }
+
   record Run(int code, String stdout, String stderr) {}
 
   static Run browse(String chromium, Path profile, List<String> extra, Path page) throws Exception {
@@ -85,9 +93,7 @@ class ReportBrowserTest {
 
   @Test
   void reportLoadsWithoutErrorsAndEveryFigureRenders(@TempDir Path dir) throws Exception {
-    String chromium = chromium();
-    Assumptions.assumeTrue(chromium != null,
-        "chromium not found (apt-get install -y chromium, or set RGFLOW_CHROMIUM): browser test skipped");
+    String chromium = requireChromium();
     Path out = dir.resolve("sweep");
     Runner s = Runner.run(Engines.defaults(), "sweep", "--grid", "act=relu|tanh", "--grid", "width=8,16",
         "--set", "depth=4", "--set", "ensemble=200", "--set", "backend=cpu", "--out", out.toString());
@@ -113,9 +119,7 @@ class ReportBrowserTest {
    */
   @Test
   void trainReportLoadsWithoutErrors(@TempDir Path dir) throws Exception {
-    String chromium = chromium();
-    Assumptions.assumeTrue(chromium != null,
-        "chromium not found (apt-get install -y chromium, or set RGFLOW_CHROMIUM): browser test skipped");
+    String chromium = requireChromium();
     Runner t = Runner.run(Engines.defaults(), "train", "--width", "32", "--ensemble", "40", "--steps", "20",
         "--threads", "2", "--json");
     assertEquals(0, t.code(), t.err());
