@@ -1,10 +1,13 @@
 package org.rgflow.report;
 
+import static org.rgflow.report.HtmlPage.esc;
+import static org.rgflow.report.HtmlPage.fig;
+import static org.rgflow.report.HtmlPage.num;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.Color;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +22,6 @@ import org.rgflow.act.Activations;
 import org.rgflow.ensemble.CpuEnsemble;
 import org.rgflow.ensemble.NetworkSample;
 import org.rgflow.spec.NetworkSpec;
-import org.rgflow.sweep.PointStore;
 import org.rgflow.sweep.Results;
 import org.rgflow.theory.Criticality;
 
@@ -50,12 +52,7 @@ public final class HtmlReport {
   public static Written write(Path dir, List<JsonNode> records, String version) {
     ReportData data = new ReportData(records);
     List<Figure> figs = figures(data);
-    for (Figure f : figs) {
-      PointStore.writeAtomically(dir.resolve("figures").resolve(f.name() + ".png"), f.png());
-    }
-    Path html = dir.resolve("report.html");
-    PointStore.writeAtomically(html, html(dir, data, records, figs, version));
-    return new Written(html, figs);
+    return HtmlPage.write(dir, figs, html(dir, data, records, figs, version));
   }
 
   static List<Figure> figures(ReportData d) {
@@ -368,51 +365,26 @@ public final class HtmlReport {
     return s;
   }
 
-  static Figure fig(XYChart c, String name, String title, String caption) {
-    return new Figure(name, title, caption, Charts.png(c));
-  }
-
   static String slug(String a) {
     return a.replaceAll("[^A-Za-z0-9]+", "_");
-  }
-
-  static String num(double v) {
-    if (v == Math.rint(v) && Math.abs(v) < 1e9) {
-      return String.valueOf((long) v);
-    }
-    return new java.math.BigDecimal(String.format(Locale.ROOT, "%.4g", v)).stripTrailingZeros().toPlainString();
   }
 
   // ---- page -----------------------------------------------------------------------------------
 
   static String html(Path dir, ReportData d, List<JsonNode> records, List<Figure> figs, String version) {
-    StringBuilder h = new StringBuilder();
-    h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-        .append("<title>rgflow report</title>\n<style>\n")
-        .append("body{font-family:system-ui,sans-serif;max-width:1400px;margin:2em auto;padding:0 1em;color:#222}\n")
-        .append("figure{display:inline-block;vertical-align:top;width:660px;margin:0 1em 1.5em 0}\n")
-        .append("figure img{width:640px;border:1px solid #ddd}\nfigcaption{font-size:.9em;color:#444}\n")
-        .append("table{border-collapse:collapse;font-size:.9em;margin-bottom:1.5em}\n")
-        .append("td,th{border:1px solid #ccc;padding:.2em .5em;text-align:right}th{background:#f3f3f3}\n")
-        .append("td.l{text-align:left}.bad{color:#b00}code{font-size:.95em}\n</style>\n</head>\n<body>\n");
-    h.append("<h1>rgflow report</h1>\n<p>").append(esc(String.format(Locale.ROOT,
+    StringBuilder h = HtmlPage.open("rgflow report");
+    h.append("<p>").append(esc(String.format(Locale.ROOT,
         "%d points (%d ok, %d failed) from %s. Measured values are ensemble means ± one standard error; the "
         + "theory is the book's leading order in 1/n (PDLT, Roberts, Yaida and Hanin), so expect systematic "
         + "deviations of relative size ℓ/n on top of the statistical ones.", records.size(), d.points().size(),
         d.failed().size(), dir.toAbsolutePath().normalize()))).append("</p>\n");
-    h.append("<h2>Figures</h2>\n");
-    for (Figure f : figs) {
-      h.append("<figure id=\"").append(f.name()).append("\"><img alt=\"").append(esc(f.title()))
-          .append("\" src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(f.png()))
-          .append("\"><figcaption><b>").append(esc(f.title())).append(".</b> ").append(esc(f.caption()))
-          .append("</figcaption></figure>\n");
-    }
+    HtmlPage.figures(h, figs);
     consistency(h, records);
     pointsTable(h, d, records, version);
     h.append("<p>Data: <code>results.csv</code> (one row per point × layer × observable) and "
         + "<code>results.jsonl</code> (full records) beside this file; figures also in <code>figures/</code>. "
-        + "Written by rgflow ").append(esc(version)).append(".</p>\n</body>\n</html>\n");
-    return h.toString();
+        + "Written by rgflow ").append(esc(version)).append(".</p>\n");
+    return HtmlPage.close(h);
   }
 
   /** χ²/N, max |z| and the share of |z| &gt; 3 per observable: all points, and critical ℓ/n ≤ 0.1. */
@@ -498,7 +470,4 @@ public final class HtmlReport {
     return c.length() > 12 && c.matches("[0-9a-f]{40}.*") ? c.substring(0, 12) + c.substring(40) : c;
   }
 
-  static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-  }
 }

@@ -3,6 +3,8 @@ package org.rgflow.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,12 +18,16 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rgflow.report.HtmlReport;
+import org.rgflow.report.TrainRecords;
+import org.rgflow.report.TrainReport;
 
 /**
  * The report in a real headless browser (Debian's chromium): a small real sweep (relu and tanh, the
  * CPU reference) and its report; the page loads with no console errors and no failed resources,
  * every {@code <img>} has decoded (naturalWidth &gt; 0), and a screenshot is written to
- * {@code target/browser/report.png}.
+ * {@code target/browser/report.png}. The same for the train report (a real {@code train --json} run and a
+ * hand-made width scan): {@code target/browser/train-single.png}, {@code train-scan.png}.
  *
  * <p>Finds the browser as {@code $RGFLOW_CHROMIUM}, else {@code chromium}, {@code chromium-browser} or
  * {@code google-chrome} on the PATH; skips (assumption) without one. Tagged "browser" so that it can be
@@ -58,6 +64,14 @@ class ReportBrowserTest {
     return null;
   }
 
+  /** The browser, or an assumption failure (the test is skipped) without one. */
+  static String requireChromium() {
+    String chromium = chromium();
+    Assumptions.assumeTrue(chromium != null,
+        "chromium not found (apt-get install -y chromium, or set RGFLOW_CHROMIUM): browser test skipped");
+    return chromium;
+  }
+
   record Run(int code, String stdout, String stderr) {}
 
   static Run browse(String chromium, Path profile, List<String> extra, Path page) throws Exception {
@@ -79,9 +93,7 @@ class ReportBrowserTest {
 
   @Test
   void reportLoadsWithoutErrorsAndEveryFigureRenders(@TempDir Path dir) throws Exception {
-    String chromium = chromium();
-    Assumptions.assumeTrue(chromium != null,
-        "chromium not found (apt-get install -y chromium, or set RGFLOW_CHROMIUM): browser test skipped");
+    String chromium = requireChromium();
     Path out = dir.resolve("sweep");
     Runner s = Runner.run(Engines.defaults(), "sweep", "--grid", "act=relu|tanh", "--grid", "width=8,16",
         "--set", "depth=4", "--set", "ensemble=200", "--set", "backend=cpu", "--out", out.toString());
@@ -97,7 +109,36 @@ class ReportBrowserTest {
     int imgs = count(page, "<img ");
     assertTrue(imgs >= 8, "figures in the page: " + imgs);
 
-    Path check = out.resolve("check.html");
+    assertCleanInBrowser(chromium, dir, html, imgs, "report.png");
+  }
+
+  /**
+   * The train report ({@code org.rgflow.report.TrainReport}) of a real small {@code train --json} run,
+   * and of a hand-made width scan with a trajectory (every figure the train report draws), in the
+   * browser: no console errors, every image decodes; screenshots {@code target/browser/train-*.png}.
+   */
+  @Test
+  void trainReportLoadsWithoutErrors(@TempDir Path dir) throws Exception {
+    String chromium = requireChromium();
+    Runner t = Runner.run(Engines.defaults(), "train", "--width", "32", "--ensemble", "40", "--steps", "20",
+        "--threads", "2", "--json");
+    assertEquals(0, t.code(), t.err());
+    JsonNode single = new ObjectMapper().readTree(t.out());
+    HtmlReport.Written a = TrainReport.write(dir.resolve("single"), single, "test");
+    assertCleanInBrowser(chromium, dir.resolve("single"), a.html(), a.figures().size(), "train-single.png");
+    HtmlReport.Written b = TrainReport.write(dir.resolve("scan"), TrainRecords.scan(), "test");
+    assertEquals(6, b.figures().size());
+    assertCleanInBrowser(chromium, dir.resolve("scan"), b.html(), 6, "train-scan.png");
+  }
+
+  /**
+   * Loads a copy of the page with {@link #PROBE} injected: {@code imgs} images, all decoded, no page or
+   * console errors; then writes a screenshot of the page itself to {@code target/browser/SHOT}.
+   */
+  static void assertCleanInBrowser(String chromium, Path dir, Path html, int imgs, String shot) throws Exception {
+    String page = Files.readString(html);
+    assertEquals(imgs, count(page, "<img "), "figures in the page");
+    Path check = html.resolveSibling("check.html");
     Files.writeString(check, page.replace("<head>", "<head>\n" + PROBE));
     Run dom = browse(chromium, dir.resolve("profile1"), List.of("--virtual-time-budget=10000", "--dump-dom"), check);
     Matcher m = Pattern.compile("images=(\\d+) broken=(\\d+) errors=(\\d+)([^<]*)").matcher(dom.stdout());
@@ -111,10 +152,10 @@ class ReportBrowserTest {
 
     Path shots = Path.of("target", "browser");
     Files.createDirectories(shots);
-    Path png = shots.resolve("report.png").toAbsolutePath();
+    Path png = shots.resolve(shot).toAbsolutePath();
     Files.deleteIfExists(png);
-    Run shot = browse(chromium, dir.resolve("profile2"), List.of("--window-size=1400,2600", "--screenshot=" + png), html);
-    assertTrue(Files.size(png) > 10_000, "screenshot " + png + " written; chromium said: " + tail(shot.stderr()));
+    Run s = browse(chromium, dir.resolve("profile2"), List.of("--window-size=1400,2600", "--screenshot=" + png), html);
+    assertTrue(Files.size(png) > 10_000, "screenshot " + png + " written; chromium said: " + tail(s.stderr()));
   }
 
   private static int count(String s, String needle) {
