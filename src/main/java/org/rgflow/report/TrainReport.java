@@ -53,6 +53,7 @@ public final class TrainReport {
       add(out, atTestPoints(d, main, true));
       add(out, vsStep(d, main, false));
       add(out, vsStep(d, main, true));
+      add(out, evidenceVsCw(d, main));
     }
     if (d.scan) {
       add(out, departureVsWidth(d));
@@ -154,6 +155,40 @@ public final class TrainReport {
           + "the same colour). ";
     return fig(c, variance ? "variance-vs-step" : "mean-vs-step", title, what + "Checkpoints t = "
         + ints(steps) + ". " + runText(d, r));
+  }
+
+  /** NNGP log evidence of the training data against C_W (record key {@code evidence_vs_cw}). */
+  static HtmlReport.Figure evidenceVsCw(TrainData d, TrainData.Run r) {
+    JsonNode ev = r.node().path("evidence_vs_cw");
+    List<Double> cw = list(ev.path("cw"));
+    List<Double> le = list(ev.path("log_evidence"));
+    if (cw.size() < 2 || cw.size() != le.size()) {
+      return null;
+    }
+    int best = -1;
+    for (int i = 0; i < le.size(); i++) {
+      if (Double.isFinite(le.get(i)) && (best < 0 || le.get(i) > le.get(best))) {
+        best = i;
+      }
+    }
+    if (best < 0) {
+      return null;
+    }
+    // Far from the peak the evidence falls by thousands; show the 20 nats below the maximum.
+    double floor = le.get(best) - 20;
+    List<Double> shown = new ArrayList<>();
+    for (double v : le) {
+      shown.add(v >= floor ? v : Double.NaN);
+    }
+    XYChart c = Charts.chart("NNGP evidence vs C_W", "C_W (every layer)", "log p(y_A | x_A)");
+    Charts.theory(c, "log evidence", cw, shown, Charts.color(0), true);
+    String peak = " Its maximum on this grid is at C_W = " + HtmlPage.num(cw.get(best)) + " (log evidence "
+        + fmt(le.get(best), 3) + "); values more than 20 below it are not drawn.";
+    return fig(c, "evidence-vs-cw", "NNGP evidence vs C_W", "Log evidence of the training targets under the"
+        + " infinite-width Bayesian prior (NNGP kernel of the same architecture, C_b, activation and noise"
+        + " σ_ε² = " + HtmlPage.num(ev.path("noise").asDouble(0)) + ") as C_W varies; theory only. For deep"
+        + " networks the book's criticality shows up as a maximum near the critical C_W." + peak + " "
+        + runText(d, r));
   }
 
   /** (d) |departure| against width, log–log, with the record's power-law fits and a 1/n reference. */
@@ -441,6 +476,7 @@ public final class TrainReport {
     pointsTable(h, d);
     if (d.scan) {
       fitTable(h, d);
+      seriesTable(h, d);
     }
     runsTable(h, d);
     specTable(h, d, version);
@@ -510,6 +546,30 @@ public final class TrainReport {
             .append(dof > 0 ? fmt(f.chi2() / dof, 2) : "—").append("</td>");
       }
       h.append("</tr>\n");
+    }
+    h.append("</table>\n");
+  }
+
+  /** The record's two-term fits of the departure (a/n + b/n² and a/√n + b/n) per test point. */
+  static void seriesTable(StringBuilder h, TrainData d) {
+    JsonNode sf = d.record.path("scan").path("departure_series_fit");
+    if (!sf.isArray() || sf.isEmpty()) {
+      return;
+    }
+    h.append("<h2>Which expansion?</h2>\n<p>Weighted least squares of the departure D(n) with two fixed"
+        + " powers of n (<code>scan.departure_series_fit</code>): the 1/n expansion of smooth activations"
+        + " (a/n + b/n²) and an expansion that starts at n^−1/2 (a/√n + b/n, ReLU's kink; docs/TRAINING.md)."
+        + " p is P(χ² ≥ observed) for the model.</p>\n<table>\n<tr><th>point</th><th>model</th><th>a</th>"
+        + "<th>b</th><th>χ²</th><th>dof</th><th>p</th></tr>\n");
+    for (int b = 0; b < sf.size(); b++) {
+      for (JsonNode m : sf.get(b)) {
+        h.append("<tr><td>").append(b).append("</td><td class=\"l\">").append(HtmlPage.esc(m.path("model").asText()))
+            .append("</td><td>").append(pm(m.path("a").asDouble(Double.NaN), m.path("a_err").asDouble(Double.NaN)))
+            .append("</td><td>").append(pm(m.path("b").asDouble(Double.NaN), m.path("b_err").asDouble(Double.NaN)))
+            .append("</td><td>").append(fmt(m.path("chi2").asDouble(Double.NaN), 2)).append("</td><td>")
+            .append(m.path("dof").asInt()).append("</td><td>")
+            .append(String.format(java.util.Locale.ROOT, "%.3g", m.path("p_value").asDouble(Double.NaN))).append("</td></tr>\n");
+      }
     }
     h.append("</table>\n");
   }

@@ -29,6 +29,57 @@ class TrainCommandTest {
     assertTrue(j.get("ntk_change").get("relative_change").isNumber());
   }
 
+  /**
+   * --widths: one record per width, a power-law and two series fits per test point, and the table;
+   * the trajectory's last checkpoint is the trained mean itself.
+   */
+  @Test
+  void widthScanAndTrajectory(@TempDir Path dir) throws Exception {
+    Runner r = Runner.run(Engines.defaults(), "train", "--widths", "16,32,64", "--ensemble", "60", "--steps", "12",
+        "--threads", "2", "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode sc = new ObjectMapper().readTree(r.out()).get("scan");
+    assertEquals(3, sc.get("widths").size());
+    assertEquals(64, sc.get("widths").get(2).asInt());
+    assertEquals(3, sc.get("runs").size());
+    JsonNode run = sc.get("runs").get(1);
+    assertEquals(32, run.get("spec").get("widths").get(0).asInt());
+    assertEquals(3, sc.get("departure_series_fit").size());
+    JsonNode m = sc.get("departure_series_fit").get(0).get(0);
+    assertEquals("a/n + b/n^2", m.get("model").asText());
+    assertEquals(1, m.get("dof").asInt());
+    assertTrue(m.get("p_value").asDouble() >= 0 && m.get("p_value").asDouble() <= 1);
+    assertEquals(3, sc.get("departure_fit").size());
+    JsonNode tr = run.get("trajectory");
+    int last = tr.get("steps").size() - 1;
+    assertEquals(12, tr.get("steps").get(last).asLong());
+    assertEquals(0, tr.get("steps").get(0).asLong());
+    assertEquals(run.get("points").get(2).get("mean").asDouble(), tr.get("mean").get(last).get(2).asDouble(), 1e-15);
+    assertEquals(run.get("points").get(2).get("theory").get("ntk").get("mean").asDouble(),
+        tr.get("ntk_mean_at_steps").get(last).get(2).asDouble(), 1e-12);
+    assertEquals(tr.get("theory_steps").size(), tr.get("ntk_mean").size());
+    assertTrue(run.get("training").get("sign_flips").asDouble() > 0);
+
+    Runner t = Runner.run(Engines.defaults(), "train", "--widths", "16,32,64", "--ensemble", "30", "--steps", "5",
+        "--threads", "2", "--report", dir.resolve("rep").toString());
+    assertEquals(0, t.code(), t.err());
+    assertTrue(t.out().contains("a/sqrt(n) + b/n"), t.out());
+    assertTrue(t.out().contains("point 2:"), t.out());
+    // --report: the HTML page, its figures (mean, variance, both vs step, evidence, departure and NTK
+    // change vs width) and the JSON record it was drawn from
+    String html = Files.readString(dir.resolve("rep/report.html"));
+    assertEquals(7, html.split("<img ", -1).length - 1, t.err());
+    assertTrue(Files.exists(dir.resolve("rep/figures/evidence-vs-cw.png")));
+    assertTrue(html.contains("a/sqrt(n) + b/n"));
+    assertEquals(3, new ObjectMapper().readTree(dir.resolve("rep/train.json").toFile()).get("scan").get("runs").size());
+    Runner two = Runner.run(Engines.defaults(), "train", "--widths", "16,32");
+    assertEquals(2, two.code());
+    assertTrue(two.err().startsWith("error: --widths: "), two.err());
+    Runner ck = Runner.run(Engines.defaults(), "train", "--steps", "10", "--checkpoints", "0,5,3");
+    assertEquals(2, ck.code());
+    assertTrue(ck.err().startsWith("error: --checkpoints: "), ck.err());
+  }
+
   @Test
   void csvDataAndTable(@TempDir Path dir) throws Exception {
     Path train = dir.resolve("train.csv");
