@@ -15,10 +15,7 @@ package org.rgflow.train;
 public record PowerFit(double slope, double slopeErr, double amplitude, double chi2, int points) {
   /** Fits |D| = A n^p; needs ≥ 3 widths with D ≠ 0. */
   public static PowerFit fit(double[] n, double[] d, double[] se) {
-    int k = n.length;
-    if (k < 3 || d.length != k || se.length != k) {
-      throw new IllegalArgumentException("need at least 3 widths with values and errors, got " + k);
-    }
+    int k = checkedWidths(n, d, se);
     double sw = 0;
     double sx = 0;
     double sy = 0;
@@ -52,5 +49,14 @@ public record PowerFit(double slope, double slopeErr, double amplitude, double c
       var *= red;
     }
     return new PowerFit(p, Math.sqrt(var), Math.exp(c), chi2, k);
+  }
+
+  /** The number of widths k, after checking k ≥ 3 and that values and errors have k entries. */
+  static int checkedWidths(double[] n, double[] d, double[] se) {
+    int k = n.length;
+    if (k < 3 || d.length != k || se.length != k) {
+      throw new IllegalArgumentException("need at least 3 widths with values and errors, got " + k);
+    }
+    return k;
   }
 }

@@ -24,10 +24,7 @@ public record SeriesFit(double p1, double p2, double a, double aErr, double b, d
 
   /** Fits D = a n^{p1} + b n^{p2}; needs ≥ 3 widths and positive errors. */
   public static SeriesFit fit(double[] n, double[] d, double[] se, double p1, double p2) {
-    int k = n.length;
-    if (k < 3 || d.length != k || se.length != k) {
-      throw new IllegalArgumentException("need at least 3 widths with values and errors, got " + k);
-    }
+    int k = PowerFit.checkedWidths(n, d, se);
     double s11 = 0;
     double s12 = 0;
     double s22 = 0;
