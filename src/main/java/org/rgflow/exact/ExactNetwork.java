@@ -68,9 +68,36 @@ final class ExactNetwork {
   private final double[][] gram;
   private final double[][] gramL;
   private final double[][] eta;
-  private final double[] zeta;
   private final double[] rhs;
   private final double[][] coef;
+  /** y_{a,α} = g_a·z^{(ℓ')}_α. */
+  private final double[][] ydot;
+  /** Aᵀη_b of the kept noise rows (index k of keptIdx). */
+  private final double[][] aEta;
+  private final int[] keptIdx;
+  private final double[][] combRow;
+  private final double[] combCoef;
+  private final int[] combK;
+  private final double[][][] byInput;
+  private final double[][] scratch;
+  // The neuron order of the layer the vectors in vec live on (see order()).
+  private final int[] ordPerm;
+  private final int[] ordPos;
+  private final int[] ordLo;
+  private final int[] ordHi;
+  private final int[] ordClass;
+  private final int[] ordDst;
+  private final int[] ordPairs;
+  private int ordPairCount;
+  private int ordNeed;
+  private boolean ordIdentity;
+  private final double[] uniforms;
+  private double[][] ordSig;
+  private double[][] ordDsig;
+  private double[][] ordZ;
+  private final double[][] sigP;
+  private final double[][] dsigP;
+  private final double[][] zP;
 
   ExactNetwork(NetworkSpec spec, Inputs inputs, long seed, int ntkNeurons) {
     this.depth = spec.depth();
@@ -126,16 +153,38 @@ final class ExactNetwork {
       nxt = new double[total][maxW];
       gram = new double[total][total];
       gramL = new double[total][total];
-      eta = new double[total][maxW + 1];
-      zeta = new double[maxW + 1];
+      eta = new double[total][maxW + 2];
       rhs = new double[nd];
       coef = new double[nd][nd];
+      ydot = new double[total][nd];
+      aEta = new double[total][nd];
+      keptIdx = new int[total];
+      combRow = new double[total + nd][];
+      combCoef = new double[total + nd];
+      combK = new int[total];
+      byInput = new double[nd][total / nd][];
+      scratch = new double[total][Math.max(total, nd)];
+      ordPerm = new int[maxW];
+      ordPos = new int[maxW];
+      ordClass = new int[maxW];
+      ordDst = new int[maxW + 4];
+      ordPairs = new int[maxW / 2 + 2];
+      uniforms = new double[maxW + 4];
+      ordLo = new int[nd];
+      ordHi = new int[nd];
+      sigP = new double[nd][maxW];
+      dsigP = new double[nd][maxW];
+      zP = new double[nd][maxW];
     } else {
       chol = new double[1][nd][nd];
       dsig = null;
       theta = null;
-      gram = gramL = eta = coef = null;
-      zeta = rhs = null;
+      gram = gramL = eta = coef = ydot = aEta = combRow = null;
+      rhs = combCoef = null;
+      keptIdx = combK = ordPerm = ordPos = ordLo = ordHi = ordClass = ordDst = ordPairs = null;
+      scratch = sigP = dsigP = zP = null;
+      uniforms = null;
+      byInput = null;
     }
   }
 
@@ -254,17 +303,26 @@ final class ExactNetwork {
       }
     }
     for (int lp = depth; lp >= 1; lp--) {
-      int width = w[lp];
       int active = off[lp];
-      // New targets: unit vectors of the measured neurons of layer lp (one per input).
-      for (int t = 0; t < m[lp] * nd; t++) {
-        double[] v = vec[off[lp + 1] + t];
-        Arrays.fill(v, 0, width, 0);
-        v[t / nd] = 1;
-      }
-      for (int a = 0; a < active; a++) {
-        for (int b = 0; b <= a; b++) {
-          gram[a][b] = Sums.dot(vec[a], vec[b], width);
+      int prop = off[lp + 1];
+      // Vectors [0, prop) came down from the layers above, in layer lp's neuron order (ord);
+      // [prop, active) are the new targets, the unit vectors e_i of the measured neurons i of layer
+      // lp (one per input): their Gram entries and dots with z are single coordinates.
+      gramOfPropagated(prop, lp > 1 ? ordZ : null);
+      double[][] zl = z[lp];
+      for (int f = prop; f < active; f++) {
+        int i = (f - prop) / nd;
+        double[] gf = gram[f];
+        int k = prop > 0 ? ordPos[i] : 0;
+        for (int b = 0; b < prop; b++) {
+          int al = b % nd;
+          gf[b] = k >= ordLo[al] && k < ordHi[al] ? vec[b][k] : 0;
+        }
+        for (int b = prop; b <= f; b++) {
+          gf[b] = (b - prop) / nd == i ? 1 : 0;
+        }
+        for (int al = 0; al < nd; al++) {
+          ydot[f][al] = zl[al][i];
         }
       }
       int nPrev = w[lp - 1];
@@ -301,52 +359,227 @@ final class ExactNetwork {
   }
 
   /**
+   * gram[a][b] = g_a·g_b (b ≤ a &lt; prop) and, with zOrd non-null, ydot[a][α'] = g_a·z_α'. Vector
+   * a belongs to input α = a mod N_D and is zero outside [ordLo[α], ordHi[α]), so the pairs are
+   * taken input by input, each over the overlap of the two intervals.
+   */
+  private void gramOfPropagated(int prop, double[][] zOrd) {
+    int per = prop / nd;
+    for (int al = 0; al < nd; al++) {
+      double[][] rows = byInput[al];
+      for (int k = 0; k < per; k++) {
+        rows[k] = vec[k * nd + al];
+      }
+    }
+    for (int al = 0; al < nd; al++) {
+      double[][] rows = byInput[al];
+      Dense.gramLower(rows, per, ordLo[al], ordHi[al], scratch);
+      for (int k1 = 0; k1 < per; k1++) {
+        double[] gr = gram[k1 * nd + al];
+        double[] sr = scratch[k1];
+        for (int k2 = 0; k2 <= k1; k2++) {
+          gr[k2 * nd + al] = sr[k2];
+        }
+      }
+      for (int be = 0; be < al; be++) {
+        int from = Math.max(ordLo[al], ordLo[be]);
+        int to = Math.max(from, Math.min(ordHi[al], ordHi[be]));
+        Dense.cross(rows, per, byInput[be], per, from, to, scratch);
+        for (int k1 = 0; k1 < per; k1++) {
+          int a = k1 * nd + al;
+          double[] sr = scratch[k1];
+          for (int k2 = 0; k2 < per; k2++) {
+            int b = k2 * nd + be;
+            if (a > b) {
+              gram[a][b] = sr[k2];
+            } else {
+              gram[b][a] = sr[k2];
+            }
+          }
+        }
+      }
+      if (zOrd != null) {
+        Dense.cross(rows, per, zOrd, nd, ordLo[al], ordHi[al], scratch);
+        for (int k = 0; k < per; k++) {
+          System.arraycopy(scratch[k], 0, ydot[k * nd + al], 0, nd);
+        }
+      }
+    }
+  }
+
+  /**
+   * The neuron order of layer l's backward vectors and noise: neurons grouped by which inputs have
+   * σ′ ≠ 0, so that the vectors of input α (which carry the factor σ′(z_α)) vanish outside one
+   * interval [ordLo[α], ordHi[α]). N_D = 2: (only α=0 | both | only α=1 | σ only | neither);
+   * otherwise (some σ′ | σ only | neither), "σ only" being neurons with σ′ = 0 but some σ ≠ 0. A
+   * neuron in "neither" (every σ and σ′ zero: a relu neuron that no input activates) enters
+   * nothing below, so its noise coordinates are never read; the first ordNeed positions are the
+   * others. Also: σ, σ′ and z of layer l in that order (ordSig, ordDsig, ordZ; the layer's own arrays
+   * when the order is the identity and every neuron is needed), and the noise lanes to draw
+   * (ordPairs, ordDst).
+   */
+  private void order(int l) {
+    int n = w[l];
+    double[][] d = dsig[l];
+    double[][] sg = sig[l];
+    // class per neuron: 0 neither, 1..3 the σ′ pattern (N_D = 2) or 1 some σ′, 4 σ only.
+    int[] cls = ordClass;
+    int[] count = new int[5];
+    for (int j = 0; j < n; j++) {
+      int c = 0;
+      if (nd == 2) {
+        c = (d[0][j] != 0 ? 1 : 0) | (d[1][j] != 0 ? 2 : 0);
+      } else {
+        for (int al = 0; al < nd && c == 0; al++) {
+          c = d[al][j] != 0 ? 1 : 0;
+        }
+      }
+      if (c == 0) {
+        for (int al = 0; al < nd && c == 0; al++) {
+          c = sg[al][j] != 0 ? 4 : 0;
+        }
+      }
+      cls[j] = c;
+      count[c]++;
+    }
+    int[] start = new int[5];
+    start[1] = 0;
+    start[3] = count[1];
+    start[2] = start[3] + count[3];
+    start[4] = start[2] + count[2];
+    start[0] = start[4] + count[4];
+    if (nd == 2) {
+      ordLo[0] = 0;
+      ordHi[0] = start[2];
+      ordLo[1] = start[3];
+      ordHi[1] = start[4];
+    } else {
+      Arrays.fill(ordLo, 0);
+      Arrays.fill(ordHi, start[4]);
+    }
+    int need = start[0];
+    ordNeed = need;
+    boolean ident = need == n;
+    for (int j = 0; j < n; j++) {
+      int k = start[cls[j]]++;
+      ordPerm[k] = j;
+      ordPos[j] = k;
+      ident &= k == j;
+    }
+    ordIdentity = ident;
+    if (ident) {
+      ordSig = sg;
+      ordDsig = d;
+      ordZ = z[l];
+      return;
+    }
+    ordSig = sigP;
+    ordDsig = dsigP;
+    ordZ = zP;
+    for (int al = 0; al < nd; al++) {
+      gather(sg[al], sigP[al]);
+      gather(d[al], dsigP[al]);
+      gather(z[l][al], zP[al]);
+    }
+    // Noise lanes j = 0..n (n: the bias's): lane j goes to position ordPos[j] of the row, the bias
+    // to n, unneeded lanes to the spare slot n + 1; draw every Box–Muller pair with a needed lane.
+    int lanes = ((n + 1 + 3) >>> 2) << 2;
+    for (int j = 0; j < lanes; j++) {
+      ordDst[j] = j < n ? (ordPos[j] < need ? ordPos[j] : n + 1) : j == n ? n : n + 1;
+    }
+    int pairs = 0;
+    for (int p = 0; 2 * p < lanes; p++) {
+      if (ordDst[2 * p] != n + 1 || ordDst[2 * p + 1] != n + 1) {
+        ordPairs[pairs++] = p;
+      }
+    }
+    ordPairCount = pairs;
+  }
+
+  /** to[k] = from[ordPerm[k]] for k &lt; ordNeed. */
+  private void gather(double[] from, double[] to) {
+    int[] p = ordPerm;
+    for (int k = 0; k < ordNeed; k++) {
+      to[k] = from[p[k]];
+    }
+  }
+
+  /**
    * g_a ← σ′(z^{(lp−1)}_{α(a)}) ⊙ (W^{(lp)ᵀ} g_a) for the active vectors a &lt; M, with W^{(lp)} drawn
-   * from its law conditioned on W σ^{(lp−1)} + b = z^{(lp)} (jointly for all a).
+   * from its law conditioned on W σ^{(lp−1)} + b = z^{(lp)} (jointly for all a). Needs the Gram of
+   * the g_a in {@code gram} and y_{a,α} = g_a·z^{(lp)}_α in {@code ydot}; leaves the new vectors
+   * in layer lp−1's order ({@link #order}).
+   *
+   * <p>With ζ_a = Σ_b R_ab η_b: Aᵀζ_a = Σ_b R_ab (Aᵀη_b), so the constraint needs one dot of each
+   * noise row with each σ_α (not one per vector), and Wᵀg_a/s_W = ζ_a + s_W σ c_a is a single
+   * linear combination of the rows η_b and σ_α, formed four rows per pass and only where σ′ of
+   * input α(a) is not zero.
    */
   private void propagate(long e, int lp, int mAct) {
-    int width = w[lp];
     int n = w[lp - 1];
     double s = sw[lp];
     double sbl = sb[lp];
-    double[][] sigma = sig[lp - 1];
     double[][] gl = chol[lp];
-    double[][] zl = z[lp];
+    order(lp - 1);
     Psd.cholesky(gram, gramL, mAct);
+    int kept = 0;
     for (int b = 0; b < mAct; b++) {
       if (gramL[b][b] != 0) {
-        InitRng.weightRow(seed, e, lp | NTK_FLAG, b, n + 1, eta[b]);
+        // Noise row b in layer lp−1's order (position n: the bias coordinate).
+        if (ordIdentity) {
+          InitRng.weightRow(seed, e, lp | NTK_FLAG, b, n + 1, eta[kept]);
+        } else {
+          InitRng.weightRowPairs(seed, e, lp | NTK_FLAG, b, n + 1, ordPairs, ordPairCount, ordDst,
+              uniforms, eta[kept]);
+        }
+        keptIdx[kept++] = b;
       }
     }
-    double[][] d = dsig[lp - 1];
+    // Aᵀη_b = s_W σᵀη_{b,1..n} + s_b η_{b,n+1} (σ vanishes past ordNeed).
+    Dense.cross(eta, kept, ordSig, nd, 0, ordNeed, aEta);
+    for (int k = 0; k < kept; k++) {
+      double bias = sbl * eta[k][n];
+      double[] r = aEta[k];
+      for (int al = 0; al < nd; al++) {
+        r[al] = s * r[al] + bias;
+      }
+    }
     for (int a = 0; a < mAct; a++) {
-      // ζ_a = Σ_{b ≤ a} R_ab η_b over n + 1 coordinates (the last one is the bias's).
-      Arrays.fill(zeta, 0, n + 1, 0);
+      // ζ_a = Σ_{b ≤ a} R_ab η_b; c = G⁻ (y_a − Aᵀζ_a), y_a = Σ_c g_c z_c.
       double[] ra = gramL[a];
-      for (int b = 0; b <= a; b++) {
-        double c = ra[b];
-        if (c == 0) {
-          continue;
-        }
-        double[] eb = eta[b];
-        for (int j = 0; j <= n; j++) {
-          zeta[j] += c * eb[j];
+      int cnt = 0;
+      for (int k = 0; k < kept && keptIdx[k] <= a; k++) {
+        double c = ra[keptIdx[k]];
+        if (c != 0) {
+          combRow[cnt] = eta[k];
+          combCoef[cnt] = c;
+          combK[cnt++] = k;
         }
       }
-      // c = G⁻ (y_a − Aᵀ ζ_a), y_a = Σ_c g_c z_c.
-      double[] g = vec[a];
       for (int al = 0; al < nd; al++) {
-        rhs[al] = Sums.dot(g, zl[al], width) - (s * Sums.dot(sigma[al], zeta, n) + sbl * zeta[n]);
+        double t = 0;
+        for (int q = 0; q < cnt; q++) {
+          t += combCoef[q] * aEta[combK[q]][al];
+        }
+        rhs[al] = ydot[a][al] - t;
       }
       Psd.solve(gl, nd, rhs, rhs);
-      double[] out = nxt[a];
-      double[] dd = d[a % nd];
-      for (int j = 0; j < n; j++) {
-        double t = zeta[j];
-        for (int al = 0; al < nd; al++) {
-          t += s * sigma[al][j] * rhs[al];
+      // Wᵀg_a / s_W = ζ_a + s_W σ c (first n coordinates); then ⊙ σ′ and × s_W, on the interval
+      // where σ′ of input α(a) can be non-zero (zero elsewhere, never read).
+      for (int al = 0; al < nd; al++) {
+        if (rhs[al] != 0) {
+          combRow[cnt] = ordSig[al];
+          combCoef[cnt++] = s * rhs[al];
         }
-        out[j] = s * t * dd[j];
+      }
+      int al = a % nd;
+      int from = ordLo[al];
+      int to = ordHi[al];
+      double[] out = nxt[a];
+      Dense.combine(combRow, combCoef, cnt, from, to, out);
+      double[] dd = ordDsig[al];
+      for (int j = from; j < to; j++) {
+        out[j] = s * out[j] * dd[j];
       }
     }
     double[][] swap = vec;
