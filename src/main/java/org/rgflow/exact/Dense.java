@@ -53,7 +53,12 @@ final class Dense {
       for (int k = 0; k < q4; k += 4) {
         block44(x[a], x[a + 1], x[a + 2], x[a + 3], y[k], y[k + 1], y[k + 2], y[k + 3], from, to, c, a, k);
       }
-      for (int k = q4; k < q; k++) {
+      int k = q4;
+      if (q - k >= 2) {
+        block42(x[a], x[a + 1], x[a + 2], x[a + 3], y[k], y[k + 1], from, to, c, a, k);
+        k += 2;
+      }
+      for (; k < q; k++) {
         block41(x[a], x[a + 1], x[a + 2], x[a + 3], y[k], from, to, o);
         c[a][k] = o[0];
         c[a + 1][k] = o[1];
@@ -98,12 +103,12 @@ final class Dense {
       double[] r3 = rows[t + 3];
       if (first) {
         for (int j = from; j < to; j++) {
-          out[j] = c0 * r0[j] + c1 * r1[j] + c2 * r2[j] + c3 * r3[j];
+          out[j] = Math.fma(c3, r3[j], Math.fma(c2, r2[j], Math.fma(c1, r1[j], c0 * r0[j])));
         }
         first = false;
       } else {
         for (int j = from; j < to; j++) {
-          out[j] = out[j] + c0 * r0[j] + c1 * r1[j] + c2 * r2[j] + c3 * r3[j];
+          out[j] = Math.fma(c3, r3[j], Math.fma(c2, r2[j], Math.fma(c1, r1[j], Math.fma(c0, r0[j], out[j]))));
         }
       }
     }
@@ -120,7 +125,7 @@ final class Dense {
         }
       } else {
         for (int j = from; j < to; j++) {
-          out[j] = out[j] + c0 * r0[j];
+          out[j] = Math.fma(c0, r0[j], out[j]);
         }
       }
       return;
@@ -130,11 +135,11 @@ final class Dense {
     if (left == 2) {
       if (first) {
         for (int j = from; j < to; j++) {
-          out[j] = c0 * r0[j] + c1 * r1[j];
+          out[j] = Math.fma(c1, r1[j], c0 * r0[j]);
         }
       } else {
         for (int j = from; j < to; j++) {
-          out[j] = out[j] + c0 * r0[j] + c1 * r1[j];
+          out[j] = Math.fma(c1, r1[j], Math.fma(c0, r0[j], out[j]));
         }
       }
       return;
@@ -143,11 +148,11 @@ final class Dense {
     double[] r2 = rows[t + 2];
     if (first) {
       for (int j = from; j < to; j++) {
-        out[j] = c0 * r0[j] + c1 * r1[j] + c2 * r2[j];
+        out[j] = Math.fma(c2, r2[j], Math.fma(c1, r1[j], c0 * r0[j]));
       }
     } else {
       for (int j = from; j < to; j++) {
-        out[j] = out[j] + c0 * r0[j] + c1 * r1[j] + c2 * r2[j];
+        out[j] = Math.fma(c2, r2[j], Math.fma(c1, r1[j], Math.fma(c0, r0[j], out[j])));
       }
     }
   }
@@ -156,7 +161,7 @@ final class Dense {
   static double dot(double[] x, double[] y, int from, int to) {
     double s = 0;
     for (int j = from; j < to; j++) {
-      s += x[j] * y[j];
+      s = Math.fma(x[j], y[j], s);
     }
     return s;
   }
@@ -170,15 +175,52 @@ final class Dense {
     double s3 = 0;
     for (int j = from; j < to; j++) {
       double q = y[j];
-      s0 += x0[j] * q;
-      s1 += x1[j] * q;
-      s2 += x2[j] * q;
-      s3 += x3[j] * q;
+      s0 = Math.fma(x0[j], q, s0);
+      s1 = Math.fma(x1[j], q, s1);
+      s2 = Math.fma(x2[j], q, s2);
+      s3 = Math.fma(x3[j], q, s3);
     }
     o[0] = s0;
     o[1] = s1;
     o[2] = s2;
     o[3] = s3;
+  }
+
+  /** g[a + r][b + c] = x_r·y_c for r = 0..3, c = 0, 1. */
+  private static void block42(double[] x0, double[] x1, double[] x2, double[] x3, double[] y0,
+      double[] y1, int from, int to, double[][] g, int a, int b) {
+    double s00 = 0;
+    double s01 = 0;
+    double s10 = 0;
+    double s11 = 0;
+    double s20 = 0;
+    double s21 = 0;
+    double s30 = 0;
+    double s31 = 0;
+    for (int j = from; j < to; j++) {
+      double q0 = y0[j];
+      double q1 = y1[j];
+      double p0 = x0[j];
+      double p1 = x1[j];
+      double p2 = x2[j];
+      double p3 = x3[j];
+      s00 = Math.fma(p0, q0, s00);
+      s01 = Math.fma(p0, q1, s01);
+      s10 = Math.fma(p1, q0, s10);
+      s11 = Math.fma(p1, q1, s11);
+      s20 = Math.fma(p2, q0, s20);
+      s21 = Math.fma(p2, q1, s21);
+      s30 = Math.fma(p3, q0, s30);
+      s31 = Math.fma(p3, q1, s31);
+    }
+    g[a][b] = s00;
+    g[a][b + 1] = s01;
+    g[a + 1][b] = s10;
+    g[a + 1][b + 1] = s11;
+    g[a + 2][b] = s20;
+    g[a + 2][b + 1] = s21;
+    g[a + 3][b] = s30;
+    g[a + 3][b + 1] = s31;
   }
 
   /** g[a + r][b + c] = x_r·y_c for r, c = 0..3. */
@@ -209,22 +251,22 @@ final class Dense {
       double q1 = y1[j];
       double q2 = y2[j];
       double q3 = y3[j];
-      s00 += p0 * q0;
-      s01 += p0 * q1;
-      s02 += p0 * q2;
-      s03 += p0 * q3;
-      s10 += p1 * q0;
-      s11 += p1 * q1;
-      s12 += p1 * q2;
-      s13 += p1 * q3;
-      s20 += p2 * q0;
-      s21 += p2 * q1;
-      s22 += p2 * q2;
-      s23 += p2 * q3;
-      s30 += p3 * q0;
-      s31 += p3 * q1;
-      s32 += p3 * q2;
-      s33 += p3 * q3;
+      s00 = Math.fma(p0, q0, s00);
+      s01 = Math.fma(p0, q1, s01);
+      s02 = Math.fma(p0, q2, s02);
+      s03 = Math.fma(p0, q3, s03);
+      s10 = Math.fma(p1, q0, s10);
+      s11 = Math.fma(p1, q1, s11);
+      s12 = Math.fma(p1, q2, s12);
+      s13 = Math.fma(p1, q3, s13);
+      s20 = Math.fma(p2, q0, s20);
+      s21 = Math.fma(p2, q1, s21);
+      s22 = Math.fma(p2, q2, s22);
+      s23 = Math.fma(p2, q3, s23);
+      s30 = Math.fma(p3, q0, s30);
+      s31 = Math.fma(p3, q1, s31);
+      s32 = Math.fma(p3, q2, s32);
+      s33 = Math.fma(p3, q3, s33);
     }
     double[] g0 = g[a];
     double[] g1 = g[a + 1];

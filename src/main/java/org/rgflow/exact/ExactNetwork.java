@@ -45,6 +45,8 @@ final class ExactNetwork {
   private final double[] lb;
   private final double[] lw;
   private final Activation act;
+  /** (a₊, a₋) for a scale-invariant σ (relu, leaky relu, linear), else null. */
+  private final double[] slopes;
   private final long seed;
   private final int[] m;
   private final boolean ntk;
@@ -77,8 +79,10 @@ final class ExactNetwork {
   private final int[] keptIdx;
   private final double[][] combRow;
   private final double[] combCoef;
-  private final int[] combK;
+  /** s_W·c_a: the coefficients of σ_α in Wᵀg_a / s_W. */
+  private final double[][] sigCoef;
   private final double[][][] byInput;
+  private final double[][][] blockRows;
   private final double[][] scratch;
   // The neuron order of the layer the vectors in vec live on (see order()).
   private final int[] ordPerm;
@@ -108,6 +112,7 @@ final class ExactNetwork {
     this.nd = inputs.count();
     this.seed = seed;
     this.act = spec.activation();
+    this.slopes = act.scaleInvariantSlopes();
     this.ntk = ntkNeurons > 0;
     LayerScales scales = new LayerScales(spec, inputs);
     w = scales.w;
@@ -161,8 +166,9 @@ final class ExactNetwork {
       keptIdx = new int[total];
       combRow = new double[total + nd][];
       combCoef = new double[total + nd];
-      combK = new int[total];
+      sigCoef = new double[total][nd];
       byInput = new double[nd][total / nd][];
+      blockRows = new double[nd][total / nd][];
       scratch = new double[total][Math.max(total, nd)];
       ordPerm = new int[maxW];
       ordPos = new int[maxW];
@@ -179,12 +185,12 @@ final class ExactNetwork {
       chol = new double[1][nd][nd];
       dsig = null;
       theta = null;
-      gram = gramL = eta = coef = ydot = aEta = combRow = null;
+      gram = gramL = eta = coef = ydot = aEta = combRow = sigCoef = null;
       rhs = combCoef = null;
-      keptIdx = combK = ordPerm = ordPos = ordLo = ordHi = ordClass = ordDst = ordPairs = null;
+      keptIdx = ordPerm = ordPos = ordLo = ordHi = ordClass = ordDst = ordPairs = null;
       scratch = sigP = dsigP = zP = null;
       uniforms = null;
-      byInput = null;
+      byInput = blockRows = null;
     }
   }
 
@@ -282,6 +288,17 @@ final class ExactNetwork {
         for (int a = 0; a < nd; a++) {
           double[] zz = out[a];
           double[] ss = sig[l][a];
+          if (slopes != null) {
+            // σ(z) = a± z, σ′(z) = a± (the same values as act.value and act.d1), no branch on z's sign
+            double[] dd = ntk ? dsig[l][a] : ss;
+            for (int i = 0; i < nOut; i++) {
+              double zi = zz[i];
+              double d = slopes[zi >= 0 ? 0 : 1];
+              dd[i] = d;
+              ss[i] = d * zi;
+            }
+            continue;
+          }
           for (int i = 0; i < nOut; i++) {
             ss[i] = act.value(zz[i]);
           }
@@ -308,7 +325,7 @@ final class ExactNetwork {
       // Vectors [0, prop) came down from the layers above, in layer lp's neuron order (ord);
       // [prop, active) are the new targets, the unit vectors e_i of the measured neurons i of layer
       // lp (one per input): their Gram entries and dots with z are single coordinates.
-      gramOfPropagated(prop, lp > 1 ? ordZ : null);
+      gramOfPropagated(prop, lp > 1 ? ordZ : null, lp == 1);
       double[][] zl = z[lp];
       for (int f = prop; f < active; f++) {
         int i = (f - prop) / nd;
@@ -361,9 +378,11 @@ final class ExactNetwork {
   /**
    * gram[a][b] = g_a·g_b (b ≤ a &lt; prop) and, with zOrd non-null, ydot[a][α'] = g_a·z_α'. Vector
    * a belongs to input α = a mod N_D and is zero outside [ordLo[α], ordHi[α]), so the pairs are
-   * taken input by input, each over the overlap of the two intervals.
+   * taken input by input, each over the overlap of the two intervals. With sameTargetOnly (the
+   * last level, where the Gram only feeds Θ̂ and is not factored) only pairs of vectors with the
+   * same target layer are formed; the other entries are left as they are and never read.
    */
-  private void gramOfPropagated(int prop, double[][] zOrd) {
+  private void gramOfPropagated(int prop, double[][] zOrd, boolean sameTargetOnly) {
     int per = prop / nd;
     for (int al = 0; al < nd; al++) {
       double[][] rows = byInput[al];
@@ -371,37 +390,54 @@ final class ExactNetwork {
         rows[k] = vec[k * nd + al];
       }
     }
+    if (sameTargetOnly) {
+      for (int l = depth; l >= 1 && off[l] <= prop; l--) {
+        gramBlock(off[l + 1] / nd, off[l] / nd);
+      }
+    } else {
+      gramBlock(0, per);
+    }
+    if (zOrd != null) {
+      for (int al = 0; al < nd; al++) {
+        Dense.cross(byInput[al], per, zOrd, nd, ordLo[al], ordHi[al], scratch);
+        for (int k = 0; k < per; k++) {
+          System.arraycopy(scratch[k], 0, ydot[k * nd + al], 0, nd);
+        }
+      }
+    }
+  }
+
+  /** The Gram entries among the vectors k·N_D + α for k0 ≤ k &lt; k1 and every input α. */
+  private void gramBlock(int k0, int k1) {
+    int cnt = k1 - k0;
     for (int al = 0; al < nd; al++) {
-      double[][] rows = byInput[al];
-      Dense.gramLower(rows, per, ordLo[al], ordHi[al], scratch);
-      for (int k1 = 0; k1 < per; k1++) {
-        double[] gr = gram[k1 * nd + al];
-        double[] sr = scratch[k1];
-        for (int k2 = 0; k2 <= k1; k2++) {
-          gr[k2 * nd + al] = sr[k2];
+      System.arraycopy(byInput[al], k0, blockRows[al], 0, cnt);
+    }
+    for (int al = 0; al < nd; al++) {
+      double[][] rows = blockRows[al];
+      Dense.gramLower(rows, cnt, ordLo[al], ordHi[al], scratch);
+      for (int k1r = 0; k1r < cnt; k1r++) {
+        double[] gr = gram[(k0 + k1r) * nd + al];
+        double[] sr = scratch[k1r];
+        for (int k2r = 0; k2r <= k1r; k2r++) {
+          gr[(k0 + k2r) * nd + al] = sr[k2r];
         }
       }
       for (int be = 0; be < al; be++) {
         int from = Math.max(ordLo[al], ordLo[be]);
         int to = Math.max(from, Math.min(ordHi[al], ordHi[be]));
-        Dense.cross(rows, per, byInput[be], per, from, to, scratch);
-        for (int k1 = 0; k1 < per; k1++) {
-          int a = k1 * nd + al;
-          double[] sr = scratch[k1];
-          for (int k2 = 0; k2 < per; k2++) {
-            int b = k2 * nd + be;
+        Dense.cross(rows, cnt, blockRows[be], cnt, from, to, scratch);
+        for (int k1r = 0; k1r < cnt; k1r++) {
+          int a = (k0 + k1r) * nd + al;
+          double[] sr = scratch[k1r];
+          for (int k2r = 0; k2r < cnt; k2r++) {
+            int b = (k0 + k2r) * nd + be;
             if (a > b) {
-              gram[a][b] = sr[k2];
+              gram[a][b] = sr[k2r];
             } else {
-              gram[b][a] = sr[k2];
+              gram[b][a] = sr[k2r];
             }
           }
-        }
-      }
-      if (zOrd != null) {
-        Dense.cross(rows, per, zOrd, nd, ordLo[al], ordHi[al], scratch);
-        for (int k = 0; k < per; k++) {
-          System.arraycopy(scratch[k], 0, ydot[k * nd + al], 0, nd);
         }
       }
     }
@@ -425,22 +461,30 @@ final class ExactNetwork {
     // class per neuron: 0 neither, 1..3 the σ′ pattern (N_D = 2) or 1 some σ′, 4 σ only.
     int[] cls = ordClass;
     int[] count = new int[5];
-    for (int j = 0; j < n; j++) {
-      int c = 0;
-      if (nd == 2) {
-        c = (d[0][j] != 0 ? 1 : 0) | (d[1][j] != 0 ? 2 : 0);
-      } else {
+    if (nd == 2) {
+      double[] d0 = d[0];
+      double[] d1 = d[1];
+      double[] s0 = sg[0];
+      double[] s1 = sg[1];
+      for (int j = 0; j < n; j++) {
+        int c = (d0[j] != 0 ? 1 : 0) | (d1[j] != 0 ? 2 : 0);
+        int sOnly = (s0[j] != 0 ? 4 : 0) | (s1[j] != 0 ? 4 : 0);
+        c = c != 0 ? c : sOnly;
+        cls[j] = c;
+        count[c]++;
+      }
+    } else {
+      for (int j = 0; j < n; j++) {
+        int c = 0;
         for (int al = 0; al < nd && c == 0; al++) {
           c = d[al][j] != 0 ? 1 : 0;
         }
-      }
-      if (c == 0) {
         for (int al = 0; al < nd && c == 0; al++) {
           c = sg[al][j] != 0 ? 4 : 0;
         }
+        cls[j] = c;
+        count[c]++;
       }
-      cls[j] = c;
-      count[c]++;
     }
     int[] start = new int[5];
     start[1] = 0;
@@ -489,9 +533,8 @@ final class ExactNetwork {
     }
     int pairs = 0;
     for (int p = 0; 2 * p < lanes; p++) {
-      if (ordDst[2 * p] != n + 1 || ordDst[2 * p + 1] != n + 1) {
-        ordPairs[pairs++] = p;
-      }
+      ordPairs[pairs] = p;
+      pairs += ordDst[2 * p] + ordDst[2 * p + 1] == 2 * (n + 1) ? 0 : 1; // both spare: skip
     }
     ordPairCount = pairs;
   }
@@ -544,33 +587,37 @@ final class ExactNetwork {
         r[al] = s * r[al] + bias;
       }
     }
+    // c_a = G⁻ (y_a − Aᵀζ_a) with ζ_a = Σ_{b ≤ a} R_ab η_b and y_a = Σ_c g_c z_c.
     for (int a = 0; a < mAct; a++) {
-      // ζ_a = Σ_{b ≤ a} R_ab η_b; c = G⁻ (y_a − Aᵀζ_a), y_a = Σ_c g_c z_c.
+      double[] ra = gramL[a];
+      for (int al = 0; al < nd; al++) {
+        double t = 0;
+        for (int k = 0; k < kept && keptIdx[k] <= a; k++) {
+          t += ra[keptIdx[k]] * aEta[k][al];
+        }
+        rhs[al] = ydot[a][al] - t;
+      }
+      Psd.solve(gl, nd, rhs, rhs);
+      double[] sc = sigCoef[a];
+      for (int al = 0; al < nd; al++) {
+        sc[al] = s * rhs[al];
+      }
+    }
+    // Wᵀg_a / s_W = ζ_a + s_W σ c_a (first n coordinates), then ⊙ σ′ and × s_W, only on the interval
+    // where σ′ of input α(a) can be non-zero (zero elsewhere, never read).
+    for (int a = 0; a < mAct; a++) {
       double[] ra = gramL[a];
       int cnt = 0;
       for (int k = 0; k < kept && keptIdx[k] <= a; k++) {
         double c = ra[keptIdx[k]];
         if (c != 0) {
           combRow[cnt] = eta[k];
-          combCoef[cnt] = c;
-          combK[cnt++] = k;
+          combCoef[cnt++] = c;
         }
       }
-      for (int al = 0; al < nd; al++) {
-        double t = 0;
-        for (int q = 0; q < cnt; q++) {
-          t += combCoef[q] * aEta[combK[q]][al];
-        }
-        rhs[al] = ydot[a][al] - t;
-      }
-      Psd.solve(gl, nd, rhs, rhs);
-      // Wᵀg_a / s_W = ζ_a + s_W σ c (first n coordinates); then ⊙ σ′ and × s_W, on the interval
-      // where σ′ of input α(a) can be non-zero (zero elsewhere, never read).
-      for (int al = 0; al < nd; al++) {
-        if (rhs[al] != 0) {
-          combRow[cnt] = ordSig[al];
-          combCoef[cnt++] = s * rhs[al];
-        }
+      for (int be = 0; be < nd; be++) {
+        combRow[cnt] = ordSig[be];
+        combCoef[cnt++] = sigCoef[a][be];
       }
       int al = a % nd;
       int from = ordLo[al];
