@@ -27,6 +27,15 @@ import org.rgflow.spec.SpecException;
  * semidefinite Cholesky factor of the Gram (g_a·g_b) and η_b iid N(0, I_{n+1}); Wᵀg_a is s_W times
  * the first n coordinates. Napkin per level: n·M² (Gram and the ζ combination) + n·M·N_D, and
  * rank(R)·(n+1) Gaussians, against n_{ℓ'}·n_{ℓ'−1}·(M + 1) for the direct sampler.
+ *
+ * <p>What makes the sweep cheap (docs/EXACT_SAMPLER.md §2, "Implementation"): the new targets are
+ * unit vectors, so their Gram entries and dots with z are single coordinates; the vectors of input α
+ * carry the factor σ′(z_α), so with the neurons of each layer ordered by which inputs activate them
+ * ({@link #order}) they live on one interval, and Gram entries and combinations run over intervals
+ * (about half the width each for relu); noise is transformed only for neurons some input activates
+ * (the others are never read); Aᵀζ_a = Σ_b R_ab Aᵀη_b; the last level forms only the Gram blocks
+ * Θ̂ reads; long loops go through the register-blocked kernels of {@link Dense}. The Gaussians are
+ * then about 70% of a network's time (n = 1024, L = 8, N_D = 2, m = 4).
  */
 final class ExactNetwork {
   /** Bit 30 of counter word c2: the forward Gaussians u^{(ℓ)}_{β;i} (c1 = β, lane index i). */
@@ -45,6 +54,8 @@ final class ExactNetwork {
   private final double[] lb;
   private final double[] lw;
   private final Activation act;
+  /** (a₊, a₋) for a scale-invariant σ (relu, leaky relu, linear), else null. */
+  private final double[] slopes;
   private final long seed;
   private final int[] m;
   private final boolean ntk;
@@ -68,9 +79,38 @@ final class ExactNetwork {
   private final double[][] gram;
   private final double[][] gramL;
   private final double[][] eta;
-  private final double[] zeta;
   private final double[] rhs;
   private final double[][] coef;
+  /** y_{a,α} = g_a·z^{(ℓ')}_α. */
+  private final double[][] ydot;
+  /** Aᵀη_b of the kept noise rows (index k of keptIdx). */
+  private final double[][] aEta;
+  private final int[] keptIdx;
+  private final double[][] combRow;
+  private final double[] combCoef;
+  /** s_W·c_a: the coefficients of σ_α in Wᵀg_a / s_W. */
+  private final double[][] sigCoef;
+  private final double[][][] byInput;
+  private final double[][][] blockRows;
+  private final double[][] scratch;
+  // The neuron order of the layer the vectors in vec live on (see order()).
+  private final int[] ordPerm;
+  private final int[] ordPos;
+  private final int[] ordLo;
+  private final int[] ordHi;
+  private final int[] ordClass;
+  private final int[] ordDst;
+  private final int[] ordPairs;
+  private int ordPairCount;
+  private int ordNeed;
+  private boolean ordIdentity;
+  private final double[] uniforms;
+  private double[][] ordSig;
+  private double[][] ordDsig;
+  private double[][] ordZ;
+  private final double[][] sigP;
+  private final double[][] dsigP;
+  private final double[][] zP;
 
   ExactNetwork(NetworkSpec spec, Inputs inputs, long seed, int ntkNeurons) {
     this.depth = spec.depth();
@@ -81,6 +121,7 @@ final class ExactNetwork {
     this.nd = inputs.count();
     this.seed = seed;
     this.act = spec.activation();
+    this.slopes = act.scaleInvariantSlopes();
     this.ntk = ntkNeurons > 0;
     LayerScales scales = new LayerScales(spec, inputs);
     w = scales.w;
@@ -126,16 +167,39 @@ final class ExactNetwork {
       nxt = new double[total][maxW];
       gram = new double[total][total];
       gramL = new double[total][total];
-      eta = new double[total][maxW + 1];
-      zeta = new double[maxW + 1];
+      eta = new double[total][maxW + 2];
       rhs = new double[nd];
       coef = new double[nd][nd];
+      ydot = new double[total][nd];
+      aEta = new double[total][nd];
+      keptIdx = new int[total];
+      combRow = new double[total + nd][];
+      combCoef = new double[total + nd];
+      sigCoef = new double[total][nd];
+      byInput = new double[nd][total / nd][];
+      blockRows = new double[nd][total / nd][];
+      scratch = new double[total][Math.max(total, nd)];
+      ordPerm = new int[maxW];
+      ordPos = new int[maxW];
+      ordClass = new int[maxW];
+      ordDst = new int[maxW + 4];
+      ordPairs = new int[maxW / 2 + 2];
+      uniforms = new double[maxW + 4];
+      ordLo = new int[nd];
+      ordHi = new int[nd];
+      sigP = new double[nd][maxW];
+      dsigP = new double[nd][maxW];
+      zP = new double[nd][maxW];
     } else {
       chol = new double[1][nd][nd];
       dsig = null;
       theta = null;
-      gram = gramL = eta = coef = null;
-      zeta = rhs = null;
+      gram = gramL = eta = coef = ydot = aEta = combRow = sigCoef = null;
+      rhs = combCoef = null;
+      keptIdx = ordPerm = ordPos = ordLo = ordHi = ordClass = ordDst = ordPairs = null;
+      scratch = sigP = dsigP = zP = null;
+      uniforms = null;
+      byInput = blockRows = null;
     }
   }
 
@@ -233,6 +297,17 @@ final class ExactNetwork {
         for (int a = 0; a < nd; a++) {
           double[] zz = out[a];
           double[] ss = sig[l][a];
+          if (slopes != null) {
+            // σ(z) = a± z, σ′(z) = a± (the same values as act.value and act.d1), no branch on z's sign
+            double[] dd = ntk ? dsig[l][a] : ss;
+            for (int i = 0; i < nOut; i++) {
+              double zi = zz[i];
+              double d = slopes[zi >= 0 ? 0 : 1];
+              dd[i] = d;
+              ss[i] = d * zi;
+            }
+            continue;
+          }
           for (int i = 0; i < nOut; i++) {
             ss[i] = act.value(zz[i]);
           }
@@ -254,17 +329,26 @@ final class ExactNetwork {
       }
     }
     for (int lp = depth; lp >= 1; lp--) {
-      int width = w[lp];
       int active = off[lp];
-      // New targets: unit vectors of the measured neurons of layer lp (one per input).
-      for (int t = 0; t < m[lp] * nd; t++) {
-        double[] v = vec[off[lp + 1] + t];
-        Arrays.fill(v, 0, width, 0);
-        v[t / nd] = 1;
-      }
-      for (int a = 0; a < active; a++) {
-        for (int b = 0; b <= a; b++) {
-          gram[a][b] = Sums.dot(vec[a], vec[b], width);
+      int prop = off[lp + 1];
+      // Vectors [0, prop) came down from the layers above, in layer lp's neuron order (ord);
+      // [prop, active) are the new targets, the unit vectors e_i of the measured neurons i of layer
+      // lp (one per input): their Gram entries and dots with z are single coordinates.
+      gramOfPropagated(prop, lp > 1 ? ordZ : null, lp == 1);
+      double[][] zl = z[lp];
+      for (int f = prop; f < active; f++) {
+        int i = (f - prop) / nd;
+        double[] gf = gram[f];
+        int k = prop > 0 ? ordPos[i] : 0;
+        for (int b = 0; b < prop; b++) {
+          int al = b % nd;
+          gf[b] = k >= ordLo[al] && k < ordHi[al] ? vec[b][k] : 0;
+        }
+        for (int b = prop; b <= f; b++) {
+          gf[b] = (b - prop) / nd == i ? 1 : 0;
+        }
+        for (int al = 0; al < nd; al++) {
+          ydot[f][al] = zl[al][i];
         }
       }
       int nPrev = w[lp - 1];
@@ -301,52 +385,257 @@ final class ExactNetwork {
   }
 
   /**
+   * gram[a][b] = g_a·g_b (b ≤ a &lt; prop) and, with zOrd non-null, ydot[a][α'] = g_a·z_α'. Vector
+   * a belongs to input α = a mod N_D and is zero outside [ordLo[α], ordHi[α]), so the pairs are
+   * taken input by input, each over the overlap of the two intervals. With sameTargetOnly (the
+   * last level, where the Gram only feeds Θ̂ and is not factored) only pairs of vectors with the
+   * same target layer are formed; the other entries are left as they are and never read.
+   */
+  private void gramOfPropagated(int prop, double[][] zOrd, boolean sameTargetOnly) {
+    int per = prop / nd;
+    for (int al = 0; al < nd; al++) {
+      double[][] rows = byInput[al];
+      for (int k = 0; k < per; k++) {
+        rows[k] = vec[k * nd + al];
+      }
+    }
+    if (sameTargetOnly) {
+      for (int l = depth; l >= 1 && off[l] <= prop; l--) {
+        gramBlock(off[l + 1] / nd, off[l] / nd);
+      }
+    } else {
+      gramBlock(0, per);
+    }
+    if (zOrd != null) {
+      for (int al = 0; al < nd; al++) {
+        Dense.cross(byInput[al], per, zOrd, nd, ordLo[al], ordHi[al], scratch);
+        for (int k = 0; k < per; k++) {
+          System.arraycopy(scratch[k], 0, ydot[k * nd + al], 0, nd);
+        }
+      }
+    }
+  }
+
+  /** The Gram entries among the vectors k·N_D + α for k0 ≤ k &lt; k1 and every input α. */
+  private void gramBlock(int k0, int k1) {
+    int cnt = k1 - k0;
+    for (int al = 0; al < nd; al++) {
+      System.arraycopy(byInput[al], k0, blockRows[al], 0, cnt);
+    }
+    for (int al = 0; al < nd; al++) {
+      double[][] rows = blockRows[al];
+      Dense.gramLower(rows, cnt, ordLo[al], ordHi[al], scratch);
+      for (int k1r = 0; k1r < cnt; k1r++) {
+        double[] gr = gram[(k0 + k1r) * nd + al];
+        double[] sr = scratch[k1r];
+        for (int k2r = 0; k2r <= k1r; k2r++) {
+          gr[(k0 + k2r) * nd + al] = sr[k2r];
+        }
+      }
+      for (int be = 0; be < al; be++) {
+        int from = Math.max(ordLo[al], ordLo[be]);
+        int to = Math.max(from, Math.min(ordHi[al], ordHi[be]));
+        Dense.cross(rows, cnt, blockRows[be], cnt, from, to, scratch);
+        for (int k1r = 0; k1r < cnt; k1r++) {
+          int a = (k0 + k1r) * nd + al;
+          double[] sr = scratch[k1r];
+          for (int k2r = 0; k2r < cnt; k2r++) {
+            int b = (k0 + k2r) * nd + be;
+            if (a > b) {
+              gram[a][b] = sr[k2r];
+            } else {
+              gram[b][a] = sr[k2r];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The neuron order of layer l's backward vectors and noise: neurons grouped by which inputs have
+   * σ′ ≠ 0, so that the vectors of input α (which carry the factor σ′(z_α)) vanish outside one
+   * interval [ordLo[α], ordHi[α]). N_D = 2: (only α=0 | both | only α=1 | σ only | neither);
+   * otherwise (some σ′ | σ only | neither), "σ only" being neurons with σ′ = 0 but some σ ≠ 0. A
+   * neuron in "neither" (every σ and σ′ zero: a relu neuron that no input activates) enters
+   * nothing below, so its noise coordinates are never read; the first ordNeed positions are the
+   * others. Also: σ, σ′ and z of layer l in that order (ordSig, ordDsig, ordZ; the layer's own arrays
+   * when the order is the identity and every neuron is needed), and the noise lanes to draw
+   * (ordPairs, ordDst).
+   */
+  private void order(int l) {
+    int n = w[l];
+    double[][] d = dsig[l];
+    double[][] sg = sig[l];
+    // class per neuron: 0 neither, 1..3 the σ′ pattern (N_D = 2) or 1 some σ′, 4 σ only.
+    int[] cls = ordClass;
+    int[] count = new int[5];
+    if (nd == 2) {
+      double[] d0 = d[0];
+      double[] d1 = d[1];
+      double[] s0 = sg[0];
+      double[] s1 = sg[1];
+      for (int j = 0; j < n; j++) {
+        int c = (d0[j] != 0 ? 1 : 0) | (d1[j] != 0 ? 2 : 0);
+        int sOnly = (s0[j] != 0 ? 4 : 0) | (s1[j] != 0 ? 4 : 0);
+        c = c != 0 ? c : sOnly;
+        cls[j] = c;
+        count[c]++;
+      }
+    } else {
+      for (int j = 0; j < n; j++) {
+        int c = 0;
+        for (int al = 0; al < nd && c == 0; al++) {
+          c = d[al][j] != 0 ? 1 : 0;
+        }
+        for (int al = 0; al < nd && c == 0; al++) {
+          c = sg[al][j] != 0 ? 4 : 0;
+        }
+        cls[j] = c;
+        count[c]++;
+      }
+    }
+    int[] start = new int[5];
+    start[1] = 0;
+    start[3] = count[1];
+    start[2] = start[3] + count[3];
+    start[4] = start[2] + count[2];
+    start[0] = start[4] + count[4];
+    if (nd == 2) {
+      ordLo[0] = 0;
+      ordHi[0] = start[2];
+      ordLo[1] = start[3];
+      ordHi[1] = start[4];
+    } else {
+      Arrays.fill(ordLo, 0);
+      Arrays.fill(ordHi, start[4]);
+    }
+    int need = start[0];
+    ordNeed = need;
+    boolean ident = need == n;
+    for (int j = 0; j < n; j++) {
+      int k = start[cls[j]]++;
+      ordPerm[k] = j;
+      ordPos[j] = k;
+      ident &= k == j;
+    }
+    ordIdentity = ident;
+    if (ident) {
+      ordSig = sg;
+      ordDsig = d;
+      ordZ = z[l];
+      return;
+    }
+    ordSig = sigP;
+    ordDsig = dsigP;
+    ordZ = zP;
+    for (int al = 0; al < nd; al++) {
+      gather(sg[al], sigP[al]);
+      gather(d[al], dsigP[al]);
+      gather(z[l][al], zP[al]);
+    }
+    // Noise lanes j = 0..n (n: the bias's): lane j goes to position ordPos[j] of the row, the bias
+    // to n, unneeded lanes to the spare slot n + 1; draw every Box–Muller pair with a needed lane.
+    int lanes = ((n + 1 + 3) >>> 2) << 2;
+    for (int j = 0; j < lanes; j++) {
+      ordDst[j] = j < n ? (ordPos[j] < need ? ordPos[j] : n + 1) : j == n ? n : n + 1;
+    }
+    int pairs = 0;
+    for (int p = 0; 2 * p < lanes; p++) {
+      ordPairs[pairs] = p;
+      pairs += ordDst[2 * p] + ordDst[2 * p + 1] == 2 * (n + 1) ? 0 : 1; // both spare: skip
+    }
+    ordPairCount = pairs;
+  }
+
+  /** to[k] = from[ordPerm[k]] for k &lt; ordNeed. */
+  private void gather(double[] from, double[] to) {
+    int[] p = ordPerm;
+    for (int k = 0; k < ordNeed; k++) {
+      to[k] = from[p[k]];
+    }
+  }
+
+  /**
    * g_a ← σ′(z^{(lp−1)}_{α(a)}) ⊙ (W^{(lp)ᵀ} g_a) for the active vectors a &lt; M, with W^{(lp)} drawn
-   * from its law conditioned on W σ^{(lp−1)} + b = z^{(lp)} (jointly for all a).
+   * from its law conditioned on W σ^{(lp−1)} + b = z^{(lp)} (jointly for all a). Needs the Gram of
+   * the g_a in {@code gram} and y_{a,α} = g_a·z^{(lp)}_α in {@code ydot}; leaves the new vectors
+   * in layer lp−1's order ({@link #order}).
+   *
+   * <p>With ζ_a = Σ_b R_ab η_b: Aᵀζ_a = Σ_b R_ab (Aᵀη_b), so the constraint needs one dot of each
+   * noise row with each σ_α (not one per vector), and Wᵀg_a/s_W = ζ_a + s_W σ c_a is a single
+   * linear combination of the rows η_b and σ_α, formed four rows per pass and only where σ′ of
+   * input α(a) is not zero.
    */
   private void propagate(long e, int lp, int mAct) {
-    int width = w[lp];
     int n = w[lp - 1];
     double s = sw[lp];
     double sbl = sb[lp];
-    double[][] sigma = sig[lp - 1];
     double[][] gl = chol[lp];
-    double[][] zl = z[lp];
+    order(lp - 1);
     Psd.cholesky(gram, gramL, mAct);
+    int kept = 0;
     for (int b = 0; b < mAct; b++) {
       if (gramL[b][b] != 0) {
-        InitRng.weightRow(seed, e, lp | NTK_FLAG, b, n + 1, eta[b]);
+        // Noise row b in layer lp−1's order (position n: the bias coordinate).
+        if (ordIdentity) {
+          InitRng.weightRow(seed, e, lp | NTK_FLAG, b, n + 1, eta[kept]);
+        } else {
+          InitRng.weightRowPairs(seed, e, lp | NTK_FLAG, b, n + 1, ordPairs, ordPairCount, ordDst,
+              uniforms, eta[kept]);
+        }
+        keptIdx[kept++] = b;
       }
     }
-    double[][] d = dsig[lp - 1];
-    for (int a = 0; a < mAct; a++) {
-      // ζ_a = Σ_{b ≤ a} R_ab η_b over n + 1 coordinates (the last one is the bias's).
-      Arrays.fill(zeta, 0, n + 1, 0);
-      double[] ra = gramL[a];
-      for (int b = 0; b <= a; b++) {
-        double c = ra[b];
-        if (c == 0) {
-          continue;
-        }
-        double[] eb = eta[b];
-        for (int j = 0; j <= n; j++) {
-          zeta[j] += c * eb[j];
-        }
-      }
-      // c = G⁻ (y_a − Aᵀ ζ_a), y_a = Σ_c g_c z_c.
-      double[] g = vec[a];
+    // Aᵀη_b = s_W σᵀη_{b,1..n} + s_b η_{b,n+1} (σ vanishes past ordNeed).
+    Dense.cross(eta, kept, ordSig, nd, 0, ordNeed, aEta);
+    for (int k = 0; k < kept; k++) {
+      double bias = sbl * eta[k][n];
+      double[] r = aEta[k];
       for (int al = 0; al < nd; al++) {
-        rhs[al] = Sums.dot(g, zl[al], width) - (s * Sums.dot(sigma[al], zeta, n) + sbl * zeta[n]);
+        r[al] = s * r[al] + bias;
+      }
+    }
+    // c_a = G⁻ (y_a − Aᵀζ_a) with ζ_a = Σ_{b ≤ a} R_ab η_b and y_a = Σ_c g_c z_c.
+    for (int a = 0; a < mAct; a++) {
+      double[] ra = gramL[a];
+      for (int al = 0; al < nd; al++) {
+        double t = 0;
+        for (int k = 0; k < kept && keptIdx[k] <= a; k++) {
+          t += ra[keptIdx[k]] * aEta[k][al];
+        }
+        rhs[al] = ydot[a][al] - t;
       }
       Psd.solve(gl, nd, rhs, rhs);
-      double[] out = nxt[a];
-      double[] dd = d[a % nd];
-      for (int j = 0; j < n; j++) {
-        double t = zeta[j];
-        for (int al = 0; al < nd; al++) {
-          t += s * sigma[al][j] * rhs[al];
+      double[] sc = sigCoef[a];
+      for (int al = 0; al < nd; al++) {
+        sc[al] = s * rhs[al];
+      }
+    }
+    // Wᵀg_a / s_W = ζ_a + s_W σ c_a (first n coordinates), then ⊙ σ′ and × s_W, only on the interval
+    // where σ′ of input α(a) can be non-zero (zero elsewhere, never read).
+    for (int a = 0; a < mAct; a++) {
+      double[] ra = gramL[a];
+      int cnt = 0;
+      for (int k = 0; k < kept && keptIdx[k] <= a; k++) {
+        double c = ra[keptIdx[k]];
+        if (c != 0) {
+          combRow[cnt] = eta[k];
+          combCoef[cnt++] = c;
         }
-        out[j] = s * t * dd[j];
+      }
+      for (int be = 0; be < nd; be++) {
+        combRow[cnt] = ordSig[be];
+        combCoef[cnt++] = sigCoef[a][be];
+      }
+      int al = a % nd;
+      int from = ordLo[al];
+      int to = ordHi[al];
+      double[] out = nxt[a];
+      Dense.combine(combRow, combCoef, cnt, from, to, out);
+      double[] dd = ordDsig[al];
+      for (int j = from; j < to; j++) {
+        out[j] = s * out[j] * dd[j];
       }
     }
     double[][] swap = vec;

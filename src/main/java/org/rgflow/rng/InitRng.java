@@ -44,6 +44,96 @@ public final class InitRng {
     fill(seed, row, layer, (int) network, nIn, out);
   }
 
+  /**
+   * The same Gaussians as {@link #weightRow} (bit for bit), but only those of the Box–Muller pairs
+   * listed, each written where the caller wants it: for p = pairs[0..count), lanes j = 2p and
+   * 2p + 1 go to {@code out[dst[j]]}. dst needs an entry for every lane of a listed pair (lanes past
+   * nIn too; point unwanted lanes at a spare slot). Every Philox block of the row is computed into
+   * {@code uniforms} (length ≥ 4⌈nIn/4⌉); the Box–Muller transforms, most of the cost, only for the
+   * listed pairs. For samplers that need part of a row (the exact sampler's noise, where a neuron
+   * that no input activates is never read).
+   */
+  public static void weightRowPairs(long seed, long network, int layer, int row, int nIn,
+      int[] pairs, int count, int[] dst, double[] uniforms, double[] out) {
+    uniforms(seed, row, layer, (int) network, (nIn + 3) >>> 2, uniforms);
+    double[] g = new double[2];
+    for (int t = 0; t < count; t++) {
+      int j = pairs[t] << 1;
+      double r = Math.sqrt(-2.0 * GaussMath.ln(uniforms[j]));
+      GaussMath.polar(r, uniforms[j + 1], g, 0);
+      out[dst[j]] = g[0];
+      out[dst[j + 1]] = g[1];
+    }
+  }
+
+  /** The uniforms u_t of counter blocks c0 = 0..blocks−1, lane t of block c0 at 4·c0 + t. */
+  private static void uniforms(long seed, int c1In, int c2In, int c3In, int blocks, double[] out) {
+    final int key0 = (int) seed;
+    final int key1 = (int) (seed >>> 32);
+    int b = 0;
+    // Two independent Philox chains per iteration, as in fill.
+    for (; b + 1 < blocks; b += 2) {
+      int a0 = b;
+      int a1 = c1In;
+      int a2 = c2In;
+      int a3 = c3In;
+      int d0 = b + 1;
+      int d1 = c1In;
+      int d2 = c2In;
+      int d3 = c3In;
+      int k0 = key0;
+      int k1 = key1;
+      for (int r = 0; r < 10; r++) {
+        long p0 = Philox4x32.M0 * (a0 & MASK);
+        long p1 = Philox4x32.M1 * (a2 & MASK);
+        long q0 = Philox4x32.M0 * (d0 & MASK);
+        long q1 = Philox4x32.M1 * (d2 & MASK);
+        a0 = (int) (p1 >>> 32) ^ a1 ^ k0;
+        a1 = (int) p1;
+        a2 = (int) (p0 >>> 32) ^ a3 ^ k1;
+        a3 = (int) p0;
+        d0 = (int) (q1 >>> 32) ^ d1 ^ k0;
+        d1 = (int) q1;
+        d2 = (int) (q0 >>> 32) ^ d3 ^ k1;
+        d3 = (int) q0;
+        k0 += Philox4x32.W0;
+        k1 += Philox4x32.W1;
+      }
+      int j = b << 2;
+      out[j] = ((a0 & MASK) + 0.5) * TWO_M32;
+      out[j + 1] = ((a1 & MASK) + 0.5) * TWO_M32;
+      out[j + 2] = ((a2 & MASK) + 0.5) * TWO_M32;
+      out[j + 3] = ((a3 & MASK) + 0.5) * TWO_M32;
+      out[j + 4] = ((d0 & MASK) + 0.5) * TWO_M32;
+      out[j + 5] = ((d1 & MASK) + 0.5) * TWO_M32;
+      out[j + 6] = ((d2 & MASK) + 0.5) * TWO_M32;
+      out[j + 7] = ((d3 & MASK) + 0.5) * TWO_M32;
+    }
+    for (; b < blocks; b++) {
+      int c0 = b;
+      int c1 = c1In;
+      int c2 = c2In;
+      int c3 = c3In;
+      int k0 = key0;
+      int k1 = key1;
+      for (int r = 0; r < 10; r++) {
+        long p0 = Philox4x32.M0 * (c0 & MASK);
+        long p1 = Philox4x32.M1 * (c2 & MASK);
+        c0 = (int) (p1 >>> 32) ^ c1 ^ k0;
+        c1 = (int) p1;
+        c2 = (int) (p0 >>> 32) ^ c3 ^ k1;
+        c3 = (int) p0;
+        k0 += Philox4x32.W0;
+        k1 += Philox4x32.W1;
+      }
+      int j = b << 2;
+      out[j] = ((c0 & MASK) + 0.5) * TWO_M32;
+      out[j + 1] = ((c1 & MASK) + 0.5) * TWO_M32;
+      out[j + 2] = ((c2 & MASK) + 0.5) * TWO_M32;
+      out[j + 3] = ((c3 & MASK) + 0.5) * TWO_M32;
+    }
+  }
+
   /** Standard Gaussians of the biases b^{(ℓ)}_i, i = 0..n−1, into {@code out[0..n)}. */
   public static void biases(long seed, long network, int layer, int n, double[] out) {
     fill(seed, 0, layer | BIAS_FLAG, (int) network, n, out);
