@@ -308,13 +308,11 @@ final class ExactNetwork {
             }
             continue;
           }
-          for (int i = 0; i < nOut; i++) {
-            ss[i] = act.value(zz[i]);
-          }
           if (ntk) {
-            double[] dd = dsig[l][a];
+            act.valueAndD1(zz, ss, dsig[l][a], nOut);
+          } else {
             for (int i = 0; i < nOut; i++) {
-              dd[i] = act.d1(zz[i]);
+              ss[i] = act.value(zz[i]);
             }
           }
         }
