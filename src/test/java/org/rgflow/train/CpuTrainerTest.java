@@ -11,11 +11,11 @@ import org.rgflow.spec.NetworkSpec;
  * The CPU trainer. (1) Exact: a depth-1 network z = b + Wx is linear in its parameters, so each
  * trained network equals the kernel map applied to its own initial outputs, to rounding. (2)
  * Invariance: results do not depend on the thread count. (3) Statistical: a one-hidden-layer ReLU
- * ensemble at n = 256 agrees with the NTK prediction within 3.5 SE (with 3 test points and 6
+ * ensemble at n = 1024 agrees with the NTK prediction within 3 SE, issue 7's bar (with 3 test points and 6
  * covariance entries, the chance of a false failure is below 1%). Run: mvn -Dtest=CpuTrainerTest test
  */
 class CpuTrainerTest {
-  static final double K_SE = 3.5;
+  static final double K_SE = 3;
   static long SEED = 1;
 
   @Test
