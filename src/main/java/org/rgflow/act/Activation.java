@@ -23,13 +23,18 @@ public interface Activation {
   double d2(double z);
 
   /**
-   * s[i] = σ(z[i]) and ds[i] = σ′(z[i]) for i &lt; n, equal to {@link #value} and {@link #d1}
-   * element by element; activations override it where σ′ follows cheaply from σ (tanh, sigmoid).
+   * s[i] = σ(z[i]) and, unless ds is null, ds[i] = σ′(z[i]) for i &lt; n, equal to {@link #value}
+   * and {@link #d1} element by element; activations override it where σ′ follows cheaply from σ
+   * (tanh, sigmoid).
    */
   default void valueAndD1(double[] z, double[] s, double[] ds, int n) {
     for (int i = 0; i < n; i++) {
       s[i] = value(z[i]);
-      ds[i] = d1(z[i]);
+    }
+    if (ds != null) {
+      for (int i = 0; i < n; i++) {
+        ds[i] = d1(z[i]);
+      }
     }
   }
 

@@ -66,7 +66,7 @@ public final class SmoothActivation implements Activation {
 
   @Override
   public void valueAndD1(double[] z, double[] s, double[] ds, int n) {
-    if (d1OfValue == null) {
+    if (d1OfValue == null || ds == null) {
       Activation.super.valueAndD1(z, s, ds, n);
       return;
     }

@@ -153,13 +153,7 @@ final class CpuNetwork {
         for (int a = 0; a < nd; a++) {
           double[] zz = out[a];
           double[] ss = sig[l][a];
-          if (ntk) {
-            act.valueAndD1(zz, ss, dsig[l][a], nOut);
-          } else {
-            for (int i = 0; i < nOut; i++) {
-              ss[i] = act.value(zz[i]);
-            }
-          }
+          act.valueAndD1(zz, ss, ntk ? dsig[l][a] : null, nOut);
         }
       }
     }

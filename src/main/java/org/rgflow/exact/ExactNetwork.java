@@ -308,13 +308,7 @@ final class ExactNetwork {
             }
             continue;
           }
-          if (ntk) {
-            act.valueAndD1(zz, ss, dsig[l][a], nOut);
-          } else {
-            for (int i = 0; i < nOut; i++) {
-              ss[i] = act.value(zz[i]);
-            }
-          }
+          act.valueAndD1(zz, ss, ntk ? dsig[l][a] : null, nOut);
         }
       }
     }

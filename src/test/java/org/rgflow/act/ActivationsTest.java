@@ -56,6 +56,11 @@ class ActivationsTest {
       double[] s = new double[z.length];
       double[] ds = new double[z.length];
       a.valueAndD1(z, s, ds, z.length);
+      double[] only = new double[z.length];
+      a.valueAndD1(z, only, null, z.length);
+      for (int i = 0; i < z.length; i++) {
+        assertEquals(Double.doubleToLongBits(s[i]), Double.doubleToLongBits(only[i]), n + " σ alone at " + z[i]);
+      }
       for (int i = 0; i < z.length; i++) {
         assertEquals(Double.doubleToLongBits(a.value(z[i])), Double.doubleToLongBits(s[i]), n + " σ at " + z[i]);
         assertEquals(Double.doubleToLongBits(a.d1(z[i])), Double.doubleToLongBits(ds[i]), n + " σ′ at " + z[i]);
