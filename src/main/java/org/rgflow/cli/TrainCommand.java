@@ -1,5 +1,6 @@
 package org.rgflow.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -128,6 +129,11 @@ final class TrainCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   String checkpoints;
 
+  @Option(names = "--evidence-scan",
+      description = "Also compute the NNGP log evidence of the training data for C_W = 0.25 … 3 (every layer;"
+          + " JSON key evidence_vs_cw); on with --report.")
+  boolean evidenceScan;
+
   @Option(names = "--report", paramLabel = "DIR",
       description = "Also write an HTML report with figures (prediction vs measurement with error bars,"
           + " vs training step and width) and the JSON record to DIR.")
@@ -200,10 +206,17 @@ final class TrainCommand implements Callable<Integer> {
           NetworkSpec.perLayer("--cw", cwIn, l), NetworkSpec.perLayer("--lambda-b", lbIn, l),
           NetworkSpec.perLayer("--lambda-w", lwIn, l)));
     }
+    // The infinite-width evidence does not depend on the width: one scan serves every run. It costs
+    // 23 theory runs (about 20 s in all at depth 8), so only when asked for or drawn.
+    ObjectNode evidence = evidenceScan || reportDir != null ? evidenceScan(specs.get(0), d, noiseV) : null;
     List<ObjectNode> records = new ArrayList<>();
     for (NetworkSpec spec : specs) {
       // Every input is checked (above) before the first network trains.
-      records.add(runOne(spec, d, e, s, t, nSteps, tolV, noiseV, cks, widths == null));
+      ObjectNode rec = runOne(spec, d, e, s, t, nSteps, tolV, noiseV, cks, widths == null);
+      if (evidence != null) {
+        rec.set("evidence_vs_cw", evidence);
+      }
+      records.add(rec);
     }
     ObjectNode out = records.get(0);
     if (widths != null) {
@@ -286,7 +299,6 @@ final class TrainCommand implements Callable<Integer> {
         + " initial outputs; its mean equals measured mean - NTK mean, with only finite-width noise");
     notes.add("backend cpu: the GPU trainer is not implemented");
     ObjectNode rec = json(spec, d, ts, r, ntk, ntkInf, nngp, evidence, noiseV, kp, notes);
-    rec.set("evidence_vs_cw", evidenceScan(spec, d, noiseV));
     if (cks.length > 0) {
       rec.set("trajectory", trajectory(kp, d, ts, r));
     }
@@ -382,7 +394,7 @@ final class TrainCommand implements Callable<Integer> {
     return tr;
   }
 
-  private static void trajectoryTable(com.fasterxml.jackson.databind.JsonNode tr, Dataset d, PrintWriter out) {
+  private static void trajectoryTable(JsonNode tr, Dataset d, PrintWriter out) {
     out.println("trajectory (mean ± SE | NTK at that step):");
     StringBuilder h = new StringBuilder(String.format("%8s", "step"));
     for (int b = 0; b < d.testCount(); b++) {
@@ -422,7 +434,7 @@ final class TrainCommand implements Callable<Integer> {
       boolean sameSign = true;
       boolean errs = true;
       for (int i = 0; i < n.length; i++) {
-        com.fasterxml.jackson.databind.JsonNode pt = records.get(i).get("points").get(b);
+        JsonNode pt = records.get(i).get("points").get(b);
         dep[i] = pt.get("departure").asDouble();
         err[i] = pt.get("departure_err").asDouble();
         errs &= err[i] > 0;
@@ -461,7 +473,7 @@ final class TrainCommand implements Callable<Integer> {
 
   private static void scanTable(List<NetworkSpec> specs, List<ObjectNode> records, ObjectNode scan, Dataset d,
       PrintWriter out) {
-    com.fasterxml.jackson.databind.JsonNode sp0 = records.get(0).get("spec");
+    JsonNode sp0 = records.get(0).get("spec");
     out.printf("rgflow train --widths — %s, depth %d, C_b %s, C_W %s; %s; E = %d per width, seed %d, %d steps%n",
         sp0.get("activation").asText(), specs.get(0).depth(), sp0.get("cb").get(0).asText(),
         sp0.get("cw").get(0).asText(), d.name(), sp0.get("ensemble").asLong(), sp0.get("seed").asLong(),
@@ -479,21 +491,21 @@ final class TrainCommand implements Callable<Integer> {
       StringBuilder sb = new StringBuilder(String.format("%7d  %-10s", specs.get(i).width(1),
           f(r.get("spec").get("eta").asDouble())));
       for (int b = 0; b < d.testCount(); b++) {
-        com.fasterxml.jackson.databind.JsonNode pt = r.get("points").get(b);
+        JsonNode pt = r.get("points").get(b);
         sb.append(String.format("  %-24s", f(pt.get("departure").asDouble()) + " ± "
             + f(pt.get("departure_err").asDouble())));
       }
-      com.fasterxml.jackson.databind.JsonNode nc = r.get("ntk_change");
+      JsonNode nc = r.get("ntk_change");
       sb.append(String.format("  %-21s", f(nc.get("relative_change").asDouble()) + " ± "
           + f(nc.get("relative_change_err").asDouble())));
-      com.fasterxml.jackson.databind.JsonNode tr = r.get("training");
+      JsonNode tr = r.get("training");
       sb.append("  ").append(f(tr.get("sign_flips").asDouble())).append(" ± ")
           .append(f(tr.get("sign_flips_err").asDouble()));
       out.println(sb.toString().stripTrailing());
     }
-    com.fasterxml.jackson.databind.JsonNode fits = scan.get("scan").get("departure_fit");
+    JsonNode fits = scan.get("scan").get("departure_fit");
     for (int b = 0; b < d.testCount(); b++) {
-      com.fasterxml.jackson.databind.JsonNode fn = fits.get(b);
+      JsonNode fn = fits.get(b);
       if (fn == null || fn.isNull()) {
         out.printf("point %d: no power-law fit (the departure changes sign or is 0 across widths)%n", b);
       } else {
@@ -501,7 +513,7 @@ final class TrainCommand implements Callable<Integer> {
             f(fn.get("amplitude").asDouble()), fn.get("slope").asDouble(), fn.get("slope_err").asDouble(),
             fn.get("chi2").asDouble(), fn.get("points").asInt() - 2);
       }
-      for (com.fasterxml.jackson.databind.JsonNode m : scan.get("scan").get("departure_series_fit").get(b)) {
+      for (JsonNode m : scan.get("scan").get("departure_series_fit").get(b)) {
         out.printf("         %-16s a = %s ± %s, b = %s ± %s, chi2 %.2f for %d dof (p = %.3g)%n",
             m.get("model").asText(), f(m.get("a").asDouble()), f(m.get("a_err").asDouble()), f(m.get("b").asDouble()),
             f(m.get("b_err").asDouble()), m.get("chi2").asDouble(), m.get("dof").asInt(), m.get("p_value").asDouble());

@@ -164,11 +164,11 @@ class TrainReportTest {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = new Main(Engines.defaults(), new PrintWriter(out), new PrintWriter(err)).run("train", "--width",
-        "32", "--ensemble", "40", "--steps", "20", "--threads", "2", "--json");
+        "32", "--ensemble", "40", "--steps", "20", "--threads", "2", "--evidence-scan", "--json");
     assertEquals(0, code, err.toString());
     JsonNode rec = M.readTree(out.toString());
     HtmlReport.Written w = TrainReport.write(dir.resolve("a"), rec, "v");
-    // train writes a trajectory (default --checkpoints auto) and the evidence against C_W
+    // train writes a trajectory (default --checkpoints auto) and, asked, the evidence against C_W
     List<String> names = new ArrayList<>(List.of("mean", "variance", "mean-vs-step", "variance-vs-step",
         "evidence-vs-cw"));
     String page = checkFiles(dir.resolve("a"), w, names);
