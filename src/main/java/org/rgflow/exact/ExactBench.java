@@ -18,8 +18,9 @@ import org.rgflow.spec.NetworkSpec;
  * <ol>
  *   <li>n = 1024, L = 8, N_D = 2, forward only and forward + NTK (4 neurons): networks/s of each,
  *       their ratio, and the last layer's K, kurtosis (and Θ, A) from both with SEs;
- *   <li>forward only at width 10^5 × depth 10^4 (exact only; the direct sampler would need
- *       10^14 Gaussians per network).
+ *   <li>tanh at the same size with the NTK (the per-neuron sweep; relu takes the Gram sweep);
+ *   <li>width 10^5 × depth 32 with the NTK, and forward only at width 10^5 × depth 10^4 (exact only;
+ *       the direct sampler would need 6·10^11 and 10^14 Gaussians per network).
  * </ol>
  * Run: {@code mvn -q -B compile && java -cp target/classes:$(cat cp.txt) org.rgflow.exact.ExactBench
  * [quick]} (see docs/EXACT_SAMPLER.md for the classpath line). Timings include the statistics and
@@ -51,9 +52,9 @@ public final class ExactBench {
 
   private static void sideBySide(String what, NetworkSpec spec, Inputs in, long eDirect, long eExact,
       boolean ntk) {
-    // warm-up (JIT) on a few networks of each
-    time(new CpuEnsemble(), spec, in, 4, ntk, 1);
-    time(new ExactEnsemble(), spec, in, 64, ntk, 1);
+    // warm-up (JIT), about a second of each, not timed
+    time(new CpuEnsemble(), spec, in, 6, ntk, 1);
+    time(new ExactEnsemble(), spec, in, ntk ? 1000 : 2000, ntk, 1);
     EnsembleResult d = time(new CpuEnsemble(), spec, in, eDirect, ntk, 100);
     EnsembleResult x = time(new ExactEnsemble(), spec, in, eExact, ntk, 200);
     int l = spec.depth();
@@ -90,8 +91,18 @@ public final class ExactBench {
     sideBySide("n = 1024, L = 8, N_D = 2, relu C_W = 2, forward only", spec, in, quick ? 40 : 200,
         quick ? 4000 : 40000, false);
     sideBySide("n = 1024, L = 8, N_D = 2, relu C_W = 2, forward + NTK (4 neurons)", spec, in,
-        quick ? 8 : 40, quick ? 500 : 4000, true);
+        quick ? 8 : 40, quick ? 1000 : 8000, true);
+    NetworkSpec tanh = NetworkSpec.uniform(n, n, 8, Activations.parse("tanh"), 0, 1, 1, 1);
+    sideBySide("n = 1024, L = 8, N_D = 2, tanh C_W = 1, forward + NTK (4 neurons; per-neuron sweep)",
+        tanh, in, quick ? 8 : 40, quick ? 200 : 2000, true);
     int wide = 100_000;
+    NetworkSpec wideNtk = NetworkSpec.uniform(16, wide, 32, Activations.parse("relu"), 0, 2, 1, 1);
+    EnsembleResult w = time(new ExactEnsemble(), wideNtk, inputs(16), quick ? 2 : 8, true, 400);
+    System.out.printf(Locale.ROOT, "width %d, depth 32, N_D = 2, forward + NTK (4 neurons), exact:"
+        + " E = %d in %.1f s (%.3g s per network per thread); layer 32 K_11 = %s, Theta_11 = %s%n",
+        wide, w.networks(), w.seconds(), w.seconds() / w.networks()
+        * Math.min(w.networks(), Runtime.getRuntime().availableProcessors()),
+        obs(w, 32, Obs.K, 0), obs(w, 32, Obs.Theta, 0));
     int deep = quick ? 1000 : 10_000;
     NetworkSpec big = NetworkSpec.uniform(16, wide, deep, Activations.parse("relu"), 0, 2, 1, 1);
     long e = 2;

@@ -21,12 +21,24 @@ import org.rgflow.spec.NetworkSpec;
  * sub-block of the first m_ℓ neurons), reduced by the same {@link OrderedReducer}, so observables and
  * their errors are formed identically and results are bit-identical for every chunk size and thread
  * count. Its networks are different random variables from the direct sampler's (own Philox
- * streams, {@link ExactNetwork#FORWARD_FLAG}, {@link ExactNetwork#NTK_FLAG}); only their law is the
- * same.
+ * streams, {@link ExactNetwork#FORWARD_FLAG}, {@link ExactNetwork#NTK_FLAG}, {@link
+ * GramSweep#GAUSS_FLAG}, {@link GramSweep#CHI_FLAG}); only their law is the same.
  */
 public final class ExactEnsemble implements EnsembleBackend {
   /** The sampler's name as recorded in results ("exact"; the direct one is "direct"). */
   public static final String SAMPLER = "exact";
+
+  /** Whether every NTK sweep takes the per-neuron path (tests keep both sweeps checked). */
+  private final boolean perNeuronSweep;
+
+  public ExactEnsemble() {
+    this(false);
+  }
+
+  /** With {@code perNeuronSweep}, the NTK never takes the Gram sweep (docs/EXACT_SAMPLER.md §2b). */
+  ExactEnsemble(boolean perNeuronSweep) {
+    this.perNeuronSweep = perNeuronSweep;
+  }
 
   @Override
   public String name() {
@@ -72,7 +84,8 @@ public final class ExactEnsemble implements EnsembleBackend {
     LayerStats stats = new LayerStats(inputs.count(), settings.ntk());
     int chunk = settings.chunk();
     List<LayerValues> layers = NetworkPool.run(spec, stats, settings, progress, () -> {
-      ExactNetwork net = new ExactNetwork(spec, inputs, settings.seed(), ntkNeurons);
+      ExactNetwork net = new ExactNetwork(spec, inputs, settings.seed(), ntkNeurons,
+          perNeuronSweep);
       return (i, x) -> net.run(i, (l, zl, thl) -> stats.compute(zl, spec.width(l), thl,
           net.measured(l), x[l - 1]));
     }, "rgflow-exact-");
@@ -87,7 +100,8 @@ public final class ExactEnsemble implements EnsembleBackend {
       notes.add("ntkNeurons=" + ntkNeurons + " (first min(n_l, ntkNeurons) neurons per layer)");
     }
     notes.add("rng=philox4x32-10, exact-sampler streams c2 = l|0x40000000 (forward),"
-        + " l|0x60000000 (NTK); weights/s counts the direct sampler's equivalent");
+        + " l|0x60000000 (NTK, per neuron), l|0x50000000 and l|0x70000000 (NTK, Gram sweep);"
+        + " weights/s counts the direct sampler's equivalent");
     return new EnsembleResult(name(), layers, e, seconds, CpuEnsemble.weightsPerNetwork(spec), notes);
   }
 }

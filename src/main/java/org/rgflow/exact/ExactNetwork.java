@@ -36,14 +36,18 @@ import org.rgflow.spec.SpecException;
  * (the others are never read); Aᵀζ_a = Σ_b R_ab Aᵀη_b; the last level forms only the Gram blocks
  * Θ̂ reads; long loops go through the register-blocked kernels of {@link Dense}. The Gaussians are
  * then about 70% of a network's time (n = 1024, L = 8, N_D = 2, m = 4).
+ *
+ * <p>For σ = a± z (relu, leaky relu, linear) with N_D ≤ {@value GramSweep#MAX_INPUTS} the sweep
+ * carries only the Gram and the dots with z, and draws each sign group's share through Bartlett's
+ * factor ({@link GramSweep}, §2b): about 13× fewer Gaussians, and no per-neuron vectors at all.
  */
 final class ExactNetwork {
   /** Bit 30 of counter word c2: the forward Gaussians u^{(ℓ)}_{β;i} (c1 = β, lane index i). */
   static final int FORWARD_FLAG = 0x40000000;
   /** Bits 30 and 29 of c2: the backward noise η^{(ℓ)}_{b;j} (c1 = b, lane index j). */
   static final int NTK_FLAG = 0x60000000;
-  /** Largest depth the flagged streams allow (ℓ must stay below bit 29). */
-  static final int MAX_DEPTH = (1 << 29) - 1;
+  /** Largest depth the flagged streams allow (ℓ must stay below bit 28: flags use bits 28–31). */
+  static final int MAX_DEPTH = (1 << 28) - 1;
   static final double OVERFLOW = 1e150;
 
   private final int depth;
@@ -59,6 +63,11 @@ final class ExactNetwork {
   private final long seed;
   private final int[] m;
   private final boolean ntk;
+  /** The Gram-only NTK sweep (scale-invariant σ, N_D ≤ {@value GramSweep#MAX_INPUTS}), else null. */
+  final GramSweep gramSweep;
+  /** unitVal[i][a]: vector a's value at measured neuron i of the layer below (gram sweep only). */
+  private final double[][] unitVal;
+  private final int[] blocks;
 
   /** z[ℓ][α][i], ℓ = 1..L. */
   final double[][][] z;
@@ -113,6 +122,14 @@ final class ExactNetwork {
   private final double[][] zP;
 
   ExactNetwork(NetworkSpec spec, Inputs inputs, long seed, int ntkNeurons) {
+    this(spec, inputs, seed, ntkNeurons, false);
+  }
+
+  /**
+   * @param perNeuronSweep take the per-neuron NTK sweep even where the Gram sweep applies (for
+   *     tests: both are exact, with different random streams)
+   */
+  ExactNetwork(NetworkSpec spec, Inputs inputs, long seed, int ntkNeurons, boolean perNeuronSweep) {
     this.depth = spec.depth();
     if (depth > MAX_DEPTH) {
       throw new SpecException("--depth", "the exact sampler's random streams allow depth ≤ "
@@ -163,11 +180,17 @@ final class ExactNetwork {
         theta[l] = new double[m[l] * nd][m[l] * nd];
       }
       int total = off[1];
-      vec = new double[total][maxW];
-      nxt = new double[total][maxW];
+      gramSweep = slopes != null && nd <= GramSweep.MAX_INPUTS && !perNeuronSweep
+          ? new GramSweep(nd, slopes, seed, total, maxW, Math.min(ntkNeurons, maxW)) : null;
+      unitVal = gramSweep != null ? new double[Math.min(ntkNeurons, maxW)][total] : null;
+      blocks = new int[depth + 2];
+      // the per-neuron sweep's vectors and noise (total × width each) only where it runs
+      int vw = gramSweep == null ? maxW : 0;
+      vec = new double[total][vw];
+      nxt = new double[total][vw];
       gram = new double[total][total];
       gramL = new double[total][total];
-      eta = new double[total][maxW + 2];
+      eta = new double[total][gramSweep == null ? maxW + 2 : 0];
       rhs = new double[nd];
       coef = new double[nd][nd];
       ydot = new double[total][nd];
@@ -192,6 +215,9 @@ final class ExactNetwork {
       zP = new double[nd][maxW];
     } else {
       chol = new double[1][nd][nd];
+      gramSweep = null;
+      unitVal = null;
+      blocks = null;
       dsig = null;
       theta = null;
       gram = gramL = eta = coef = ydot = aEta = combRow = sigCoef = null;
@@ -326,15 +352,22 @@ final class ExactNetwork {
       // Vectors [0, prop) came down from the layers above, in layer lp's neuron order (ord);
       // [prop, active) are the new targets, the unit vectors e_i of the measured neurons i of layer
       // lp (one per input): their Gram entries and dots with z are single coordinates.
-      gramOfPropagated(prop, lp > 1 ? ordZ : null, lp == 1);
+      // (The Gram sweep left Γ and Y of [0, prop) in gram and ydot.)
+      if (gramSweep == null) {
+        gramOfPropagated(prop, lp > 1 ? ordZ : null, lp == 1);
+      }
       double[][] zl = z[lp];
       for (int f = prop; f < active; f++) {
         int i = (f - prop) / nd;
         double[] gf = gram[f];
-        int k = prop > 0 ? ordPos[i] : 0;
-        for (int b = 0; b < prop; b++) {
-          int al = b % nd;
-          gf[b] = k >= ordLo[al] && k < ordHi[al] ? vec[b][k] : 0;
+        if (gramSweep != null) {
+          System.arraycopy(unitVal[i], 0, gf, 0, prop);
+        } else {
+          int k = prop > 0 ? ordPos[i] : 0;
+          for (int b = 0; b < prop; b++) {
+            int al = b % nd;
+            gf[b] = k >= ordLo[al] && k < ordHi[al] ? vec[b][k] : 0;
+          }
         }
         for (int b = prop; b <= f; b++) {
           gf[b] = (b - prop) / nd == i ? 1 : 0;
@@ -362,7 +395,15 @@ final class ExactNetwork {
           }
         }
       }
-      if (lp > 1) {
+      if (lp > 1 && gramSweep != null) {
+        int nb = 0;
+        for (int l = lp; l <= depth; l++) {
+          blocks[nb++] = off[l];
+        }
+        blocks[nb] = 0;
+        gramSweep.propagate(e, lp, active, w[lp - 1], m[lp - 1], sw[lp], sb[lp], chol[lp],
+            z[lp - 1], sig[lp - 1], gram, ydot, unitVal, blocks, nb, lp == 2);
+      } else if (lp > 1) {
         propagate(e, lp, active);
       }
     }

@@ -50,7 +50,12 @@ final class Agreement {
   }
 
   static EnsembleResult exact(NetworkSpec spec, Inputs in, long e, long seed, boolean ntk, int m) {
-    return new ExactEnsemble().run(spec, in, new RunSettings(e, seed, 2, 16, ntk, m),
+    return exact(spec, in, e, seed, ntk, m, false);
+  }
+
+  static EnsembleResult exact(NetworkSpec spec, Inputs in, long e, long seed, boolean ntk, int m,
+      boolean perNeuronSweep) {
+    return new ExactEnsemble(perNeuronSweep).run(spec, in, new RunSettings(e, seed, 2, 16, ntk, m),
         ProgressListener.NONE);
   }
 
