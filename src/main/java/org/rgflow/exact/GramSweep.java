@@ -247,7 +247,7 @@ final class GramSweep {
         gp[a] = s * d * v;
         unitVal[j][a] = gp[a];
       }
-      for (int t = 0; t < blockCount(blockCount, last); t++) {
+      for (int t = 0; t < (last ? blockCount : 1); t++) {
         int lo = last ? blocks[t + 1] : 0;
         int hi = last ? blocks[t] : mAct;
         for (int a = lo; a < hi; a++) {
@@ -266,10 +266,6 @@ final class GramSweep {
         }
       }
     }
-  }
-
-  private static int blockCount(int blockCount, boolean last) {
-    return last ? blockCount : 1;
   }
 
   /** Whether some input has σ′ ≠ 0 on group g (a relu group that no input activates enters nothing). */
