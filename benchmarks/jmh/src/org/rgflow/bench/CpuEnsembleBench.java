@@ -15,8 +15,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.rgflow.act.Activations;
-import org.rgflow.core.Obs;
-import org.rgflow.core.Tensor;
 import org.rgflow.ensemble.CpuEnsemble;
 import org.rgflow.ensemble.EnsembleResult;
 import org.rgflow.ensemble.ProgressListener;
@@ -86,32 +84,8 @@ public class CpuEnsembleBench {
       perNetwork += (long) spec.width(l) * (spec.width(l - 1) + 1);
     }
     weightsPerCall = perNetwork * ensemble;
-    check(backend.run(spec, inputs, forwardNtk, ProgressListener.NONE));
-  }
-
-  private void check(EnsembleResult r) {
-    Tensor k = r.layers().get(0).value().get(Obs.K);
-    Tensor se = r.layers().get(0).err().get(Obs.K);
-    double[][] g = inputs.gram();
-    for (int a = 0; a < nd; a++) {
-      for (int b = 0; b < nd; b++) {
-        double exact = spec.cb(1) + spec.cw(1) * g[a][b];
-        double dev = Math.abs(k.get(a, b) - exact);
-        if (!(dev <= 5 * se.get(a, b))) {
-          throw new IllegalStateException("layer-1 K[" + a + "," + b + "] = " + k.get(a, b) + " ± "
-              + se.get(a, b) + ", exact " + exact);
-        }
-      }
-    }
-    for (var lv : r.layers()) {
-      for (Tensor t : lv.value().values()) {
-        for (double v : t.raw()) {
-          if (Double.isInfinite(v)) {
-            throw new IllegalStateException("non-finite value at layer " + lv.layer());
-          }
-        }
-      }
-    }
+    BenchChecks.layerOneKernelAndFinite("cpu", spec, inputs,
+        backend.run(spec, inputs, forwardNtk, ProgressListener.NONE));
   }
 
   @Benchmark

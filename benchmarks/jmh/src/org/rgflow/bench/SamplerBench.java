@@ -15,8 +15,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.rgflow.act.Activations;
-import org.rgflow.core.Obs;
-import org.rgflow.core.Tensor;
 import org.rgflow.ensemble.CpuEnsemble;
 import org.rgflow.ensemble.EnsembleBackend;
 import org.rgflow.ensemble.EnsembleResult;
@@ -82,23 +80,8 @@ public class SamplerBench {
     ensemble = exact ? 128 : 2;
     int threads = Runtime.getRuntime().availableProcessors();
     settings = new RunSettings(ensemble, 1, threads, 1, true, 4);
-    check(backend.run(spec, inputs, new RunSettings(exact ? 2000 : 40, 7, threads, 1, true, 4),
-        ProgressListener.NONE));
-  }
-
-  private void check(EnsembleResult r) {
-    Tensor k = r.layers().get(0).value().get(Obs.K);
-    Tensor se = r.layers().get(0).err().get(Obs.K);
-    double[][] g = inputs.gram();
-    for (int a = 0; a < 2; a++) {
-      for (int b = 0; b < 2; b++) {
-        double want = spec.cb(1) + spec.cw(1) * g[a][b];
-        if (!(Math.abs(k.get(a, b) - want) <= 5 * se.get(a, b))) {
-          throw new IllegalStateException(sampler + " " + act + ": layer-1 K[" + a + "," + b + "] = "
-              + k.get(a, b) + " ± " + se.get(a, b) + ", exact " + want);
-        }
-      }
-    }
+    BenchChecks.layerOneKernelAndFinite(sampler + " " + act, spec, inputs, backend.run(spec, inputs,
+        new RunSettings(exact ? 2000 : 40, 7, threads, 1, true, 4), ProgressListener.NONE));
   }
 
   @Benchmark
