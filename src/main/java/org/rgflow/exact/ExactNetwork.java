@@ -63,6 +63,8 @@ final class ExactNetwork {
   private final long seed;
   private final int[] m;
   private final boolean ntk;
+  /** The NTK through the per-neuron sweep (which needs σ′ and the width-sized workspace below). */
+  private final boolean perNeuron;
   /** The Gram-only NTK sweep (scale-invariant σ, N_D ≤ {@value GramSweep#MAX_INPUTS}), else null. */
   final GramSweep gramSweep;
   /** unitVal[i][a]: vector a's value at measured neuron i of the layer below (gram sweep only). */
@@ -167,30 +169,32 @@ final class ExactNetwork {
     u = new double[nd][maxW];
     m = new int[depth + 1];
     off = new int[depth + 2];
+    boolean gramPath = ntk && slopes != null && nd <= GramSweep.MAX_INPUTS && !perNeuronSweep;
+    perNeuron = ntk && !gramPath;
+    // the per-neuron sweep's width-sized workspace (σ′, vectors, noise, order) only where it runs
+    int pw = perNeuron ? maxW : 0;
     if (ntk) {
       chol = new double[depth + 1][nd][nd];
-      dsig = new double[depth][][];
+      dsig = perNeuron ? new double[depth][][] : null;
       theta = new double[depth + 1][][];
       for (int l = depth; l >= 1; l--) {
         m[l] = Math.min(w[l], ntkNeurons);
         off[l] = off[l + 1] + m[l] * nd;
-        if (l < depth) {
+        if (l < depth && perNeuron) {
           dsig[l] = new double[nd][w[l]];
         }
         theta[l] = new double[m[l] * nd][m[l] * nd];
       }
       int total = off[1];
-      gramSweep = slopes != null && nd <= GramSweep.MAX_INPUTS && !perNeuronSweep
+      gramSweep = gramPath
           ? new GramSweep(nd, slopes, seed, total, maxW, Math.min(ntkNeurons, maxW)) : null;
-      unitVal = gramSweep != null ? new double[Math.min(ntkNeurons, maxW)][total] : null;
+      unitVal = gramPath ? new double[Math.min(ntkNeurons, maxW)][total] : null;
       blocks = new int[depth + 2];
-      // the per-neuron sweep's vectors and noise (total × width each) only where it runs
-      int vw = gramSweep == null ? maxW : 0;
-      vec = new double[total][vw];
-      nxt = new double[total][vw];
+      vec = new double[total][pw];
+      nxt = new double[total][pw];
       gram = new double[total][total];
       gramL = new double[total][total];
-      eta = new double[total][gramSweep == null ? maxW + 2 : 0];
+      eta = new double[total][perNeuron ? maxW + 2 : 0];
       rhs = new double[nd];
       coef = new double[nd][nd];
       ydot = new double[total][nd];
@@ -202,17 +206,17 @@ final class ExactNetwork {
       byInput = new double[nd][total / nd][];
       blockRows = new double[nd][total / nd][];
       scratch = new double[total][Math.max(total, nd)];
-      ordPerm = new int[maxW];
-      ordPos = new int[maxW];
-      ordClass = new int[maxW];
-      ordDst = new int[maxW + 4];
-      ordPairs = new int[maxW / 2 + 2];
-      uniforms = new double[maxW + 4];
+      ordPerm = new int[pw];
+      ordPos = new int[pw];
+      ordClass = new int[pw];
+      ordDst = new int[pw + 4];
+      ordPairs = new int[pw / 2 + 2];
+      uniforms = new double[pw + 4];
       ordLo = new int[nd];
       ordHi = new int[nd];
-      sigP = new double[nd][maxW];
-      dsigP = new double[nd][maxW];
-      zP = new double[nd][maxW];
+      sigP = new double[nd][pw];
+      dsigP = new double[nd][pw];
+      zP = new double[nd][pw];
     } else {
       chol = new double[1][nd][nd];
       gramSweep = null;
@@ -325,7 +329,7 @@ final class ExactNetwork {
           double[] ss = sig[l][a];
           if (slopes != null) {
             // σ(z) = a± z, σ′(z) = a± (the same values as act.value and act.d1), no branch on z's sign
-            double[] dd = ntk ? dsig[l][a] : ss;
+            double[] dd = perNeuron ? dsig[l][a] : ss;
             for (int i = 0; i < nOut; i++) {
               double zi = zz[i];
               double d = slopes[zi >= 0 ? 0 : 1];
@@ -334,7 +338,7 @@ final class ExactNetwork {
             }
             continue;
           }
-          act.valueAndD1(zz, ss, ntk ? dsig[l][a] : null, nOut);
+          act.valueAndD1(zz, ss, perNeuron ? dsig[l][a] : null, nOut);
         }
       }
     }

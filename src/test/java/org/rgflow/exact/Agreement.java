@@ -1,5 +1,6 @@
 package org.rgflow.exact;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -128,5 +129,37 @@ final class Agreement {
   static double bonferroniK(int n, double alpha) {
     return -new org.hipparchus.distribution.continuous.NormalDistribution().inverseCumulativeProbability(
         alpha / (2 * n));
+  }
+
+  /**
+   * Every Θ̂ of the sample is finite, symmetric and positive semidefinite (its semidefinite Cholesky
+   * factor reproduces it to 1e-9 relative), and layer 1's is the exact
+   * δ_ik (λ_b + λ_W x_α·x_β / n₀) to 1e-14 relative.
+   */
+  static void assertThetaPsdAndLayerOneExact(org.rgflow.ensemble.NetworkSample s, NetworkSpec spec,
+      Inputs in, String what) {
+    int n0 = spec.width(0);
+    int nd = in.count();
+    for (int l = 0; l < spec.depth(); l++) {
+      double[][] t = s.theta()[l];
+      double[][] lf = new double[t.length][t.length];
+      Psd.cholesky(t, lf, t.length);
+      for (int i = 0; i < t.length; i++) {
+        for (int k = 0; k < t.length; k++) {
+          assertTrue(Double.isFinite(t[i][k]), what + ": finite");
+          assertEquals(t[i][k], t[k][i], 0.0, what + ": symmetric");
+          double r = 0;
+          for (int j = 0; j < t.length; j++) {
+            r += lf[i][j] * lf[k][j];
+          }
+          assertEquals(t[i][k], r, 1e-9 * (1 + Math.abs(t[i][k])), what + ": Θ̂ = L Lᵀ at layer " + (l + 1));
+          if (l == 0) {
+            double want = i / nd != k / nd ? 0 : spec.lambdaB(1) + spec.lambdaW(1) / n0
+                * org.rgflow.ensemble.Sums.dot(in.vector(i % nd), in.vector(k % nd), n0);
+            assertEquals(want, t[i][k], 1e-14 * (1 + Math.abs(want)), what + ": layer 1 exact");
+          }
+        }
+      }
+    }
   }
 }

@@ -86,32 +86,6 @@ class ExactDeterminismTest {
   void ntkBlockIsSymmetricPositiveSemidefiniteAndLayerOneIsExact(String act) {
     NetworkSample s = ExactEnsemble.network(spec(act), INPUTS, 3, 4, 3);
     // Layer 1: Θ̂_{ik;αβ} = δ_ik (λ_b + λ_W/n0 x_α·x_β), no randomness at all.
-    double[][] th = s.theta()[0];
-    for (int i = 0; i < 3; i++) {
-      for (int k = 0; k < 3; k++) {
-        for (int a = 0; a < 2; a++) {
-          for (int b = 0; b < 2; b++) {
-            double want = i != k ? 0 : 1 + 1.0 / 3 * org.rgflow.ensemble.Sums.dot(INPUTS.vector(a),
-                INPUTS.vector(b), 3);
-            assertEquals(want, th[i * 2 + a][k * 2 + b], 1e-14);
-          }
-        }
-      }
-    }
-    for (int l = 0; l < 3; l++) {
-      double[][] t = s.theta()[l];
-      double[][] lf = new double[t.length][t.length];
-      Psd.cholesky(t, lf, t.length);
-      for (int i = 0; i < t.length; i++) {
-        for (int k = 0; k < t.length; k++) {
-          assertEquals(t[i][k], t[k][i], 0.0);
-          double r = 0;
-          for (int j = 0; j < t.length; j++) {
-            r += lf[i][j] * lf[k][j];
-          }
-          assertEquals(t[i][k], r, 1e-9 * (1 + Math.abs(t[i][k])), "Θ̂ = L Lᵀ at layer " + (l + 1));
-        }
-      }
-    }
+    Agreement.assertThetaPsdAndLayerOneExact(s, spec(act), INPUTS, act);
   }
 }

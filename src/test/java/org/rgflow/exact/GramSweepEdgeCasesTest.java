@@ -1,9 +1,7 @@
 package org.rgflow.exact;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.rgflow.act.Activations;
@@ -33,31 +31,7 @@ class GramSweepEdgeCasesTest {
   private static void checkTheta(NetworkSpec spec, Inputs in, int m, String what) {
     for (long e = 0; e < 20; e++) {
       NetworkSample s = ExactEnsemble.network(spec, in, 7, e, m);
-      int n0 = spec.width(0);
-      int nd = in.count();
-      for (int l = 0; l < spec.depth(); l++) {
-        double[][] t = s.theta()[l];
-        double[][] lf = new double[t.length][t.length];
-        Psd.cholesky(t, lf, t.length);
-        for (int i = 0; i < t.length; i++) {
-          for (int k = 0; k < t.length; k++) {
-            assertTrue(Double.isFinite(t[i][k]), what + ": finite");
-            assertEquals(t[i][k], t[k][i], 0.0, what + ": symmetric");
-            double r = 0;
-            for (int j = 0; j < t.length; j++) {
-              r += lf[i][j] * lf[k][j];
-            }
-            assertEquals(t[i][k], r, 1e-9 * (1 + Math.abs(t[i][k])), what + ": PSD at layer " + (l + 1));
-            if (l == 0) {
-              int a = i % nd;
-              int b = k % nd;
-              double want = i / nd != k / nd ? 0 : spec.lambdaB(1) + spec.lambdaW(1) / n0
-                  * org.rgflow.ensemble.Sums.dot(in.vector(a), in.vector(b), n0);
-              assertEquals(want, t[i][k], 1e-12 * (1 + Math.abs(want)), what + ": layer 1");
-            }
-          }
-        }
-      }
+      Agreement.assertThetaPsdAndLayerOneExact(s, spec, in, what + " e=" + e);
     }
   }
 
