@@ -177,6 +177,8 @@ final class GramSweep {
       if (!active(g) || r == 0) {
         continue;
       }
+      // X_g only (the prefix of the group's row); addGroup redraws it with the rest, the same bits,
+      // rather than keep r × N_D values per group between the two passes
       InitRng.weightRow(seed, e, c2, gFirst[g], r * nd, buf);
       loadX(g, r);
       double[][] dl = gDL[g];
