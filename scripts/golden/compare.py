@@ -12,6 +12,7 @@ keys only the new one has are listed (new observables are allowed).
 import json
 import math
 import os
+import re
 import sys
 
 SKIP = {"timing", "seconds", "networks_per_second", "weights_per_second", "rgflow_version",
@@ -123,7 +124,7 @@ def main(argv):
             print(f"     {e}")
         if len(d.errors) > 10:
             print(f"     ... {len(d.errors) - 10} more")
-        for k in sorted(set(x.split('[')[0] for x in d.added))[:5]:
+        for k in sorted(set(re.sub(r'\[\d+\]', '[]', x) for x in d.added))[:6]:
             print(f"     new: {k}")
     print(f"{'FAILED' if failed else 'all agree'}: {len(names)} files, {total_exact} measured numbers,"
           f" {total_theory} theory numbers (max relative difference {worst:.1e})")

@@ -9,7 +9,7 @@ import org.rgflow.ensemble.EnsembleBackend;
 import org.rgflow.exact.ExactEnsemble;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
-import org.rgflow.theory.TheoryEngine;
+import org.rgflow.stats.Predictions;
 import org.rgflow.theory.TheoryResult;
 
 /** The production wiring of {@link Engines}. Backends are chosen in {@link Backends#choose}. */
@@ -22,7 +22,7 @@ final class DefaultEngines implements Engines {
 
   @Override
   public TheoryResult theory(NetworkSpec spec, Inputs inputs) {
-    return TheoryEngine.compute(spec, inputs);
+    return Predictions.compute(spec, inputs);
   }
 
   @Override

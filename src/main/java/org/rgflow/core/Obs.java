@@ -20,7 +20,10 @@ package org.rgflow.core;
  *   <li>chi_par_α, chi_perp_α — parallel and perpendicular susceptibilities at K_αα (theory only).
  *   <li>G4_α = E[z_i² z_k²], G6_α = E[z_i² z_k² z_m²] (i, k, m distinct): raw 4- and 6-point
  *       functions, compared with the exact deep-linear results.
+ *   <li>T3_α = n E[z_{i;α}³]/3 and T21_α = n E[z_{i;α}² z_{k;α}] (i ≠ k): two estimates of the
+ *       three-point coefficient T (E[z_i² z_k] = T/n, E[z_i³] = 3T/n); zero for MLPs by parity.
  * </ul>
+ * Each observable belongs to one {@link org.rgflow.stats.StatBlock}, which measures and predicts it.
  */
 public enum Obs {
   K(2),
@@ -35,7 +38,9 @@ public enum Obs {
   chi_par(1),
   chi_perp(1),
   G4(1),
-  G6(1);
+  G6(1),
+  T3(1),
+  T21(1);
 
   private final int rank;
 

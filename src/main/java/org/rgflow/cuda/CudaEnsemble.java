@@ -25,8 +25,6 @@ import org.rgflow.ensemble.CpuEnsemble;
 import org.rgflow.ensemble.DivergenceException;
 import org.rgflow.ensemble.EnsembleBackend;
 import org.rgflow.ensemble.EnsembleResult;
-import org.rgflow.ensemble.LayerStats;
-import org.rgflow.ensemble.MomentAccumulator;
 import org.rgflow.ensemble.NetworkSample;
 import org.rgflow.ensemble.OrderedReducer;
 import org.rgflow.ensemble.ProgressListener;
@@ -34,6 +32,11 @@ import org.rgflow.ensemble.RunSettings;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 import org.rgflow.spec.SpecException;
+import org.rgflow.stats.LayerData;
+import org.rgflow.stats.MomentAccumulator;
+import org.rgflow.stats.PowerSums;
+import org.rgflow.stats.StatSet;
+import org.rgflow.stats.ThreePointBlock;
 
 /**
  * The CUDA ensemble backend ("cuda"), through JCuda's driver API. Kernels (kernels/*.cu, shipped as
@@ -44,7 +47,7 @@ import org.rgflow.spec.SpecException;
  * of (m·N_D)² doubles and the first m pre-activations per layer); nothing of size n² is stored.
  *
  * <p>The host turns each network's power sums into the CPU reference's statistic vector
- * ({@link LayerStats#fromPowerSums}) and deposits them, in index order, into the reference's
+ * ({@link LayerData#fromSums}) and deposits them, in index order, into the reference's
  * {@link OrderedReducer}: the merge is the reference's, so results depend only on (seed, E) and the
  * device's float32 rounding, never on the launch size.
  *
@@ -135,7 +138,8 @@ public final class CudaEnsemble implements EnsembleBackend {
     int depth = spec.depth();
     int nd = inputs.count();
     int ntkNeurons = settings.ntk() ? settings.ntkNeurons() : 0;
-    LayerStats stats = new LayerStats(nd, settings.ntk());
+    StatSet stats = statSet(nd, settings.ntk());
+    LayerData data = new LayerData(nd);
     OrderedReducer reducer = new OrderedReducer(depth, stats.dim(), e);
     long hostNanos = 0;
     try (Session s = new Session(spec, inputs, settings.seed(), ntkNeurons, false, e)) {
@@ -149,8 +153,8 @@ public final class CudaEnsemble implements EnsembleBackend {
           for (int l = 1; l <= depth; l++) {
             double[][] th = settings.ntk() ? c.theta(g, l) : null;
             double[][] zHead = settings.ntk() ? c.zHead(g, l) : null;
-            stats.fromPowerSums(c.sums, (g * depth + (l - 1)) * s.sumsPer, spec.width(l), th, zHead,
-                s.m[l], x[l - 1]);
+            stats.compute(data.fromSums(c.sums, (g * depth + (l - 1)) * s.sumsPer, false,
+                spec.width(l), th, zHead, s.m[l]), x[l - 1]);
           }
           reducer.deposit(done + g, x);
         }
@@ -161,9 +165,7 @@ public final class CudaEnsemble implements EnsembleBackend {
       MomentAccumulator[] total = reducer.result();
       List<LayerValues> layers = new ArrayList<>();
       for (int l = 1; l <= depth; l++) {
-        LayerValues lv = new LayerValues(l);
-        stats.fill(lv, total[l - 1], spec.width(l - 1));
-        layers.add(lv);
+        layers.add(stats.estimate(l, total[l - 1], spec.width(l - 1)));
       }
       Timing t = s.timing(hostNanos * 1e-6);
       last = t;
@@ -230,14 +232,15 @@ public final class CudaEnsemble implements EnsembleBackend {
 
   /**
    * Per-network statistic vectors x[g][ℓ−1] of networks first..first+count−1, from the device's power
-   * sums (the path {@link #run} takes), for comparison with {@link LayerStats#compute} on the CPU
+   * sums (the path {@link #run} takes), for comparison with {@link StatSet#compute} on the CPU
    * reference's networks.
    */
   public double[][][] statisticVectors(NetworkSpec spec, Inputs inputs, long seed, long first,
       int count, int ntkNeurons) {
     check(spec, inputs, first + count);
     int depth = spec.depth();
-    LayerStats stats = new LayerStats(inputs.count(), ntkNeurons > 0);
+    StatSet stats = statSet(inputs.count(), ntkNeurons > 0);
+    LayerData data = new LayerData(inputs.count());
     double[][][] out = new double[count][depth][stats.dim()];
     try (Session s = new Session(spec, inputs, seed, ntkNeurons, false, count)) {
       long done = 0;
@@ -246,9 +249,9 @@ public final class CudaEnsemble implements EnsembleBackend {
         Chunk ch = s.launch(first + done, c);
         for (int g = 0; g < c; g++) {
           for (int l = 1; l <= depth; l++) {
-            stats.fromPowerSums(ch.sums, (g * depth + (l - 1)) * s.sumsPer, spec.width(l),
-                ntkNeurons > 0 ? ch.theta(g, l) : null, ntkNeurons > 0 ? ch.zHead(g, l) : null,
-                s.m[l], out[(int) done + g][l - 1]);
+            stats.compute(data.fromSums(ch.sums, (g * depth + (l - 1)) * s.sumsPer, false,
+                spec.width(l), ntkNeurons > 0 ? ch.theta(g, l) : null,
+                ntkNeurons > 0 ? ch.zHead(g, l) : null, s.m[l]), out[(int) done + g][l - 1]);
           }
         }
         done += c;
@@ -256,6 +259,11 @@ public final class CudaEnsemble implements EnsembleBackend {
       last = s.timing(0);
     }
     return out;
+  }
+
+  /** The standard blocks without the three-point function (the kernels reduce only even sums). */
+  public static StatSet statSet(int nd, boolean ntk) {
+    return StatSet.standard(nd, ntk).without(ThreePointBlock.INSTANCE);
   }
 
   private static void check(NetworkSpec spec, Inputs inputs, long networks) {
@@ -486,7 +494,7 @@ public final class CudaEnsemble implements EnsembleBackend {
       gStride = ntk ? 2 * vPer * ldG : 0;
       thetaStride = tPer;
       zHeadStride = vPer;
-      sumsPer = new LayerStats(nd, false).powerSums();
+      sumsPer = PowerSums.deviceLength(nd, false);
       shmBytes = nd * ((nmaxAll + 3) & ~3) * Sizeof.FLOAT;
       long devPerNet = 4 * zStride + 8L * depth * sumsPer + 4 + 4 * gStride + 8 * thetaStride
           + 4 * zHeadStride;

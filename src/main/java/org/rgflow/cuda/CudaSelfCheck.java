@@ -11,11 +11,12 @@ import org.rgflow.core.Obs;
 import org.rgflow.core.Tensor;
 import org.rgflow.ensemble.CpuEnsemble;
 import org.rgflow.ensemble.EnsembleResult;
-import org.rgflow.ensemble.LayerStats;
 import org.rgflow.ensemble.NetworkSample;
 import org.rgflow.ensemble.RunSettings;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
+import org.rgflow.stats.LayerData;
+import org.rgflow.stats.StatSet;
 import org.rgflow.spec.SpecException;
 
 /**
@@ -122,11 +123,12 @@ public final class CudaSelfCheck {
     return record(new Outcome(name, worst <= Z_RTOL, worst, compared, "(worst " + where + ")"));
   }
 
-  /** Per-network statistic vectors from the device's power sums vs LayerStats.compute on the CPU. */
+  /** Per-network statistic vectors from the device's power sums vs StatSet.compute on the CPU. */
   public Outcome vectors(String name, NetworkSpec spec, Inputs in, long seed, long first, int count,
       int ntkNeurons) {
     double[][][] dev = cuda.statisticVectors(spec, in, seed, first, count, ntkNeurons);
-    LayerStats st = new LayerStats(in.count(), ntkNeurons > 0);
+    StatSet st = CudaEnsemble.statSet(in.count(), ntkNeurons > 0);
+    LayerData data = new LayerData(in.count());
     double worst = 0;
     long compared = 0;
     String where = "";
@@ -134,8 +136,8 @@ public final class CudaSelfCheck {
       NetworkSample ref = CpuEnsemble.network(spec, in, seed, first + g, ntkNeurons);
       for (int l = 1; l <= spec.depth(); l++) {
         double[] x = new double[st.dim()];
-        st.compute(ref.z()[l - 1], spec.width(l), ntkNeurons > 0 ? ref.theta()[l - 1] : null,
-            ref.measured()[l - 1], x);
+        st.compute(data.fromZ(ref.z()[l - 1], spec.width(l), ntkNeurons > 0 ? ref.theta()[l - 1]
+            : null, ref.measured()[l - 1], st.needs()), x);
         double scale = 0;
         for (double v : x) {
           if (Double.isFinite(v)) {

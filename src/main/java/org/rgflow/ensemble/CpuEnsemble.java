@@ -6,6 +6,8 @@ import org.rgflow.core.LayerValues;
 import org.rgflow.rng.InitRng;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
+import org.rgflow.stats.LayerData;
+import org.rgflow.stats.StatSet;
 
 /**
  * The CPU reference ensemble: double precision, {@code threads} workers pulling chunks of
@@ -80,15 +82,16 @@ public final class CpuEnsemble implements EnsembleBackend {
     EnsembleBackend.validate(spec, inputs, e);
     int depth = spec.depth();
     int ntkNeurons = settings.ntk() ? settings.ntkNeurons() : 0;
-    LayerStats stats = new LayerStats(inputs.count(), settings.ntk());
+    StatSet stats = StatSet.standard(inputs.count(), settings.ntk());
     int chunk = settings.chunk();
     List<LayerValues> layers = NetworkPool.run(spec, stats, settings, progress, () -> {
       CpuNetwork net = new CpuNetwork(spec, inputs, settings.seed(), ntkNeurons);
+      LayerData data = new LayerData(inputs.count());
       return (i, x) -> {
         net.run(i);
         for (int l = 1; l <= depth; l++) {
-          stats.compute(net.z[l], spec.width(l), settings.ntk() ? net.theta[l] : null,
-              net.measured(l), x[l - 1]);
+          stats.compute(data.fromZ(net.z[l], spec.width(l), settings.ntk() ? net.theta[l] : null,
+              net.measured(l), stats.needs()), x[l - 1]);
         }
       };
     }, "rgflow-cpu-");

@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.rgflow.core.LayerValues;
 import org.rgflow.spec.NetworkSpec;
+import org.rgflow.stats.MomentAccumulator;
+import org.rgflow.stats.StatSet;
 
 /**
  * The driver the CPU samplers share: worker threads take networks 0..E−1 in chunks of
@@ -26,12 +28,12 @@ public final class NetworkPool {
 
   /**
    * Runs the ensemble and returns layers 1..L with {@code value()} and {@code err()} filled by
-   * {@link LayerStats#fill}.
+   * {@link StatSet#estimate}.
    *
    * @param workers makes one worker per thread (each may hold per-thread scratch state)
    * @param threadName prefix of the worker threads' names
    */
-  public static List<LayerValues> run(NetworkSpec spec, LayerStats stats, RunSettings settings,
+  public static List<LayerValues> run(NetworkSpec spec, StatSet stats, RunSettings settings,
       ProgressListener progress, Supplier<Worker> workers, String threadName) {
     long e = settings.ensemble();
     int depth = spec.depth();
@@ -94,9 +96,7 @@ public final class NetworkPool {
     MomentAccumulator[] total = reducer.result();
     List<LayerValues> layers = new ArrayList<>();
     for (int l = 1; l <= depth; l++) {
-      LayerValues lv = new LayerValues(l);
-      stats.fill(lv, total[l - 1], spec.width(l - 1));
-      layers.add(lv);
+      layers.add(stats.estimate(l, total[l - 1], spec.width(l - 1)));
     }
     return layers;
   }

@@ -3,6 +3,7 @@ package org.rgflow.ensemble;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.rgflow.stats.MomentAccumulator;
 
 /**
  * Order-fixing reduction of per-network statistic vectors: networks [b·B, (b+1)·B) form block b;
@@ -27,7 +28,7 @@ public final class OrderedReducer {
 
   /**
    * @param layers number of layers L (one accumulator each)
-   * @param dim length of each layer's statistic vector ({@link LayerStats#dim()})
+   * @param dim length of each layer's statistic vector ({@link org.rgflow.stats.StatSet#dim()})
    * @param total ensemble size E; every network 0..E−1 must be deposited exactly once
    */
   public OrderedReducer(int layers, int dim, long total) {

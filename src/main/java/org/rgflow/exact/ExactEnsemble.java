@@ -6,7 +6,6 @@ import org.rgflow.core.LayerValues;
 import org.rgflow.ensemble.CpuEnsemble;
 import org.rgflow.ensemble.EnsembleBackend;
 import org.rgflow.ensemble.EnsembleResult;
-import org.rgflow.ensemble.LayerStats;
 import org.rgflow.ensemble.NetworkPool;
 import org.rgflow.ensemble.NetworkSample;
 import org.rgflow.ensemble.OrderedReducer;
@@ -14,6 +13,8 @@ import org.rgflow.ensemble.ProgressListener;
 import org.rgflow.ensemble.RunSettings;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
+import org.rgflow.stats.LayerData;
+import org.rgflow.stats.StatSet;
 
 /**
  * The exact conditional sampler on the CPU (docs/EXACT_SAMPLER.md): the same per-network statistic
@@ -81,13 +82,14 @@ public final class ExactEnsemble implements EnsembleBackend {
     long e = settings.ensemble();
     EnsembleBackend.validate(spec, inputs, e);
     int ntkNeurons = settings.ntk() ? settings.ntkNeurons() : 0;
-    LayerStats stats = new LayerStats(inputs.count(), settings.ntk());
+    StatSet stats = StatSet.standard(inputs.count(), settings.ntk());
     int chunk = settings.chunk();
     List<LayerValues> layers = NetworkPool.run(spec, stats, settings, progress, () -> {
       ExactNetwork net = new ExactNetwork(spec, inputs, settings.seed(), ntkNeurons,
           perNeuronSweep);
-      return (i, x) -> net.run(i, (l, zl, thl) -> stats.compute(zl, spec.width(l), thl,
-          net.measured(l), x[l - 1]));
+      LayerData data = new LayerData(inputs.count());
+      return (i, x) -> net.run(i, (l, zl, thl) -> stats.compute(data.fromZ(zl, spec.width(l), thl,
+          net.measured(l), stats.needs()), x[l - 1]));
     }, "rgflow-exact-");
     double seconds = (System.nanoTime() - t0) * 1e-9;
     List<String> notes = new ArrayList<>();

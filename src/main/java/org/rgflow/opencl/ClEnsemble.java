@@ -12,13 +12,14 @@ import org.rgflow.ensemble.CpuEnsemble;
 import org.rgflow.ensemble.DivergenceException;
 import org.rgflow.ensemble.EnsembleBackend;
 import org.rgflow.ensemble.EnsembleResult;
-import org.rgflow.ensemble.LayerStats;
-import org.rgflow.ensemble.MomentAccumulator;
 import org.rgflow.ensemble.NetworkSample;
 import org.rgflow.ensemble.ProgressListener;
 import org.rgflow.ensemble.RunSettings;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
+import org.rgflow.stats.LayerData;
+import org.rgflow.stats.MomentAccumulator;
+import org.rgflow.stats.StatSet;
 
 /**
  * The OpenCL ensemble backend ("opencl"), through Aparapi: {@link ClNetworkKernel} samples each
@@ -110,7 +111,8 @@ public final class ClEnsemble implements EnsembleBackend {
     ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
     int depth = spec.depth();
     int nd = inputs.count();
-    LayerStats stats = new LayerStats(nd, settings.ntk());
+    StatSet stats = StatSet.standard(nd, settings.ntk());
+    LayerData data = new LayerData(nd);
     MomentAccumulator[] total = accumulators(depth, stats.dim());
     MomentAccumulator[] block = accumulators(depth, stats.dim());
     double[][][] z = new double[depth + 1][][];
@@ -129,8 +131,8 @@ public final class ClEnsemble implements EnsembleBackend {
             if (settings.ntk()) {
               th[layer] = l.theta(g, layer, th[layer]);
             }
-            stats.compute(z[layer], spec.width(layer), settings.ntk() ? th[layer] : null,
-                l.m[layer], x);
+            stats.compute(data.fromZ(z[layer], spec.width(layer), settings.ntk() ? th[layer] : null,
+                l.m[layer], stats.needs()), x);
             block[layer - 1].add(x);
           }
           if ((net + 1) % REDUCTION_BLOCK == 0 || net + 1 == e) {
@@ -145,9 +147,7 @@ public final class ClEnsemble implements EnsembleBackend {
       }
       List<LayerValues> layers = new ArrayList<>();
       for (int layer = 1; layer <= depth; layer++) {
-        LayerValues lv = new LayerValues(layer);
-        stats.fill(lv, total[layer - 1], spec.width(layer - 1));
-        layers.add(lv);
+        layers.add(stats.estimate(layer, total[layer - 1], spec.width(layer - 1)));
       }
       double seconds = (System.nanoTime() - t0) * 1e-9;
       Execution ex = l.execution();

@@ -8,7 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.rgflow.act.Activation;
-import org.rgflow.ensemble.MomentAccumulator;
+import org.rgflow.stats.MomentAccumulator;
 import org.rgflow.ensemble.OrderedReducer;
 import org.rgflow.rng.InitRng;
 import org.rgflow.spec.NetworkSpec;

@@ -1,6 +1,6 @@
 package org.rgflow.train;
 
-import org.rgflow.ensemble.MomentAccumulator;
+import org.rgflow.stats.MomentAccumulator;
 
 /**
  * A trained ensemble's statistics, all from one storeless {@link MomentAccumulator} over per-network

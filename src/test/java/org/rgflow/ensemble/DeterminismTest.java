@@ -58,8 +58,8 @@ class DeterminismTest {
         compared += assertSame(ref, run(threads, chunk, e), "threads=" + threads + " chunk=" + chunk);
       }
     }
-    // 3 layers × (K 4 + V 16 + kurtosis 2 + G4 2 + G6 2 + Theta 4 + A,B,D,F 8) × 8 runs
-    assertEquals(3 * 38 * 8, compared);
+    // 3 layers × (K 4 + V 16 + kurtosis 2 + G4 2 + G6 2 + Theta 4 + A,B,D,F 8 + T3, T21 4) × 8 runs
+    assertEquals(3 * 42 * 8, compared);
     assertEquals("cpu", ref.backend());
     assertEquals(203, ref.networks());
     assertEquals(6 * 4 + 5 * 7 + 4 * 6, ref.weightsPerNetwork(), 0.0);

@@ -16,6 +16,7 @@ import org.rgflow.gauss.GaussQuadrature;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 import org.rgflow.spec.SpecException;
+import org.rgflow.stats.Predictions;
 
 /**
  * Theory recursions vs closed forms and an independent single-input reference.
@@ -250,7 +251,7 @@ class TheoryEngineTest {
     NetworkSpec spec = new NetworkSpec(2, widths, Activations.relu(), new double[4], new double[] {2, 1.5, 2, 3},
         new double[] {1, 1, 1, 1}, new double[] {1, 1, 1, 1});
     Inputs in = new Inputs(new double[][] {{1, 0.5}, {-0.3, 0.9}});
-    TheoryResult r = TheoryEngine.compute(spec, in);
+    TheoryResult r = Predictions.compute(spec, in);
     double prod = 1;
     for (int l = 1; l <= 4; l++) {
       LayerValues lv = r.layers().get(l - 1);
@@ -268,7 +269,7 @@ class TheoryEngineTest {
     // deep linear G4/G6
     NetworkSpec lin = new NetworkSpec(2, widths, Activations.linear(), new double[4], new double[] {1, 2, 0.5, 1},
         new double[] {1, 1, 1, 1}, new double[] {1, 1, 1, 1});
-    LayerValues l4 = TheoryEngine.compute(lin, in).layers().get(3);
+    LayerValues l4 = Predictions.compute(lin, in).layers().get(3);
     double k = l4.theory().get(Obs.K).get(0, 0);
     double c4 = (1 + 2.0 / 16) * (1 + 2.0 / 64) * (1 + 2.0 / 32);
     double c6 = (1 + 2.0 / 16) * (1 + 4.0 / 16) * (1 + 2.0 / 64) * (1 + 4.0 / 64) * (1 + 2.0 / 32) * (1 + 4.0 / 32);
@@ -276,7 +277,7 @@ class TheoryEngineTest {
     rel(c6 * k * k * k, l4.theory().get(Obs.G6).get(0), 1e-12, "G6 linear");
     rel(Math.pow(c6, 1), DeepLinear.g2m(3, new int[] {16, 64, 32}, 1), 1e-14, "DeepLinear");
     // step: no NTK, a note
-    TheoryResult s = TheoryEngine.compute(NetworkSpec.uniform(2, 8, 3, Activations.step(), 0.1, 1, 1, 1), in);
+    TheoryResult s = Predictions.compute(NetworkSpec.uniform(2, 8, 3, Activations.step(), 0.1, 1, 1, 1), in);
     assertFalse(s.layers().get(2).theory().containsKey(Obs.Theta));
     assertTrue(s.layers().get(2).theory().containsKey(Obs.G1));
     assertTrue(s.notes().stream().anyMatch(n -> n.contains("Dirac")), s.notes().toString());
@@ -288,7 +289,7 @@ class TheoryEngineTest {
   void zeroInputIsASpecError() {
     NetworkSpec spec = NetworkSpec.uniform(2, 8, 3, Activations.tanh(), 0, 1, 1, 1);
     SpecException e = assertThrows(SpecException.class,
-        () -> TheoryEngine.compute(spec, new Inputs(new double[][] {{1, 0}, {0, 0}})));
+        () -> Predictions.compute(spec, new Inputs(new double[][] {{1, 0}, {0, 0}})));
     assertEquals("--inputs", e.field());
   }
 
@@ -296,10 +297,10 @@ class TheoryEngineTest {
   void speed() {
     NetworkSpec spec = NetworkSpec.uniform(3, 32, 16, Activations.gelu(), 0.1, 1.8, 1, 1);
     long t0 = System.nanoTime();
-    TheoryEngine.compute(spec, new Inputs(new double[][] {{1, 0.5, -1}}));
+    Predictions.compute(spec, new Inputs(new double[][] {{1, 0.5, -1}}));
     double one = (System.nanoTime() - t0) * 1e-9;
     t0 = System.nanoTime();
-    TheoryEngine.compute(spec, new Inputs(new double[][] {{1, 0.5, -1}, {0.2, 1, 0.3}}));
+    Predictions.compute(spec, new Inputs(new double[][] {{1, 0.5, -1}, {0.2, 1, 0.3}}));
     double two = (System.nanoTime() - t0) * 1e-9;
     assertTrue(one < 0.5 && two < 3, "single " + one + " s, two inputs " + two + " s");
   }

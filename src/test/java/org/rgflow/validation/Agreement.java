@@ -13,6 +13,7 @@ import org.rgflow.ensemble.EnsembleResult;
 import org.rgflow.ensemble.RunSettings;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
+import org.rgflow.stats.Predictions;
 import org.rgflow.theory.TheoryEngine;
 import org.rgflow.theory.TheoryResult;
 
@@ -46,7 +47,7 @@ final class Agreement {
   static Paired run(NetworkSpec spec, Inputs inputs, long ensemble, long seed, boolean ntk) {
     RunSettings rs = new RunSettings(ensemble, seed, 2, 16, ntk, 4);
     EnsembleResult m = new CpuEnsemble().run(spec, inputs, rs, (d, t) -> {});
-    TheoryResult t = TheoryEngine.compute(spec, inputs);
+    TheoryResult t = Predictions.compute(spec, inputs);
     return new Paired(spec, m, t);
   }
 

@@ -149,4 +149,23 @@ class EnsembleVsTheoryTest {
     // K and Θ: 4 components per layer, V: 16 per layer.
     a.assertAll(8 * depth + 16 * (depth - 1));
   }
+
+  /**
+   * The three-point function of an MLP vanishes at every width: flipping the signs of row i of W
+   * and of b_i flips z_i alone, so E[z_i³] = E[z_i² z_k] = 0 (docs/THEORY.md §12). relu with C_b > 0
+   * is not odd, so only that symmetry makes it zero; n = 6 keeps the per-network statistics large.
+   */
+  @Test
+  void threePointFunctionVanishes() {
+    int depth = 4;
+    NetworkSpec spec = NetworkSpec.uniform(8, 6, depth, Activations.parse("relu"), 0.3, 2, 1, 1);
+    Agreement.Paired p = Agreement.run(spec, twoInputs(), 20000, 20261207L, false);
+    Agreement a = new Agreement("three-point relu C_b=0.3 n=6 L=4 E=20000 k=3", K_SE);
+    for (int l = 1; l <= depth; l++) {
+      a.check(p, l, Obs.T3);
+      a.check(p, l, Obs.T21);
+    }
+    // two inputs, two observables
+    a.assertAll(2 * 2 * depth);
+  }
 }

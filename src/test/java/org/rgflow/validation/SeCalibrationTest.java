@@ -11,6 +11,7 @@ import org.rgflow.ensemble.EnsembleResult;
 import org.rgflow.ensemble.RunSettings;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
+import org.rgflow.stats.Predictions;
 import org.rgflow.theory.TheoryEngine;
 import org.rgflow.theory.TheoryResult;
 
@@ -33,7 +34,7 @@ class SeCalibrationTest {
     int seeds = 100;
     NetworkSpec spec = NetworkSpec.uniform(8, n, depth, Activations.parse("relu"), 0, 2, 1, 1);
     Inputs in = Inputs.fromNormsAndAngles(8, new double[] {1.0}, new double[1][1]);
-    TheoryResult t = TheoryEngine.compute(spec, in);
+    TheoryResult t = Predictions.compute(spec, in);
     Obs[] obs = {Obs.K, Obs.G4, Obs.V_over_nK2};
     double[][] sum = new double[obs.length][depth + 1];
     double[][] sumSq = new double[obs.length][depth + 1];

@@ -1,4 +1,4 @@
-package org.rgflow.ensemble;
+package org.rgflow.stats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

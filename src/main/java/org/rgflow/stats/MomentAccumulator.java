@@ -1,4 +1,4 @@
-package org.rgflow.ensemble;
+package org.rgflow.stats;
 
 import java.util.Arrays;
 

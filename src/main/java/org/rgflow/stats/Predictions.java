@@ -1,0 +1,66 @@
+package org.rgflow.stats;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.rgflow.act.Activation;
+import org.rgflow.act.ScaleInvariant;
+import org.rgflow.core.LayerValues;
+import org.rgflow.spec.Inputs;
+import org.rgflow.spec.NetworkSpec;
+import org.rgflow.theory.TheoryEngine;
+import org.rgflow.theory.TheoryLayer;
+import org.rgflow.theory.TheoryResult;
+
+/**
+ * The theory's predictions as observables: the recursions' plain arrays ({@link TheoryEngine#layers})
+ * handed to every block's theory hook, layer by layer. Exact finite-width facts are worked out once
+ * for the network and passed along ({@link TheoryView}): for scale-invariant σ with C_b = 0 in every
+ * layer, the diagonal V_over_nK2, the kurtosis and G4 use the exact product ∏_{ℓ'&lt;ℓ}(1 + ν/n_ℓ') with
+ * ν = 3A₄/A₂² − 1; for linear σ, G6 is the deep-linear closed form (docs/THEORY.md §3, §5).
+ */
+public final class Predictions {
+  private Predictions() {}
+
+  /** Every block's predictions for {@code spec} on {@code inputs}. */
+  public static TheoryResult compute(NetworkSpec spec, Inputs inputs) {
+    return compute(spec, inputs, StatSet.ALL);
+  }
+
+  /** The predictions of the given blocks. */
+  public static TheoryResult compute(NetworkSpec spec, Inputs inputs, List<StatBlock> blocks) {
+    TheoryEngine.Theory t = TheoryEngine.layers(spec, inputs);
+    List<String> notes = new ArrayList<>(t.notes());
+    Activation act = spec.activation();
+    double[] slopes = act.scaleInvariantSlopes();
+    boolean noBias = true;
+    for (int l = 1; l <= spec.depth(); l++) {
+      noBias &= spec.cb(l) == 0;
+    }
+    boolean exactSi = slopes != null && noBias;
+    boolean linear = exactSi && slopes[0] == slopes[1];
+    if (exactSi) {
+      notes.add("V_over_nK2 diagonal, kurtosis and G4: exact finite-width product formula for scale-invariant "
+          + act.name() + " with C_b = 0 (nu = " + ScaleInvariant.nu(slopes) + ")");
+    }
+    List<LayerValues> out = new ArrayList<>();
+    double prod4 = 1;
+    List<Integer> hidden = new ArrayList<>();
+    for (TheoryLayer tl : t.layers()) {
+      int l = tl.layer();
+      if (l >= 2) {
+        hidden.add(spec.width(l - 1));
+        if (exactSi) {
+          prod4 *= 1 + ScaleInvariant.nu(slopes) / spec.width(l - 1);
+        }
+      }
+      TheoryView view = new TheoryView(spec, tl, spec.width(l - 1), exactSi, linear, prod4,
+          hidden.stream().mapToInt(Integer::intValue).toArray());
+      LayerValues lv = new LayerValues(l);
+      for (StatBlock b : blocks) {
+        b.theory(view, lv);
+      }
+      out.add(lv);
+    }
+    return new TheoryResult(out, notes);
+  }
+}
