@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.rgflow.act.Activations;
 import org.rgflow.ensemble.CpuEnsemble;
-import org.rgflow.ensemble.EnsembleBackend;
+import org.rgflow.ensemble.SourceFactory;
 import org.rgflow.ensemble.EnsembleResult;
 import org.rgflow.ensemble.ProgressListener;
 import org.rgflow.ensemble.RunSettings;
@@ -53,7 +53,7 @@ public class SamplerBench {
   private NetworkSpec spec;
   private Inputs inputs;
   private RunSettings settings;
-  private EnsembleBackend backend;
+  private SourceFactory backend;
   private int ensemble;
 
   /** Networks sampled, reported by JMH as a rate. */

@@ -1,11 +1,8 @@
 package org.rgflow.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.rgflow.act.Activation;
+import org.rgflow.app.CriticalityRun;
+import org.rgflow.io.CriticalityReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,33 +26,14 @@ final class CriticalityCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws Exception {
-    Activation a = ctx.engines().activation(act);
-    Map<String, Object> fields = ctx.engines().criticality(a);
+  public Integer call() {
+    CriticalityRun.Result r = CriticalityRun.run(act, ctx.engines());
     if (common.json) {
-      Map<String, Object> root = new LinkedHashMap<>();
-      root.put("rgflow_version", VersionProvider.version());
-      root.put("command", "criticality");
-      root.put("activation", a.name());
-      fields.forEach(root::putIfAbsent);
-      ctx.out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValueAsString(root));
+      ctx.out().println(CriticalityReport.json(r));
     } else {
-      ctx.out().println("rgflow criticality — " + a.name());
-      int w = fields.keySet().stream().mapToInt(String::length).max().orElse(0);
-      fields.forEach((k, v) -> ctx.out().println(k + " ".repeat(w - k.length()) + "  " + text(v)));
+      CriticalityReport.write(r, ctx.out());
     }
     ctx.out().flush();
     return 0;
-  }
-
-  private static String text(Object v) {
-    if (v == null) {
-      return "-";
-    }
-    if (v instanceof Double d) {
-      return org.rgflow.io.TableReport.fmt(d);
-    }
-    return v.toString();
   }
 }

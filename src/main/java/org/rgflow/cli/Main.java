@@ -8,9 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.rgflow.ensemble.DivergenceException;
-import org.rgflow.spec.SpecException;
-import org.rgflow.theory.TheoryDivergenceException;
+import org.rgflow.app.Engines;
+import org.rgflow.app.Failures;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
@@ -31,10 +30,10 @@ import picocli.CommandLine.Model.OptionSpec;
         "  rgflow theory --inputs 'norms=1,1;angles=0.5'", "  rgflow criticality --act gelu", "  rgflow devices",
         "  rgflow sweep my-sweep.yaml --out runs/a", "  rgflow report runs/a"})
 public final class Main implements Callable<Integer> {
-  public static final int OK = 0;
-  public static final int FAILURE = 1;
-  public static final int BAD_INPUT = 2;
-  public static final int DIVERGED = 3;
+  public static final int OK = Failures.OK;
+  public static final int FAILURE = Failures.FAILURE;
+  public static final int BAD_INPUT = Failures.BAD_INPUT;
+  public static final int DIVERGED = Failures.DIVERGED;
 
   private final Context ctx;
 
@@ -80,8 +79,7 @@ public final class Main implements Callable<Integer> {
       code = cl.execute(args);
     } catch (Error e) {
       // Out of memory and the like: one line, never a stack trace (unless --debug).
-      ctx.err().println("error: " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())));
+      ctx.err().println("error: " + Failures.of(e).message());
       if (debug) {
         e.printStackTrace(ctx.err());
       }
@@ -108,34 +106,18 @@ public final class Main implements Callable<Integer> {
   }
 
   private int fail(Exception ex, boolean debug) {
-    int code;
-    if (ex instanceof SpecException se) {
-      error(se.field(), firstLine(messageAfterField(se)));
-      code = BAD_INPUT;
-    } else if (ex instanceof DivergenceException || ex instanceof TheoryDivergenceException) {
-      ctx.err().println("error: " + firstLine(ex.getMessage()));
-      code = DIVERGED;
-    } else {
-      String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-      ctx.err().println("error: " + firstLine(msg));
-      code = FAILURE;
-    }
+    Failures.Failure f = Failures.of(ex);
+    ctx.err().println("error: " + f.message());
     if (debug) {
       ex.printStackTrace(ctx.err());
     }
     ctx.err().flush();
-    return code;
+    return f.exitCode();
   }
 
   private void error(String field, String message) {
     ctx.err().println("error: " + field + ": " + message);
     ctx.err().flush();
-  }
-
-  private static String messageAfterField(SpecException e) {
-    String m = e.getMessage();
-    String prefix = e.field() + ": ";
-    return m != null && m.startsWith(prefix) ? m.substring(prefix.length()) : String.valueOf(m);
   }
 
   /** The flag a picocli parameter error is about (or the unknown argument, or "rgflow"). */
@@ -161,6 +143,6 @@ public final class Main implements Callable<Integer> {
 
   /** Messages are printed on one line, whatever they contain. */
   static String firstLine(String s) {
-    return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", "; ");
+    return Failures.oneLine(s);
   }
 }

@@ -1,13 +1,16 @@
 package org.rgflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.rgflow.app.Failures;
+import org.rgflow.app.Flags;
+import org.rgflow.app.SampleRun;
+import org.rgflow.ensemble.CpuEnsemble;
+import org.rgflow.io.JsonReport;
 import org.rgflow.report.HtmlReport;
 import org.rgflow.sweep.PointStore;
 import org.rgflow.sweep.Provenance;
@@ -15,33 +18,36 @@ import org.rgflow.sweep.Results;
 import org.rgflow.sweep.SweepPlan;
 import org.rgflow.sweep.SweepProgress;
 import org.rgflow.sweep.SweepRunner;
-import picocli.CommandLine;
-import picocli.CommandLine.Model.OptionSpec;
 
 /** What {@code sweep}, {@code report} and {@code tour} share: the wiring of the sweep runner to {@code sample}. */
 final class Sweeps {
   private Sweeps() {}
 
-  /** {@code sample}'s defaults, {flag without dashes: value}, read from its picocli model (never copied). */
+  /** {@code sample}'s defaults of the flags a sweep point may set, {flag without dashes: value}. */
   static Map<String, String> sampleDefaults(Context ctx) {
     Map<String, String> d = new LinkedHashMap<>();
-    CommandLine cl = new CommandLine(new SampleCommand(ctx));
-    for (OptionSpec o : cl.getCommandSpec().options()) {
-      String name = o.longestName().replaceFirst("^--", "");
-      if (SweepPlan.KEYS.contains(name) && o.defaultValue() != null) {
-        d.put(name, o.defaultValue());
+    Flags.SAMPLE_DEFAULTS.forEach((k, v) -> {
+      if (SweepPlan.KEYS.contains(k)) {
+        d.put(k, v);
       }
-    }
+    });
     return d;
   }
 
-  /** Each point is {@code rgflow sample --json …} run in-process, with its own output buffers. */
+  /** Each point is one {@link SampleRun}, in-process; its record is what {@code sample --json} prints. */
   static SweepRunner.Executor executor(Context ctx) {
-    return args -> {
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      int code = new Main(ctx.engines(), new PrintWriter(out), new PrintWriter(err)).run(args.toArray(String[]::new));
-      return new SweepRunner.Outcome(code, out.toString(), err.toString());
+    return (point, backendOverride) -> {
+      Map<String, String> flags = new LinkedHashMap<>(point.flags());
+      if (backendOverride != null) {
+        flags.put("backend", backendOverride);
+      }
+      try {
+        SampleRun.Options o = Flags.sample(flags, ctx.engines());
+        return SweepRunner.Outcome.ok(JsonReport.toJson(SampleRun.run(o, ctx.engines(), null)));
+      } catch (RuntimeException | Error e) {
+        Failures.Failure f = Failures.of(e);
+        return new SweepRunner.Outcome(f.exitCode(), null, f.message());
+      }
     };
   }
 
@@ -52,7 +58,7 @@ final class Sweeps {
   static List<SweepRunner.Lane> lanes(Context ctx) {
     String auto;
     try {
-      auto = ctx.engines().chooseBackend("auto").backend().name();
+      auto = ctx.engines().source(CpuEnsemble.SAMPLER, "auto").source().device();
     } catch (RuntimeException e) {
       auto = "cpu";
     }

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.rgflow.device.BackendChoice;
 import org.rgflow.report.HtmlReport;
 import org.rgflow.sweep.SweepPlan;
 import org.rgflow.sweep.SweepRunner;
@@ -83,8 +82,7 @@ final class TourCommand implements Callable<Integer> {
 
   private String backendNote() {
     try {
-      BackendChoice c = ctx.engines().chooseBackend("auto");
-      return c.note() != null ? c.note() : "backend " + c.backend().name();
+      return ctx.engines().source("auto", "auto").notes().get(0);
     } catch (RuntimeException e) {
       return null;
     }

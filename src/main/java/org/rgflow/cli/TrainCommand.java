@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.rgflow.act.Activation;
+import org.rgflow.app.Numbers;
 import org.rgflow.device.Backends;
 import org.rgflow.io.JsonReport;
 import org.rgflow.report.HtmlReport;

@@ -1,26 +1,14 @@
 package org.rgflow.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
+import org.rgflow.app.Version;
 import picocli.CommandLine;
 
-/** The version from {@code version.properties} (filtered by Maven); "dev" when unfiltered. */
+/** picocli's {@code --version}: rgflow's version ({@link Version}) and the Java runtime. */
 public final class VersionProvider implements CommandLine.IVersionProvider {
 
   /** e.g. {@code 0.1.0-SNAPSHOT}. */
   public static String version() {
-    try (InputStream in = VersionProvider.class.getResourceAsStream("version.properties")) {
-      if (in == null) {
-        return "dev";
-      }
-      Properties p = new Properties();
-      p.load(in);
-      String v = p.getProperty("version", "dev");
-      return v.startsWith("$") ? "dev" : v;
-    } catch (IOException e) {
-      return "dev";
-    }
+    return Version.current();
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.rgflow.ensemble.EnsembleRun;
 import org.rgflow.act.Activations;
 import org.rgflow.ensemble.CpuEnsemble;
 import org.rgflow.ensemble.EnsembleResult;
@@ -69,7 +70,7 @@ public final class CudaBench {
     }
     NetworkSpec spec = NetworkSpec.uniform(n, n, depth, Activations.relu(), 0.0, 2.0, 1.0, 1.0);
     Inputs in = CudaSelfCheck.inputs(nd, n, 2);
-    double weights = CpuEnsemble.weightsPerNetwork(spec);
+    double weights = EnsembleRun.weightsPerNetwork(spec);
     CudaProbe.Device dev = p.devices().get(Integer.getInteger("rgflow.cuda.device", 0));
     double limit = napkinLimit();
     List<String> summary = new ArrayList<>();
@@ -98,7 +99,7 @@ public final class CudaBench {
           long t0 = System.nanoTime();
           EnsembleResult res = cuda.run(spec, in, rs, null);
           wall[r] = (System.nanoTime() - t0) * 1e-9;
-          CudaEnsemble.Timing t = cuda.lastTiming();
+          CudaEnsemble.Timing t = CudaEnsemble.Timing.of(res);
           fwd[r] = t.forwardMs();
           ntkMs[r] = t.ntkMs();
           h2d[r] = t.h2dMs();

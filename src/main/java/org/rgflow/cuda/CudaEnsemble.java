@@ -20,45 +20,43 @@ import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
 import jcuda.nvrtc.JNvrtc;
 import jcuda.nvrtc.nvrtcProgram;
-import org.rgflow.core.LayerValues;
-import org.rgflow.ensemble.CpuEnsemble;
 import org.rgflow.ensemble.DivergenceException;
-import org.rgflow.ensemble.EnsembleBackend;
 import org.rgflow.ensemble.EnsembleResult;
+import org.rgflow.ensemble.EnsembleRun;
 import org.rgflow.ensemble.NetworkSample;
+import org.rgflow.ensemble.NetworkSource;
 import org.rgflow.ensemble.OrderedReducer;
-import org.rgflow.ensemble.ProgressListener;
-import org.rgflow.ensemble.RunSettings;
+import org.rgflow.ensemble.SourceFactory;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 import org.rgflow.spec.SpecException;
 import org.rgflow.stats.LayerData;
-import org.rgflow.stats.MomentAccumulator;
+import org.rgflow.stats.Need;
 import org.rgflow.stats.PowerSums;
 import org.rgflow.stats.StatSet;
 import org.rgflow.stats.ThreePointBlock;
 
 /**
- * The CUDA ensemble backend ("cuda"), through JCuda's driver API. Kernels (kernels/*.cu, shipped as
+ * The CUDA source (sampler "direct", device "cuda"), through JCuda's driver API. Kernels (kernels/*.cu, shipped as
  * PTX under {@code /kernels/}): {@code rg_forward_nd<N_D>} samples network e = e0 + block on the fly
  * from the randomness contract (float32) and reduces each layer's power sums on the device;
  * {@code rg_ntk_vt<VT>} adds the NTK sub-blocks Θ̂ of the first m = min(n_ℓ, ntkNeurons) neurons by one
  * downward sweep. Only per-network statistics leave the device (L·S doubles of power sums, Θ̂ blocks
  * of (m·N_D)² doubles and the first m pre-activations per layer); nothing of size n² is stored.
  *
- * <p>The host turns each network's power sums into the CPU reference's statistic vector
- * ({@link LayerData#fromSums}) and deposits them, in index order, into the reference's
- * {@link OrderedReducer}: the merge is the reference's, so results depend only on (seed, E) and the
- * device's float32 rounding, never on the launch size.
+ * <p>The source emits each network's power sums ({@link LayerData#fromSums}) to the
+ * {@link org.rgflow.ensemble.EnsembleDriver}, which forms and merges the statistics exactly as for
+ * the CPU reference: results depend only on (seed, E) and the device's float32 rounding, never on
+ * the launch size.
  *
  * <p>Memory: networks per launch from the device's free memory (half of it, at most
  * {@value #MAX_LAUNCH}), so E = 10⁶ networks of width 4096 run in bounded memory. Loading: the
  * shipped PTX with {@code cuModuleLoadData} when the driver is CUDA ≥ 13.0; else the shipped .cu
  * compiled with NVRTC at run time; else unavailable, with the reason. No static mutable GPU state:
- * each {@link #run} retains the primary context, allocates, and releases everything in
- * {@code finally}. Timing with CUDA events: {@link #lastTiming()}.
+ * each opened source retains the primary context, allocates, and releases everything when closed.
+ * Timing with CUDA events, in the run's report ({@link Timing}).
  */
-public final class CudaEnsemble implements EnsembleBackend {
+public final class CudaEnsemble implements SourceFactory {
   /** Threads per block (a multiple of 32: the kernels' warp reductions assume full warps). */
   static final int THREADS = 256;
   /** Largest N_D the kernels are instantiated for (rg_forward_nd1..8). */
@@ -71,7 +69,6 @@ public final class CudaEnsemble implements EnsembleBackend {
 
   private final int launchSize;
   private final int ntkTile;
-  private volatile Timing last;
 
   /**
    * Where and how long the last run took (CUDA events; milliseconds summed over launches).
@@ -87,7 +84,12 @@ public final class CudaEnsemble implements EnsembleBackend {
    * @param hostMs host-side statistic assembly and reduction
    */
   public record Timing(String loadedFrom, String device, int launches, int launchSize,
-      double forwardMs, double ntkMs, double h2dMs, double d2hMs, double hostMs) {}
+      double forwardMs, double ntkMs, double h2dMs, double d2hMs, double hostMs) {
+    /** The timing of a CUDA run, from its result. */
+    public static Timing of(EnsembleResult r) {
+      return (Timing) r.detail();
+    }
+  }
 
   /** Launch size from free device memory; NTK register tile VT = 16. */
   public CudaEnsemble() {
@@ -115,76 +117,79 @@ public final class CudaEnsemble implements EnsembleBackend {
   }
 
   @Override
-  public String name() {
+  public String sampler() {
+    return "direct";
+  }
+
+  @Override
+  public String device() {
     return "cuda";
   }
 
-  /** Timing of the last {@link #run}; null before the first. */
-  public Timing lastTiming() {
-    return last;
+  @Override
+  public String unsupported(Need need) {
+    return need == Need.ODD_SUMS ? "the CUDA kernels reduce only the even power sums (Σz and Σz³"
+        + " are not reduced on the device yet)" : null;
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Public operations
-
   @Override
-  public EnsembleResult run(NetworkSpec spec, Inputs inputs, RunSettings settings,
-      ProgressListener progress) {
-    long t0 = System.nanoTime();
-    long e = settings.ensemble();
+  public NetworkSource open(EnsembleRun run) {
+    NetworkSpec spec = run.spec();
+    Inputs inputs = run.inputs();
+    long e = run.settings().ensemble();
     check(spec, inputs, e);
-    EnsembleBackend.validate(spec, inputs, e);
-    ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
     int depth = spec.depth();
     int nd = inputs.count();
-    int ntkNeurons = settings.ntk() ? settings.ntkNeurons() : 0;
-    StatSet stats = statSet(nd, settings.ntk());
-    LayerData data = new LayerData(nd);
-    OrderedReducer reducer = new OrderedReducer(depth, stats.dim(), e);
-    long hostNanos = 0;
-    try (Session s = new Session(spec, inputs, settings.seed(), ntkNeurons, false, e)) {
-      long done = 0;
-      while (done < e) {
-        int count = (int) Math.min(s.capacity, e - done);
-        Chunk c = s.launch(done, count);
-        long h0 = System.nanoTime();
-        for (int g = 0; g < count; g++) {
-          double[][] x = new double[depth][stats.dim()];
-          for (int l = 1; l <= depth; l++) {
-            double[][] th = settings.ntk() ? c.theta(g, l) : null;
-            double[][] zHead = settings.ntk() ? c.zHead(g, l) : null;
-            stats.compute(data.fromSums(c.sums, (g * depth + (l - 1)) * s.sumsPer, false,
-                spec.width(l), th, zHead, s.m[l]), x[l - 1]);
+    boolean ntk = run.settings().ntk();
+    Session s = new Session(spec, inputs, run.settings().seed(), run.ntkNeurons(), false, e);
+    return new NetworkSource() {
+      long hostNanos;
+
+      @Override
+      public int parallelism() {
+        return 1;
+      }
+
+      @Override
+      public int batch() {
+        return s.capacity;
+      }
+
+      @Override
+      public Worker worker() {
+        LayerData data = new LayerData(nd);
+        return (first, count, sink) -> {
+          Chunk c = s.launch(first, count);
+          long h0 = System.nanoTime();
+          for (int g = 0; g < count; g++) {
+            for (int l = 1; l <= depth; l++) {
+              sink.layer(first + g, l, data.fromSums(c.sums, (g * depth + (l - 1)) * s.sumsPer, false,
+                  spec.width(l), ntk ? c.theta(g, l) : null, ntk ? c.zHead(g, l) : null, s.m[l]));
+            }
           }
-          reducer.deposit(done + g, x);
-        }
-        hostNanos += System.nanoTime() - h0;
-        done += count;
-        listener.progress(done, e);
+          hostNanos += System.nanoTime() - h0;
+        };
       }
-      MomentAccumulator[] total = reducer.result();
-      List<LayerValues> layers = new ArrayList<>();
-      for (int l = 1; l <= depth; l++) {
-        layers.add(stats.estimate(l, total[l - 1], spec.width(l - 1)));
+
+      @Override
+      public Report report() {
+        Timing t = s.timing(hostNanos * 1e-6);
+        List<String> notes = new ArrayList<>();
+        notes.add("executed=CUDA device=" + t.device() + " kernels=" + t.loadedFrom()
+            + " precision=fp32 (power sums and Θ̂ in fp64)");
+        notes.add("launchSize=" + t.launchSize() + " launches=" + t.launches() + " reductionBlock="
+            + OrderedReducer.BLOCK);
+        notes.add(String.format("deviceMs forward=%.1f ntk=%.1f h2d=%.2f d2h=%.2f hostMs=%.1f",
+            t.forwardMs(), t.ntkMs(), t.h2dMs(), t.d2hMs(), t.hostMs()));
+        notes.add("rng=philox4x32-10 contract v1 on the device (float32 Box-Muller)");
+        return new Report(t.device(), notes, t);
       }
-      Timing t = s.timing(hostNanos * 1e-6);
-      last = t;
-      double seconds = (System.nanoTime() - t0) * 1e-9;
-      List<String> notes = new ArrayList<>();
-      notes.add("seed=" + settings.seed());
-      notes.add("executed=CUDA device=" + t.device() + " kernels=" + t.loadedFrom()
-          + " precision=fp32 (power sums and Θ̂ in fp64)");
-      notes.add("launchSize=" + t.launchSize() + " launches=" + t.launches() + " reductionBlock="
-          + OrderedReducer.BLOCK);
-      notes.add(String.format("deviceMs forward=%.1f ntk=%.1f h2d=%.2f d2h=%.2f hostMs=%.1f",
-          t.forwardMs(), t.ntkMs(), t.h2dMs(), t.d2hMs(), t.hostMs()));
-      if (settings.ntk()) {
-        notes.add("ntkNeurons=" + ntkNeurons + " (first min(n_l, ntkNeurons) neurons per layer)");
+
+      @Override
+      public void close() {
+        s.close();
       }
-      notes.add("rng=philox4x32-10 contract v1 on the device (float32 Box-Muller)");
-      return new EnsembleResult(name(), layers, e, seconds, CpuEnsemble.weightsPerNetwork(spec),
-          notes);
-    }
+    };
   }
 
   /**
@@ -225,7 +230,6 @@ public final class CudaEnsemble implements EnsembleBackend {
         }
         done += c;
       }
-      last = s.timing(0);
     }
     return out;
   }
@@ -256,7 +260,6 @@ public final class CudaEnsemble implements EnsembleBackend {
         }
         done += c;
       }
-      last = s.timing(0);
     }
     return out;
   }
@@ -271,7 +274,7 @@ public final class CudaEnsemble implements EnsembleBackend {
       throw new SpecException("--inputs", "the CUDA kernels take at most " + MAX_KERNEL_INPUTS
           + " inputs (N_D); got " + inputs.count() + " (larger N_D needs the GEMM path, docs/CUDA.md)");
     }
-    EnsembleBackend.validateNetworks(spec, inputs, networks);
+    EnsembleRun.validateNetworks(spec, inputs, networks);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import org.rgflow.core.Obs;
 import org.rgflow.core.Tensor;
 import org.rgflow.ensemble.CpuEnsemble;
 import org.rgflow.ensemble.EnsembleResult;
+import org.rgflow.ensemble.EnsembleRun;
 import org.rgflow.ensemble.NetworkSample;
 import org.rgflow.ensemble.RunSettings;
 import org.rgflow.spec.Inputs;
@@ -51,6 +52,8 @@ public final class CudaSelfCheck {
   }
 
   private final CudaEnsemble cuda;
+  /** The last whole-ensemble run (for the summary line: where the kernels came from). */
+  private EnsembleResult last;
   private final List<Outcome> outcomes = new ArrayList<>();
 
   public CudaSelfCheck(CudaEnsemble cuda) {
@@ -164,8 +167,10 @@ public final class CudaSelfCheck {
 
   /** Whole-ensemble observables (value and error bar) vs CpuEnsemble.run. */
   public Outcome ensemble(String name, NetworkSpec spec, Inputs in, RunSettings settings) {
-    EnsembleResult ref = new CpuEnsemble().run(spec, in, settings, null);
-    EnsembleResult got = cuda.run(spec, in, settings, null);
+    EnsembleRun run = new EnsembleRun(spec, in, settings, CudaEnsemble.statSet(in.count(), settings.ntk()));
+    EnsembleResult ref = new CpuEnsemble().run(run, null);
+    EnsembleResult got = cuda.run(run, null);
+    last = got;
     return record(compareResults(name, ref, got));
   }
 
@@ -327,7 +332,7 @@ public final class CudaSelfCheck {
       System.out.println(o.line());
       fails += o.pass() ? 0 : 1;
     }
-    CudaEnsemble.Timing t = c.cuda.lastTiming();
+    CudaEnsemble.Timing t = c.last == null ? null : CudaEnsemble.Timing.of(c.last);
     System.out.printf("%s: %d checks, %d failed, %.1f s (kernels loaded from %s on %s)%n",
         fails == 0 ? "PASS" : "FAIL", c.outcomes().size(), fails, (System.nanoTime() - t0) * 1e-9,
         t == null ? "?" : t.loadedFrom(), t == null ? "?" : t.device());

@@ -1,27 +1,71 @@
 package org.rgflow.device;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.rgflow.core.Host;
+import org.rgflow.cuda.CudaEnsemble;
 import org.rgflow.ensemble.CpuEnsemble;
+import org.rgflow.ensemble.SourceFactory;
+import org.rgflow.exact.ExactEnsemble;
 import org.rgflow.opencl.ClEnsemble;
 import org.rgflow.spec.SpecException;
 
 /**
- * {@code --backend auto|cpu|opencl|cuda}.
+ * {@code --sampler auto|direct|exact} and {@code --backend auto|cpu|opencl|cuda}: two separate
+ * choices, resolved to one {@link SourceFactory} from the {@link #PROVIDERS} list, with the reasons
+ * as notes. A pair that is not implemented is refused with a reason (exit 2).
  *
- * <p>{@code auto} takes the best available: CUDA when its backend's probe says it can run; else
- * OpenCL when the OpenCL device is a GPU or an accelerator; else the CPU reference. An OpenCL CPU
- * device (POCL) is not chosen: it is slower than the CPU reference (docs/OPENCL.md: 0.22× forward
- * only, 0.16× with the NTK, on the 2-core CI machine). The choice and its reason travel as a note with the result.
+ * <p>Devices: {@code auto} takes the best available for the direct sampler — CUDA when its probe
+ * says it can run; else OpenCL when the OpenCL device is a GPU or an accelerator; else the CPU
+ * reference. An OpenCL CPU device (POCL) is not chosen: it is slower than the CPU reference
+ * (docs/OPENCL.md: 0.22× forward only, 0.16× with the NTK, on the 2-core CI machine).
+ *
+ * <p>Samplers: {@code auto} is exact on the CPU (valid for every observable {@code sample} measures —
+ * all are functions of z and the NTK — and 50–250× faster than direct there) and direct on a named
+ * device backend, where only the direct sampler exists so far. With {@code --backend auto} the
+ * exact sampler keeps the run on the CPU and says what auto would have picked for direct.
  */
 public final class Backends {
   public static final String NAMES = "auto, cpu, opencl or cuda";
+  public static final String SAMPLER_NAMES = "auto, exact or direct";
+
+  /**
+   * A device kind and the samplers implemented on it.
+   *
+   * @param name "cpu", "opencl" or "cuda"
+   * @param samplers sampler name → a new factory
+   */
+  public record Provider(String name, Map<String, Supplier<SourceFactory>> samplers) {
+    /** A new factory for {@code sampler} on this device; null when it is not implemented. */
+    public SourceFactory source(String sampler) {
+      Supplier<SourceFactory> s = samplers.get(sampler);
+      return s == null ? null : s.get();
+    }
+  }
+
+  /** Every device kind with its samplers, in the order {@code devices} lists them. */
+  public static final List<Provider> PROVIDERS = List.of(
+      new Provider("cpu", Map.of(CpuEnsemble.SAMPLER, CpuEnsemble::new, ExactEnsemble.SAMPLER,
+          ExactEnsemble::new)),
+      new Provider("opencl", Map.of(CpuEnsemble.SAMPLER, ClEnsemble::new)),
+      new Provider("cuda", Map.of(CpuEnsemble.SAMPLER, CudaEnsemble::new)));
 
   private Backends() {}
 
-  /** What {@code auto} picks and why (one line). */
+  /** The provider called {@code name}; SpecException("--backend") for an unknown one. */
+  public static Provider provider(String name) {
+    for (Provider p : PROVIDERS) {
+      if (p.name().equals(name)) {
+        return p;
+      }
+    }
+    throw new SpecException("--backend", "unknown backend '" + name + "' (choose " + NAMES + ")");
+  }
+
+  /** What {@code auto} picks for the direct sampler and why (one line). */
   public record Decision(String backend, String reason) {
     /** "backend auto → cpu: reason". */
     public String note() {
@@ -52,79 +96,85 @@ public final class Backends {
     return new Decision("cpu", noCuda + "; " + why);
   }
 
+  /** What {@code auto} picks here (runs the probes, within their deadline). */
+  public static Decision auto() {
+    CudaBackendProbe p = Devices.cudaBackend();
+    return decideAuto(p, p.available() ? null : Devices.openCl());
+  }
+
   /**
-   * The backend for {@code --backend name}.
+   * A resolved choice: the source and, in order, why it was chosen.
    *
-   * @throws SpecException ("--backend") for an unknown name, or {@code cuda} when it cannot run here
+   * @param source the factory of the sampler on the device
+   * @param notes e.g. "backend auto → cpu: …", "sampler auto → exact: …"
    */
-  public static BackendChoice choose(String name) {
-    String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
-    switch (n) {
-      case "cpu":
-        return cpu(null);
-      case "opencl":
-        return opencl(null, new ClEnsemble());
-      case "cuda": {
+  public record Choice(SourceFactory source, List<String> notes) {
+    public Choice {
+      notes = List.copyOf(notes);
+    }
+  }
+
+  /**
+   * The source for {@code --sampler} and {@code --backend}.
+   *
+   * @throws SpecException ("--backend") for an unknown device or cuda that cannot run here;
+   *     ("--sampler") for an unknown sampler or one not implemented on the device
+   */
+  public static Choice choose(String sampler, String backend) {
+    String s = normalize(sampler);
+    String b = normalize(backend);
+    if (!s.equals("auto") && !s.equals(CpuEnsemble.SAMPLER) && !s.equals(ExactEnsemble.SAMPLER)) {
+      throw new SpecException("--sampler", "unknown sampler '" + sampler + "' (choose " + SAMPLER_NAMES
+          + ")");
+    }
+    List<String> notes = new ArrayList<>();
+    String device;
+    if (b.equals("auto")) {
+      Decision d = auto();
+      if (s.equals(CpuEnsemble.SAMPLER) || d.backend().equals("cpu")) {
+        device = d.backend();
+        notes.add(d.note());
+      } else {
+        device = "cpu";
+        notes.add("backend auto \u2192 cpu: the exact sampler runs on the CPU (for the direct sampler"
+            + " auto picks " + d.backend() + ": " + d.reason() + ")");
+      }
+    } else {
+      device = provider(b).name();
+      if (device.equals("cuda")) {
         CudaBackendProbe p = Devices.cudaBackend();
         if (!p.available()) {
           throw new SpecException("--backend", "cuda unavailable: " + p.reason());
         }
-        return cuda(p, null);
       }
-      case "auto": {
-        CudaBackendProbe p = Devices.cudaBackend();
-        Decision d = decideAuto(p, p.available() ? null : Devices.openCl());
-        switch (d.backend()) {
-          case "cuda":
-            return cuda(p, d.note());
-          case "opencl":
-            return opencl(d.note(), new ClEnsemble());
-          default:
-            return cpu(d.note());
-        }
-      }
-      default:
-        throw new SpecException("--backend", "unknown backend '" + name + "' (choose " + NAMES + ")");
     }
+    String resolved = !s.equals("auto") ? s : device.equals("cpu") ? ExactEnsemble.SAMPLER
+        : CpuEnsemble.SAMPLER;
+    SourceFactory f = provider(device).source(resolved);
+    if (f == null) {
+      throw new SpecException("--sampler", "the " + resolved + " sampler has no " + device
+          + " implementation yet; use --backend cpu, or --sampler direct on " + device);
+    }
+    notes.add("sampler " + s + " \u2192 " + resolved + ": " + samplerReason(s, resolved, device));
+    return new Choice(f, notes);
   }
 
-  static BackendChoice cpu(String note) {
-    String device = cpuName();
-    return new BackendChoice(new CpuEnsemble(), note, b -> device, b -> null);
+  private static String samplerReason(String requested, String resolved, String device) {
+    if (resolved.equals(CpuEnsemble.SAMPLER)) {
+      return requested.equals("auto") ? "--backend " + device + " has only the direct sampler so far"
+          : "requested";
+    }
+    return (requested.equals("auto") ? "valid for every observable of sample (all are functions of z"
+        + " and the NTK); " : "requested; ") + "same law as direct at O(n N_D^2) per layer instead of"
+        + " O(n^2 N_D)";
   }
 
-  static BackendChoice opencl(String note, ClEnsemble cl) {
-    return new BackendChoice(cl, note, b -> {
-      ClEnsemble.Execution ex = ((ClEnsemble) b).lastExecution();
-      return ex == null ? null : ex.openCl() ? ex.device() : "Aparapi Java thread pool";
-    }, b -> {
-      ClEnsemble.Execution ex = ((ClEnsemble) b).lastExecution();
-      return ex == null || ex.openCl() ? null : "backend opencl: no OpenCL device used (" + ex.reason()
-          + "); the same kernel ran on Aparapi's Java thread pool";
-    });
+  private static String normalize(String name) {
+    return name == null ? "auto" : name.trim().toLowerCase(Locale.ROOT);
   }
 
-  static BackendChoice cuda(CudaBackendProbe p, String note) {
-    return new BackendChoice(p.newBackend(), note, b -> {
-      String d = CudaBackendProbe.deviceOf(b);
-      return d.isEmpty() ? (p.device().isEmpty() ? null : p.device()) : d;
-    }, b -> null);
-  }
-
-  /** The CPU's model name (/proc/cpuinfo), else the architecture, e.g. "Intel(R) Xeon(R) Processor". */
+  /** The CPU's model name (/proc/cpuinfo), else the architecture. */
   public static String cpuName() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (line.startsWith("model name")) {
-          int c = line.indexOf(':');
-          if (c > 0 && !line.substring(c + 1).isBlank()) {
-            return line.substring(c + 1).strip().replaceAll("\\s+", " ");
-          }
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux, or unreadable: fall through
-    }
-    return System.getProperty("os.arch", "unknown") + " CPU";
+    return Host.cpuName();
   }
 }

@@ -105,6 +105,6 @@ public final class Devices {
   }
 
   private static CudaBackendProbe cudaBackendFailed(String reason) {
-    return new CudaBackendProbe(false, "", reason, null);
+    return new CudaBackendProbe(false, "", reason);
   }
 }

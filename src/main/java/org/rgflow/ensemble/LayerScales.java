@@ -18,7 +18,7 @@ public final class LayerScales {
 
   /** @throws org.rgflow.spec.SpecException when the inputs' dimension is not n₀ */
   public LayerScales(NetworkSpec spec, Inputs inputs) {
-    EnsembleBackend.validateNetworks(spec, inputs, 0);
+    EnsembleRun.validateNetworks(spec, inputs, 0);
     int depth = spec.depth();
     w = new int[depth + 1];
     sw = new double[depth + 1];

@@ -32,4 +32,13 @@ public record NetworkSample(long seed, long network, double[][][] z, int[] measu
     int nd = inputs();
     return theta[layer - 1][i * nd + alpha][k * nd + beta];
   }
+
+  /** A deep copy of a matrix (a sample owns its arrays; workers reuse theirs). */
+  public static double[][] copy(double[][] a) {
+    double[][] c = new double[a.length][];
+    for (int i = 0; i < a.length; i++) {
+      c[i] = a[i].clone();
+    }
+    return c;
+  }
 }

@@ -4,9 +4,9 @@ import java.util.Locale;
 import org.rgflow.act.Activations;
 import org.rgflow.core.LayerValues;
 import org.rgflow.core.Obs;
-import org.rgflow.device.Backends;
+import org.rgflow.core.Host;
 import org.rgflow.ensemble.CpuEnsemble;
-import org.rgflow.ensemble.EnsembleBackend;
+import org.rgflow.ensemble.SourceFactory;
 import org.rgflow.ensemble.EnsembleResult;
 import org.rgflow.ensemble.ProgressListener;
 import org.rgflow.ensemble.RunSettings;
@@ -38,7 +38,7 @@ public final class ExactBench {
     return new Inputs(x);
   }
 
-  private static EnsembleResult time(EnsembleBackend b, NetworkSpec spec, Inputs in, long e,
+  private static EnsembleResult time(SourceFactory b, NetworkSpec spec, Inputs in, long e,
       boolean ntk, long seed) {
     int threads = Runtime.getRuntime().availableProcessors();
     return b.run(spec, in, new RunSettings(e, seed, threads, 1, ntk, 4), ProgressListener.NONE);
@@ -83,7 +83,7 @@ public final class ExactBench {
 
   public static void main(String[] args) {
     boolean quick = args.length > 0 && args[0].equals("quick");
-    System.out.printf(Locale.ROOT, "ExactBench: cpu=%s, nproc=%d, java=%s%n", Backends.cpuName(),
+    System.out.printf(Locale.ROOT, "ExactBench: cpu=%s, nproc=%d, java=%s%n", Host.cpuName(),
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     int n = 1024;
     NetworkSpec spec = NetworkSpec.uniform(n, n, 8, Activations.parse("relu"), 0, 2, 1, 1);

@@ -1,31 +1,24 @@
 package org.rgflow.exact;
 
-import java.util.ArrayList;
 import java.util.List;
-import org.rgflow.core.LayerValues;
 import org.rgflow.ensemble.CpuEnsemble;
-import org.rgflow.ensemble.EnsembleBackend;
-import org.rgflow.ensemble.EnsembleResult;
-import org.rgflow.ensemble.NetworkPool;
+import org.rgflow.ensemble.EnsembleRun;
 import org.rgflow.ensemble.NetworkSample;
-import org.rgflow.ensemble.OrderedReducer;
-import org.rgflow.ensemble.ProgressListener;
-import org.rgflow.ensemble.RunSettings;
+import org.rgflow.ensemble.NetworkSource;
+import org.rgflow.ensemble.SourceFactory;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 import org.rgflow.stats.LayerData;
-import org.rgflow.stats.StatSet;
 
 /**
- * The exact conditional sampler on the CPU (docs/EXACT_SAMPLER.md): the same per-network statistic
- * vectors as {@link CpuEnsemble} ({@link LayerStats#compute} on z of all n_ℓ neurons and the Θ̂
- * sub-block of the first m_ℓ neurons), reduced by the same {@link OrderedReducer}, so observables and
- * their errors are formed identically and results are bit-identical for every chunk size and thread
- * count. Its networks are different random variables from the direct sampler's (own Philox
+ * The exact conditional sampler on the CPU (sampler "exact", device "cpu"; docs/EXACT_SAMPLER.md):
+ * it emits z of all n_ℓ neurons and the Θ̂ sub-block of the first m_ℓ neurons exactly as
+ * {@link CpuEnsemble} does, into the same driver, so observables and their errors are formed
+ * identically and results are bit-identical for every chunk size and thread count. Its networks are different random variables from the direct sampler's (own Philox
  * streams, {@link ExactNetwork#FORWARD_FLAG}, {@link ExactNetwork#NTK_FLAG}, {@link
  * GramSweep#GAUSS_FLAG}, {@link GramSweep#CHI_FLAG}); only their law is the same.
  */
-public final class ExactEnsemble implements EnsembleBackend {
+public final class ExactEnsemble implements SourceFactory {
   /** The sampler's name as recorded in results ("exact"; the direct one is "direct"). */
   public static final String SAMPLER = "exact";
 
@@ -42,7 +35,12 @@ public final class ExactEnsemble implements EnsembleBackend {
   }
 
   @Override
-  public String name() {
+  public String sampler() {
+    return SAMPLER;
+  }
+
+  @Override
+  public String device() {
     return "cpu";
   }
 
@@ -61,49 +59,33 @@ public final class ExactEnsemble implements EnsembleBackend {
       }
       measured[l - 1] = net.measured(l);
       if (theta != null) {
-        theta[l - 1] = deepCopy(thl);
+        theta[l - 1] = NetworkSample.copy(thl);
       }
     });
     return new NetworkSample(seed, e, z, measured, theta);
   }
 
-  private static double[][] deepCopy(double[][] a) {
-    double[][] c = new double[a.length][];
-    for (int i = 0; i < a.length; i++) {
-      c[i] = a[i].clone();
-    }
-    return c;
-  }
 
   @Override
-  public EnsembleResult run(NetworkSpec spec, Inputs inputs, RunSettings settings,
-      ProgressListener progress) {
-    long t0 = System.nanoTime();
-    long e = settings.ensemble();
-    EnsembleBackend.validate(spec, inputs, e);
-    int ntkNeurons = settings.ntk() ? settings.ntkNeurons() : 0;
-    StatSet stats = StatSet.standard(inputs.count(), settings.ntk());
-    int chunk = settings.chunk();
-    List<LayerValues> layers = NetworkPool.run(spec, stats, settings, progress, () -> {
-      ExactNetwork net = new ExactNetwork(spec, inputs, settings.seed(), ntkNeurons,
-          perNeuronSweep);
+  public NetworkSource open(EnsembleRun run) {
+    NetworkSpec spec = run.spec();
+    Inputs inputs = run.inputs();
+    long seed = run.settings().seed();
+    int m = run.ntkNeurons();
+    return new CpuEnsemble.ThreadedSource(run, () -> {
+      ExactNetwork net = new ExactNetwork(spec, inputs, seed, m, perNeuronSweep);
       LayerData data = new LayerData(inputs.count());
-      return (i, x) -> net.run(i, (l, zl, thl) -> stats.compute(data.fromZ(zl, spec.width(l), thl,
-          net.measured(l), stats.needs()), x[l - 1]));
-    }, "rgflow-exact-");
-    double seconds = (System.nanoTime() - t0) * 1e-9;
-    List<String> notes = new ArrayList<>();
-    notes.add("sampler=exact: z^(l) ~ N(0, G^(l)) given the layer below and the NTK's backward"
-        + " vectors through the weights' conditional law; no weight is drawn (docs/EXACT_SAMPLER.md)");
-    notes.add("seed=" + settings.seed());
-    notes.add("threads=" + settings.threads() + " chunk=" + chunk + " reductionBlock="
-        + OrderedReducer.BLOCK);
-    if (settings.ntk()) {
-      notes.add("ntkNeurons=" + ntkNeurons + " (first min(n_l, ntkNeurons) neurons per layer)");
-    }
-    notes.add("rng=philox4x32-10, exact-sampler streams c2 = l|0x40000000 (forward),"
+      return (first, count, sink) -> {
+        for (long e = first; e < first + count; e++) {
+          long net0 = e;
+          net.run(e, (l, zl, thl) -> sink.layer(net0, l, data.fromZ(zl, spec.width(l), thl,
+              net.measured(l), run.stats().needs())));
+        }
+      };
+    }, List.of("sampler=exact: z^(l) ~ N(0, G^(l)) given the layer below and the NTK's backward"
+        + " vectors through the weights' conditional law; no weight is drawn (docs/EXACT_SAMPLER.md)",
+        "rng=philox4x32-10, exact-sampler streams c2 = l|0x40000000 (forward),"
         + " l|0x60000000 (NTK, per neuron), l|0x50000000 and l|0x70000000 (NTK, Gram sweep);"
-        + " weights/s counts the direct sampler's equivalent");
-    return new EnsembleResult(name(), layers, e, seconds, CpuEnsemble.weightsPerNetwork(spec), notes);
+        + " weights/s counts the direct sampler's equivalent"));
   }
 }

@@ -1,5 +1,6 @@
 package org.rgflow.io;
 
+import org.rgflow.app.LayerReport;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,13 +27,13 @@ import org.rgflow.spec.NetworkSpec;
  */
 public final class JsonReport {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
-  private static final ObjectMapper MAPPER = new ObjectMapper()
+  static final ObjectMapper MAPPER = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT);
 
   private JsonReport() {}
 
   /** Pretty-printed JSON text of a report. */
-  public static String write(Report r) {
+  public static String write(LayerReport r) {
     return write(toJson(r));
   }
 
@@ -44,7 +45,7 @@ public final class JsonReport {
     }
   }
 
-  public static ObjectNode toJson(Report r) {
+  public static ObjectNode toJson(LayerReport r) {
     ObjectNode root = F.objectNode();
     root.put("rgflow_version", r.version());
     root.put("command", r.command());
@@ -70,7 +71,7 @@ public final class JsonReport {
     return root;
   }
 
-  static ObjectNode spec(Report r) {
+  static ObjectNode spec(LayerReport r) {
     NetworkSpec s = r.spec();
     ObjectNode o = F.objectNode();
     o.put("n0", s.n0());
@@ -90,6 +91,9 @@ public final class JsonReport {
       ObjectNode ntk = o.putObject("ntk");
       ntk.put("enabled", r.run().ntk());
       ntk.put("neurons", r.run().ntkNeurons());
+    }
+    if (r.sampler() != null) {
+      o.put("sampler", r.sampler());
     }
     return o;
   }

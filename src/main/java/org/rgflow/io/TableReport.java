@@ -1,5 +1,6 @@
 package org.rgflow.io;
 
+import org.rgflow.app.LayerReport;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,7 +12,7 @@ import org.rgflow.core.Tensor;
 import org.rgflow.spec.NetworkSpec;
 
 /**
- * Aligned text tables of a {@link Report}. With N_D = 1 there is one row per layer and observable;
+ * Aligned text tables of a {@link LayerReport}. With N_D = 1 there is one row per layer and observable;
  * with N_D &gt; 1 each observable shows its diagonal components and the (0,1) off-diagonal ones
  * ({@code --json} has every component).
  */
@@ -21,7 +22,7 @@ public final class TableReport {
 
   private TableReport() {}
 
-  public static void write(Report r, PrintWriter out) {
+  public static void write(LayerReport r, PrintWriter out) {
     NetworkSpec s = r.spec();
     int nd = r.inputs().inputs().count();
     out.println("rgflow " + r.command() + " — " + describe(r));
@@ -72,7 +73,7 @@ public final class TableReport {
     }
     printAligned(rows, out, comp ? 4 : 3);
     if (r.timing() != null) {
-      Report.Timing t = r.timing();
+      LayerReport.Timing t = r.timing();
       out.printf(Locale.ROOT, "timing: %d networks in %.2f s — %.4g networks/s, %.4g weights/s%n",
           r.run().ensemble(), t.seconds(), t.networksPerSecond(), t.weightsPerSecond());
     }
@@ -90,7 +91,7 @@ public final class TableReport {
     out.flush();
   }
 
-  static String describe(Report r) {
+  static String describe(LayerReport r) {
     NetworkSpec s = r.spec();
     StringBuilder b = new StringBuilder();
     b.append(s.activation().name()).append(", n0=").append(s.n0()).append(", widths ")

@@ -7,41 +7,34 @@ import com.aparapi.device.JavaDevice;
 import com.aparapi.device.OpenCLDevice;
 import java.util.ArrayList;
 import java.util.List;
-import org.rgflow.core.LayerValues;
 import org.rgflow.ensemble.CpuEnsemble;
 import org.rgflow.ensemble.DivergenceException;
-import org.rgflow.ensemble.EnsembleBackend;
-import org.rgflow.ensemble.EnsembleResult;
+import org.rgflow.ensemble.EnsembleRun;
 import org.rgflow.ensemble.NetworkSample;
-import org.rgflow.ensemble.ProgressListener;
-import org.rgflow.ensemble.RunSettings;
+import org.rgflow.ensemble.NetworkSource;
+import org.rgflow.ensemble.OrderedReducer;
+import org.rgflow.ensemble.SourceFactory;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 import org.rgflow.stats.LayerData;
-import org.rgflow.stats.MomentAccumulator;
-import org.rgflow.stats.StatSet;
 
 /**
- * The OpenCL ensemble backend ("opencl"), through Aparapi: {@link ClNetworkKernel} samples each
- * network on the device (one work-item per network, weights generated on the device from the
- * randomness contract, double precision) and returns its pre-activations z and NTK sub-blocks Θ̂;
- * the host turns each network into its statistic vector with the CPU reference's
- * {@link LayerStats#compute} and reduces them exactly as the reference's ordered reducer does
- * (blocks of {@value #REDUCTION_BLOCK} consecutive networks, each accumulated in index order, merged
- * in block order with {@link MomentAccumulator#merge}). Results are therefore independent of the
- * launch size, and agree with {@link CpuEnsemble} to rounding (see ClContractTest).
+ * The OpenCL source (sampler "direct", device "opencl"), through Aparapi: {@link ClNetworkKernel}
+ * samples each network on the device (one work-item per network, weights generated on the device
+ * from the randomness contract, double precision) and returns its pre-activations z and NTK
+ * sub-blocks Θ̂, which the source emits as they are; the {@link org.rgflow.ensemble.EnsembleDriver}
+ * forms and reduces the statistics exactly as for the CPU reference. Results are therefore
+ * independent of the launch size, and agree with {@link CpuEnsemble} to rounding (ClContractTest).
  *
  * <p>The ensemble is cut into launches of at most {@link #launchSize()} networks; device memory is
  * proportional to the launch size, never to E. Where no OpenCL device exists (or the kernel fails
- * to compile for it) the same kernel runs on Aparapi's Java thread pool and the result's notes say
- * why. The last run's {@link Execution} records where the kernels really ran.
+ * to compile for it) the same kernel runs on Aparapi's Java thread pool and the report says why
+ * ({@link Execution}).
  *
- * <p>Host side per network: unpacking and {@code LayerStats.compute}, O(L·n·N_D⁴) — small next to
- * the device's O(L·n²) weight generation.
+ * <p>Host side per network: unpacking and the statistics, O(L·n·N_D⁴) — small next to the
+ * device's O(L·n²) weight generation.
  */
-public final class ClEnsemble implements EnsembleBackend {
-  /** Must equal the CPU reference's OrderedReducer.BLOCK (checked by ClContractTest). */
-  static final int REDUCTION_BLOCK = 64;
+public final class ClEnsemble implements SourceFactory {
   /** Device scratch budget that picks the default launch size. */
   static final long DEFAULT_BUDGET_BYTES = 256L << 20;
   static final int MAX_LAUNCH = 4096;
@@ -50,7 +43,6 @@ public final class ClEnsemble implements EnsembleBackend {
 
   private final int launchSize;
   private final boolean forceJava;
-  private volatile Execution last;
 
   /**
    * Where the kernels of a run executed.
@@ -87,93 +79,90 @@ public final class ClEnsemble implements EnsembleBackend {
     return ClProbe.run();
   }
 
-  @Override
-  public String name() {
-    return "opencl";
-  }
-
   /** The configured launch size (0 = chosen per run from the memory budget). */
   public int launchSize() {
     return launchSize;
   }
 
-  /** Where the last {@link #run} or {@link #networks} executed; null before the first. */
-  public Execution lastExecution() {
-    return last;
+  @Override
+  public String sampler() {
+    return "direct";
   }
 
   @Override
-  public EnsembleResult run(NetworkSpec spec, Inputs inputs, RunSettings settings,
-      ProgressListener progress) {
-    long t0 = System.nanoTime();
-    long e = settings.ensemble();
-    EnsembleBackend.validate(spec, inputs, e);
-    ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
-    int depth = spec.depth();
-    int nd = inputs.count();
-    StatSet stats = StatSet.standard(nd, settings.ntk());
-    LayerData data = new LayerData(nd);
-    MomentAccumulator[] total = accumulators(depth, stats.dim());
-    MomentAccumulator[] block = accumulators(depth, stats.dim());
-    double[][][] z = new double[depth + 1][][];
-    double[][][] th = new double[depth + 1][][];
-    double[] x = new double[stats.dim()];
-    int ntkNeurons = settings.ntk() ? settings.ntkNeurons() : 0;
-    try (Launcher l = new Launcher(spec, inputs, settings.seed(), ntkNeurons, e)) {
-      long done = 0;
-      while (done < e) {
-        int count = (int) Math.min(l.capacity, e - done);
-        l.launch(done, count);
-        for (int g = 0; g < count; g++) {
-          long net = done + g;
-          for (int layer = 1; layer <= depth; layer++) {
-            z[layer] = l.z(g, layer, z[layer]);
-            if (settings.ntk()) {
-              th[layer] = l.theta(g, layer, th[layer]);
-            }
-            stats.compute(data.fromZ(z[layer], spec.width(layer), settings.ntk() ? th[layer] : null,
-                l.m[layer], stats.needs()), x);
-            block[layer - 1].add(x);
-          }
-          if ((net + 1) % REDUCTION_BLOCK == 0 || net + 1 == e) {
-            for (int layer = 0; layer < depth; layer++) {
-              total[layer].merge(block[layer]);
-            }
-            block = accumulators(depth, stats.dim());
-          }
-        }
-        done += count;
-        listener.progress(done, e);
-      }
-      List<LayerValues> layers = new ArrayList<>();
-      for (int layer = 1; layer <= depth; layer++) {
-        layers.add(stats.estimate(layer, total[layer - 1], spec.width(layer - 1)));
-      }
-      double seconds = (System.nanoTime() - t0) * 1e-9;
-      Execution ex = l.execution();
-      last = ex;
-      List<String> notes = new ArrayList<>();
-      notes.add("seed=" + settings.seed());
-      notes.add(ex.openCl() ? "executed=OpenCL device=" + ex.device() + " platform=" + ex.platform()
-          : "executed=Aparapi Java thread pool (fallback: " + ex.reason() + ")");
-      notes.add("precision=fp64 launchSize=" + ex.launchSize() + " launches=" + ex.launches()
-          + " reductionBlock=" + REDUCTION_BLOCK);
-      if (settings.ntk()) {
-        notes.add("ntkNeurons=" + ntkNeurons + " (first min(n_l, ntkNeurons) neurons per layer)");
-      }
-      notes.add("rng=philox4x32-10 contract v1 on the device (ln/sin/cos: OpenCL built-ins)");
-      return new EnsembleResult(name(), layers, e, seconds, CpuEnsemble.weightsPerNetwork(spec),
-          notes);
-    }
+  public String device() {
+    return "opencl";
   }
+
+  @Override
+  public NetworkSource open(EnsembleRun run) {
+    NetworkSpec spec = run.spec();
+    int depth = spec.depth();
+    int nd = run.inputs().count();
+    boolean ntk = run.settings().ntk();
+    Launcher l = new Launcher(spec, run.inputs(), run.settings().seed(), run.ntkNeurons(),
+        run.settings().ensemble());
+    return new NetworkSource() {
+      @Override
+      public int parallelism() {
+        return 1;
+      }
+
+      @Override
+      public int batch() {
+        return l.capacity;
+      }
+
+      @Override
+      public Worker worker() {
+        LayerData data = new LayerData(nd);
+        double[][][] z = new double[depth + 1][][];
+        double[][][] th = new double[depth + 1][][];
+        return (first, count, sink) -> {
+          l.launch(first, count);
+          for (int g = 0; g < count; g++) {
+            for (int layer = 1; layer <= depth; layer++) {
+              z[layer] = l.z(g, layer, z[layer]);
+              if (ntk) {
+                th[layer] = l.theta(g, layer, th[layer]);
+              }
+              sink.layer(first + g, layer, data.fromZ(z[layer], spec.width(layer),
+                  ntk ? th[layer] : null, l.m[layer], run.stats().needs()));
+            }
+          }
+        };
+      }
+
+      @Override
+      public Report report() {
+        Execution ex = l.execution();
+        List<String> notes = new ArrayList<>();
+        notes.add(ex.openCl() ? "executed=OpenCL device=" + ex.device() + " platform=" + ex.platform()
+            : "executed=Aparapi Java thread pool (fallback: " + ex.reason() + "); no OpenCL device"
+            + " was used, the same kernel ran on Aparapi's Java thread pool");
+        notes.add("precision=fp64 launchSize=" + ex.launchSize() + " launches=" + ex.launches()
+            + " reductionBlock=" + OrderedReducer.BLOCK);
+        notes.add("rng=philox4x32-10 contract v1 on the device (ln/sin/cos: OpenCL built-ins)");
+        return new Report(ex.openCl() ? ex.device() : "Aparapi Java thread pool", notes, ex);
+      }
+
+      @Override
+      public void close() {
+        l.close();
+      }
+    };
+  }
+
+  /** Networks of the per-network hook and where the kernel ran them. */
+  public record Networks(List<NetworkSample> samples, Execution execution) {}
 
   /**
    * The per-network hook, the twin of {@link CpuEnsemble#network}: networks first..first+count−1
    * computed by the kernel (for network-by-network comparisons).
    */
-  public List<NetworkSample> networks(NetworkSpec spec, Inputs inputs, long seed, long first,
-      int count, int ntkNeurons) {
-    EnsembleBackend.validateNetworks(spec, inputs, first + count);
+  public Networks networks(NetworkSpec spec, Inputs inputs, long seed, long first, int count,
+      int ntkNeurons) {
+    EnsembleRun.validateNetworks(spec, inputs, first + count);
     List<NetworkSample> out = new ArrayList<>();
     int depth = spec.depth();
     try (Launcher l = new Launcher(spec, inputs, seed, ntkNeurons, count)) {
@@ -196,17 +185,8 @@ public final class ClEnsemble implements EnsembleBackend {
         }
         done += c;
       }
-      last = l.execution();
+      return new Networks(out, l.execution());
     }
-    return out;
-  }
-
-  private static MomentAccumulator[] accumulators(int depth, int dim) {
-    MomentAccumulator[] a = new MomentAccumulator[depth];
-    for (int l = 0; l < depth; l++) {
-      a[l] = new MomentAccumulator(dim);
-    }
-    return a;
   }
 
   /** One run's kernel, buffers and device: sized once, launched per chunk, disposed at the end. */

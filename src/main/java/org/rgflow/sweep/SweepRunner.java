@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -13,15 +12,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import org.rgflow.app.Failures;
 
 /**
  * Runs the points of a plan that are not finished yet, one worker per {@link Lane} (device), and
  * writes each point's record as soon as it finishes.
  *
- * <p>A point is one {@code rgflow sample --json} run through {@link Executor} (in the command line,
- * {@code Main.run} in-process), so a point's {@code result} is byte for byte what {@code sample --json}
- * prints. A point that fails (exit code ≠ 0, or an exception) is recorded with its error and the sweep
- * goes on. Finished points (ok or failed) are skipped, so re-running after Ctrl-C, {@code kill -9} or
+ * <p>A point is one {@code sample} run through {@link Executor} (in the command line,
+ * {@link org.rgflow.app.SampleRun} in-process), so a point's {@code result} is what
+ * {@code sample --json} prints. A point that fails (an exit code ≠ 0, or an exception) is recorded
+ * with its error and the sweep goes on. Finished points (ok or failed) are skipped, so re-running after Ctrl-C, {@code kill -9} or
  * a crash redoes nothing finished; {@code retryFailed} runs the failed ones again.
  *
  * <p>Lanes: with the CPU reference alone there is one lane (the CPU backend already uses every core,
@@ -33,14 +33,27 @@ import java.util.function.LongSupplier;
 public final class SweepRunner {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-  /** Runs {@code rgflow} with the given arguments. Must be safe to call from several threads. */
+  /**
+   * Runs one point as {@code sample} would, with its {@code backend} flag replaced by
+   * {@code backendOverride} when that is not null. Must be safe to call from several threads.
+   */
   @FunctionalInterface
   public interface Executor {
-    Outcome run(List<String> args);
+    Outcome run(SweepPoint point, String backendOverride);
   }
 
-  /** What one run printed and returned. */
-  public record Outcome(int exitCode, String stdout, String stderr) {}
+  /**
+   * What one run gave.
+   *
+   * @param exitCode what {@code sample} would exit with (0, 1, 2 bad input, 3 diverged)
+   * @param result its {@code --json} record when it succeeded, else null
+   * @param message the one-line error when it failed (what {@code sample} prints after "error: ")
+   */
+  public record Outcome(int exitCode, JsonNode result, String message) {
+    public static Outcome ok(JsonNode result) {
+      return new Outcome(0, result, null);
+    }
+  }
 
   /**
    * A device lane.
@@ -162,22 +175,14 @@ public final class SweepRunner {
     long t0 = clock.getAsLong();
     Outcome o;
     try {
-      o = executor.run(args);
+      o = executor.run(p, override);
     } catch (Throwable e) {
-      o = new Outcome(1, "", "error: " + e);
+      o = new Outcome(1, null, String.valueOf(e));
     }
     double secs = (clock.getAsLong() - t0) / 1e9;
     ObjectNode rec = F.objectNode();
     rec.put("point_id", p.id());
-    JsonNode result = null;
-    String parseError = null;
-    if (o.exitCode() == 0) {
-      try {
-        result = PointStore.JSON.readTree(o.stdout());
-      } catch (IOException | RuntimeException e) {
-        parseError = "sample printed no JSON: " + e.getMessage();
-      }
-    }
+    JsonNode result = o.exitCode() == 0 ? o.result() : null;
     boolean good = result != null && result.isObject();
     rec.put("status", good ? "ok" : "failed");
     ArrayNode g = rec.putArray("groups");
@@ -201,24 +206,13 @@ public final class SweepRunner {
       rec.set("result", result);
     } else {
       ObjectNode err = rec.putObject("error");
-      err.put("exit_code", o.exitCode());
-      err.put("message", parseError != null ? parseError : errorLine(o.stderr(), o.exitCode()));
-      err.put("stderr", o.stderr());
+      String message = o.message() != null ? o.message()
+          : o.exitCode() == 0 ? "sample gave no record" : "exit code " + o.exitCode();
+      err.put("exit_code", o.exitCode() == 0 ? Failures.FAILURE : o.exitCode());
+      err.put("message", message);
+      err.put("stderr", "error: " + message);
     }
     return rec;
   }
 
-  /** The {@code error: …} line of a failed run, else its last stderr line. */
-  static String errorLine(String stderr, int code) {
-    String last = null;
-    for (String line : stderr.split("\\R")) {
-      if (line.startsWith("error: ")) {
-        return line.substring("error: ".length());
-      }
-      if (!line.isBlank()) {
-        last = line;
-      }
-    }
-    return last != null ? last : "exit code " + code;
-  }
 }

@@ -1,20 +1,24 @@
 package org.rgflow.cli;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rgflow.act.Activation;
+import org.rgflow.app.Engines;
+import org.rgflow.device.Backends;
 import org.rgflow.core.LayerValues;
 import org.rgflow.core.Obs;
 import org.rgflow.core.Tensor;
-import org.rgflow.ensemble.EnsembleBackend;
 import org.rgflow.ensemble.EnsembleResult;
+import org.rgflow.ensemble.EnsembleRun;
+import org.rgflow.ensemble.NetworkSource;
 import org.rgflow.ensemble.ProgressListener;
 import org.rgflow.ensemble.RunSettings;
+import org.rgflow.ensemble.SourceFactory;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 import org.rgflow.spec.SpecException;
+import org.rgflow.theory.Criticality;
 import org.rgflow.theory.TheoryResult;
 
 /**
@@ -84,25 +88,38 @@ class FakeEngines implements Engines {
   }
 
   @Override
-  public EnsembleBackend backend(String name) {
-    if (!name.equals("cpu") && !name.equals("auto")) {
-      throw new SpecException("--backend", "unknown backend '" + name + "'");
+  public Backends.Choice source(String sampler, String backend) {
+    if (!backend.equals("cpu") && !backend.equals("auto")) {
+      throw new SpecException("--backend", "unknown backend '" + backend + "'");
     }
-    return new EnsembleBackend() {
+    SourceFactory fake = new SourceFactory() {
       @Override
-      public String name() {
+      public String sampler() {
+        return "direct";
+      }
+
+      @Override
+      public String device() {
         return "cpu";
       }
 
       @Override
-      public EnsembleResult run(NetworkSpec spec, Inputs inputs, RunSettings settings,
-          ProgressListener progress) {
+      public NetworkSource open(EnsembleRun run) {
+        throw new UnsupportedOperationException("the fake answers run() itself");
+      }
+
+      @Override
+      public EnsembleResult run(EnsembleRun run, ProgressListener progress) {
+        RunSettings settings = run.settings();
+        Inputs inputs = run.inputs();
         lastSettings = settings;
         if (backendFailure != null) {
           throw backendFailure;
         }
-        progress.progress(settings.ensemble(), settings.ensemble());
-        TheoryResult th = fakeTheory(spec, inputs);
+        if (progress != null) {
+          progress.progress(settings.ensemble(), settings.ensemble());
+        }
+        TheoryResult th = fakeTheory(run.spec(), inputs);
         List<LayerValues> layers = new ArrayList<>();
         for (LayerValues t : th.layers()) {
           LayerValues lv = new LayerValues(t.layer());
@@ -122,18 +139,16 @@ class FakeEngines implements Engines {
           lv.err().put(Obs.V_over_nK2, ve);
           layers.add(lv);
         }
-        return new EnsembleResult("cpu", layers, settings.ensemble(), 0.5, 1000.0, List.of("fake ensemble"));
+        return new EnsembleResult("direct", "cpu", null, layers, settings.ensemble(), 0.5, 1000.0,
+            List.of("fake ensemble"), null);
       }
     };
+    return new Backends.Choice(fake, List.of());
   }
 
   @Override
-  public Map<String, Object> criticality(Activation activation) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("universality_class", "scale-invariant");
-    m.put("cb", 0.0);
-    m.put("cw", 2.0);
-    m.put("k_star", null);
-    return m;
+  public Criticality.Report criticality(Activation activation) {
+    return new Criticality.Report(activation.name(), "scale-invariant", 0.0, 2.0, Double.NaN, 1.0, 1.0,
+        "", Map.of("nu", 5.0), Map.of(), "fake");
   }
 }

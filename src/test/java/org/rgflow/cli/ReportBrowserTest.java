@@ -1,5 +1,6 @@
 package org.rgflow.cli;
 
+import org.rgflow.app.Engines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,6 @@
 package org.rgflow.cli;
 
+import org.rgflow.app.Engines;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Arrays;

@@ -14,7 +14,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.rgflow.act.Activations;
-import org.rgflow.ensemble.EnsembleBackend;
 
 /**
  * What can be checked about the CUDA backend without a GPU (default suite): the PTX in the jar has
@@ -77,16 +76,15 @@ class CudaResourcesTest {
     }
   }
 
+  /** The devices command asks the CUDA source directly (no lookup by name): the same answer. */
   @Test
-  void shapeForTheDevicesCommand() throws Exception {
-    Class<?> c = Class.forName("org.rgflow.cuda.CudaEnsemble");
-    Object backend = c.getConstructor().newInstance();
-    assertTrue(backend instanceof EnsembleBackend);
-    assertEquals("cuda", ((EnsembleBackend) backend).name());
-    Object probe = c.getMethod("probe").invoke(null);
-    assertTrue(java.lang.reflect.Modifier.isStatic(c.getMethod("probe").getModifiers()));
-    probe.getClass().getMethod("available").invoke(probe);
-    probe.getClass().getMethod("reason").invoke(probe);
+  void devicesAskTheSourceDirectly() {
+    org.rgflow.device.CudaBackendProbe p = org.rgflow.device.CudaBackendProbe.run();
+    assertEquals(CudaEnsemble.probe().available(), p.available());
+    if (!p.available()) {
+      assertFalse(p.reason().isBlank());
+    }
+    assertEquals("cuda", new CudaEnsemble().device());
   }
 
   @Test

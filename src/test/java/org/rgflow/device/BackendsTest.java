@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.rgflow.act.Activations;
+import org.rgflow.ensemble.EnsembleResult;
 import org.rgflow.ensemble.RunSettings;
+import org.rgflow.ensemble.SourceFactory;
 import org.rgflow.opencl.ClEnsemble;
 import org.rgflow.opencl.ClProbe;
 import org.rgflow.spec.Inputs;
@@ -15,17 +19,18 @@ import org.rgflow.spec.NetworkSpec;
 import org.rgflow.spec.SpecException;
 
 /**
- * The {@code --backend auto} rule on stand-in probe results, names, and the OpenCL fallback note.
+ * {@code --sampler} and {@code --backend}: the auto rule on stand-in probe results, names, the
+ * sampler/device pairs and their refusals, the provider list, and the OpenCL fallback note.
  * Run: {@code mvn -B test -Dtest=BackendsTest}.
  */
 class BackendsTest {
-  private static final CudaBackendProbe NO_CUDA = new CudaBackendProbe(false, "", "no GPU", null);
+  private static final CudaBackendProbe NO_CUDA = new CudaBackendProbe(false, "", "no GPU");
   private static final ClProbe POCL = new ClProbe(true, "pthread-skylake",
       "Portable Computing Language / OpenCL 3.0 PoCL 3.1", "");
 
   @Test
   void cudaFirst() {
-    CudaBackendProbe cuda = new CudaBackendProbe(true, "NVIDIA H100", "", Object.class);
+    CudaBackendProbe cuda = new CudaBackendProbe(true, "NVIDIA H100", "");
     Backends.Decision d = Backends.decideAuto(cuda, new OpenClInfo(POCL, "GPU", 1, 1));
     assertEquals("cuda", d.backend());
     assertEquals("backend auto \u2192 cuda: CUDA backend available on NVIDIA H100", d.note());
@@ -52,31 +57,76 @@ class BackendsTest {
 
   @Test
   void namesAreCheckedAndCaseInsensitive() {
-    assertEquals("cpu", Backends.choose(" CPU ").backend().name());
-    assertEquals("opencl", Backends.choose("opencl").backend().name());
-    SpecException e = assertThrows(SpecException.class, () -> Backends.choose("gpu"));
+    assertEquals("cpu", Backends.choose("direct", " CPU ").source().device());
+    assertEquals("opencl", Backends.choose("direct", "opencl").source().device());
+    SpecException e = assertThrows(SpecException.class, () -> Backends.choose("direct", "gpu"));
     assertEquals("--backend", e.field());
     assertTrue(e.getMessage().contains("unknown backend 'gpu' (choose auto, cpu, opencl or cuda)"),
         e.getMessage());
+    SpecException s = assertThrows(SpecException.class, () -> Backends.choose("fast", "cpu"));
+    assertEquals("--sampler", s.field());
+    assertTrue(s.getMessage().contains("unknown sampler 'fast' (choose auto, exact or direct)"),
+        s.getMessage());
+  }
+
+  /** Sampler and device are separate choices; an unimplemented pair is refused with the reason. */
+  @Test
+  void samplerAndDevicePairs() {
+    assertEquals("exact", Backends.choose("auto", "cpu").source().sampler());
+    assertEquals("exact", Backends.choose("exact", "cpu").source().sampler());
+    assertEquals("direct", Backends.choose("direct", "cpu").source().sampler());
+    // a device backend named explicitly has only the direct sampler so far
+    Backends.Choice cl = Backends.choose("auto", "opencl");
+    assertEquals("direct", cl.source().sampler());
+    assertEquals("opencl", cl.source().device());
+    assertEquals(List.of("sampler auto \u2192 direct: --backend opencl has only the direct sampler so far"),
+        cl.notes());
+    SpecException refused = assertThrows(SpecException.class, () -> Backends.choose("exact", "opencl"));
+    assertEquals("--sampler", refused.field());
+    assertTrue(refused.getMessage().contains("the exact sampler has no opencl implementation yet"),
+        refused.getMessage());
+    // with --backend auto the exact sampler stays on the CPU and the notes say why
+    Backends.Choice auto = Backends.choose("auto", "auto");
+    assertEquals("exact", auto.source().sampler());
+    assertEquals("cpu", auto.source().device());
+    assertTrue(auto.notes().get(0).startsWith("backend auto \u2192 cpu: "), auto.notes().toString());
+    assertTrue(auto.notes().get(1).startsWith("sampler auto \u2192 exact: valid for every observable"),
+        auto.notes().toString());
+  }
+
+  @Test
+  void everyProviderOffersTheDirectSampler() {
+    List<String> names = new ArrayList<>();
+    for (Backends.Provider p : Backends.PROVIDERS) {
+      names.add(p.name());
+      SourceFactory f = p.source("direct");
+      assertEquals(p.name(), f.device());
+      assertEquals("direct", f.sampler());
+    }
+    assertEquals(List.of("cpu", "opencl", "cuda"), names);
+    assertEquals("exact", Backends.provider("cpu").source("exact").sampler());
+    assertNull(Backends.provider("cuda").source("exact"));
+  }
+
+  /** Aparapi's thread pool stands in for "no OpenCL device": the result must say so. */
+  @Test
+  void openClFallbackIsNoted() {
+    NetworkSpec spec = NetworkSpec.uniform(3, 2, 2, Activations.parse("relu"), 0, 2, 1, 1);
+    Inputs x = Inputs.fromNormsAndAngles(3, new double[] {1}, new double[1][1]);
+    EnsembleResult r = new ClEnsemble(0, true).run(spec, x, new RunSettings(3, 1, 1, 1, false, 1), null);
+    assertEquals("Aparapi Java thread pool", r.device());
+    assertEquals("opencl", r.backend());
+    assertTrue(r.notes().contains("executed=Aparapi Java thread pool (fallback: Java thread pool"
+        + " requested); no OpenCL device was used, the same kernel ran on Aparapi's Java thread pool"),
+        r.notes().toString());
   }
 
   @Test
   void cpuNamesItsDevice() {
-    BackendChoice c = Backends.choose("cpu");
-    assertNull(c.note());
-    assertEquals(Backends.cpuName(), c.device());
-    assertNull(c.afterRunNote());
-  }
-
-  /** Aparapi's thread pool stands in for "no OpenCL device": the choice must say so after the run. */
-  @Test
-  void openClFallbackIsNoted() {
-    BackendChoice c = Backends.opencl(null, new ClEnsemble(0, true));
     NetworkSpec spec = NetworkSpec.uniform(3, 2, 2, Activations.parse("relu"), 0, 2, 1, 1);
     Inputs x = Inputs.fromNormsAndAngles(3, new double[] {1}, new double[1][1]);
-    c.backend().run(spec, x, new RunSettings(3, 1, 1, 1, false, 1), null);
-    assertEquals("Aparapi Java thread pool", c.device());
-    assertEquals("backend opencl: no OpenCL device used (Java thread pool requested); the same kernel ran on"
-        + " Aparapi's Java thread pool", c.afterRunNote());
+    EnsembleResult r = Backends.choose("direct", "cpu").source().run(spec, x,
+        new RunSettings(3, 1, 1, 1, false, 1), null);
+    assertEquals(Backends.cpuName(), r.device());
   }
 }

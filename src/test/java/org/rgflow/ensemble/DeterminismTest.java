@@ -109,7 +109,7 @@ class DeterminismTest {
   void contractLimitsAreChecked() {
     assertThrows(org.rgflow.spec.SpecException.class, () -> new CpuEnsemble().run(SPEC, INPUTS,
         new RunSettings((1L << 32) + 1, 1, 1, 1, false, 1), ProgressListener.NONE));
-    Inputs tooMany = new Inputs(new double[CpuEnsemble.MAX_INPUTS + 1][3]);
+    Inputs tooMany = new Inputs(new double[EnsembleRun.MAX_INPUTS + 1][3]);
     assertThrows(org.rgflow.spec.SpecException.class, () -> new CpuEnsemble().run(SPEC, tooMany,
         new RunSettings(2, 1, 1, 1, false, 1), ProgressListener.NONE));
   }

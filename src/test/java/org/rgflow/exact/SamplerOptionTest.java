@@ -1,7 +1,6 @@
 package org.rgflow.exact;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,40 +8,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import org.rgflow.cli.Engines;
+import org.rgflow.app.Engines;
 import org.rgflow.cli.Main;
-import org.rgflow.spec.SpecException;
 
 /**
- * {@code --sampler exact|direct|auto}: the pure decision ({@link Samplers#choose}) and the command
- * line with the real engines on a small network (width 8, depth 2, E 40: well under a second): the
+ * {@code --sampler exact|direct|auto} on the command line (the decision itself: BackendsTest) with
+ * the real engines on a small network (width 8, depth 2, E 40: well under a second): the
  * JSON {@code spec.sampler} records the sampler that ran and a note says why. Run:
  * {@code mvn -q test -Dtest=SamplerOptionTest}.
  */
 class SamplerOptionTest {
   private static final ObjectMapper M = new ObjectMapper();
-
-  @Test
-  void decisionRules() {
-    assertEquals("exact", Samplers.choose("auto", "auto", null, true).sampler());
-    assertEquals("exact", Samplers.choose("auto", "cpu", null, true).sampler());
-    assertEquals("exact", Samplers.choose("exact", "cpu", null, true).sampler());
-    assertEquals("direct", Samplers.choose("direct", "auto", null, true).sampler());
-    // a device backend named explicitly keeps its (direct) sampler under auto
-    assertEquals("direct", Samplers.choose("auto", "cuda", null, true).sampler());
-    Samplers.Choice c = Samplers.choose("exact", "opencl", null, true);
-    assertEquals("exact", c.sampler());
-    assertTrue(c.reason().contains("CPU"), c.reason());
-    // what needs explicit weights falls back, with the reason
-    Samplers.Choice w = Samplers.choose("exact", "cpu", "a network-by-network comparison", true);
-    assertEquals("direct", w.sampler());
-    assertTrue(w.note("exact").startsWith("sampler exact \u2192 direct: a network-by-network"),
-        w.note("exact"));
-    assertEquals("direct", Samplers.choose("auto", "cpu", null, false).sampler());
-    SpecException bad = assertThrows(SpecException.class, () -> Samplers.choose("fast", "cpu", null,
-        true));
-    assertTrue(bad.getMessage().contains("fast"), bad.getMessage());
-  }
 
   private static JsonNode sample(String sampler) throws Exception {
     StringWriter o = new StringWriter();

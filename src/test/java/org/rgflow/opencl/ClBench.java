@@ -2,7 +2,7 @@ package org.rgflow.opencl;
 
 import org.rgflow.act.Activations;
 import org.rgflow.ensemble.CpuEnsemble;
-import org.rgflow.ensemble.EnsembleBackend;
+import org.rgflow.ensemble.SourceFactory;
 import org.rgflow.ensemble.EnsembleResult;
 import org.rgflow.ensemble.RunSettings;
 import org.rgflow.spec.Inputs;
@@ -60,7 +60,7 @@ public final class ClBench {
     }
   }
 
-  private static EnsembleResult time(EnsembleBackend b, NetworkSpec spec, Inputs in, RunSettings rs) {
+  private static EnsembleResult time(SourceFactory b, NetworkSpec spec, Inputs in, RunSettings rs) {
     return b.run(spec, in, rs, null);
   }
 }

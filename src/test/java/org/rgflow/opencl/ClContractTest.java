@@ -81,8 +81,12 @@ class ClContractTest {
     }
   }
 
-  static void assertRanOnOpenCl(ClEnsemble cl) {
-    ClEnsemble.Execution ex = cl.lastExecution();
+  static void assertRanOnOpenCl(EnsembleResult r) {
+    assertEquals("opencl", r.backend());
+    assertRanOnOpenCl((ClEnsemble.Execution) r.detail());
+  }
+
+  static void assertRanOnOpenCl(ClEnsemble.Execution ex) {
     assertTrue(ex.openCl(), "kernels did not run as OpenCL: " + ex);
     assertEquals(probe.device(), ex.device(), "ran on another device than probed");
     assertTrue(ex.launches() >= 1);
@@ -139,9 +143,9 @@ class ClContractTest {
     long first = 998; // crosses no special boundary; c3 = e is a plain 32-bit word
     int count = 5;
     ClEnsemble cl = new ClEnsemble(2, false); // 3 launches: 2 + 2 + 1
-    List<NetworkSample> got = cl.networks(s.spec(), s.inputs(), seed, first, count, s.ntkNeurons());
-    assertRanOnOpenCl(cl);
-    int checked = compareNetworks(s, seed, first, got);
+    ClEnsemble.Networks got = cl.networks(s.spec(), s.inputs(), seed, first, count, s.ntkNeurons());
+    assertRanOnOpenCl(got.execution());
+    int checked = compareNetworks(s, seed, first, got.samples());
     assertTrue(checked > 0);
   }
 
@@ -212,7 +216,7 @@ class ClContractTest {
     EnsembleResult ref = new CpuEnsemble().run(s.spec(), s.inputs(), rs, null);
     ClEnsemble cl = new ClEnsemble(0, false);
     EnsembleResult got = cl.run(s.spec(), s.inputs(), rs, null);
-    assertRanOnOpenCl(cl);
+    assertRanOnOpenCl(got);
     assertEquals("opencl", got.backend());
     assertTrue(got.notes().stream().anyMatch(n -> n.startsWith("executed=OpenCL")), got.notes()::toString);
     int checked = compareStatistics(s + " E=" + ensemble, ref, got);
@@ -286,7 +290,7 @@ class ClContractTest {
     for (int launch : new int[] {1, 7, 64, 0}) {
       ClEnsemble cl = new ClEnsemble(launch, false);
       EnsembleResult r = cl.run(s.spec(), s.inputs(), rs, null);
-      assertRanOnOpenCl(cl);
+      assertRanOnOpenCl(r);
       if (base == null) {
         base = r;
         continue;
@@ -308,19 +312,11 @@ class ClContractTest {
     ClEnsemble jtp = new ClEnsemble(3, true);
     RunSettings rs = new RunSettings(9, 3L, 1, 1, true, s.ntkNeurons());
     EnsembleResult got = jtp.run(s.spec(), s.inputs(), rs, null);
-    assertFalse(jtp.lastExecution().openCl());
+    assertFalse(((ClEnsemble.Execution) got.detail()).openCl());
     assertTrue(got.notes().stream().anyMatch(n -> n.contains("fallback: Java thread pool requested")),
         got.notes()::toString);
-    compareNetworks(s, 3L, 0, jtp.networks(s.spec(), s.inputs(), 3L, 0, 9, s.ntkNeurons()));
+    compareNetworks(s, 3L, 0, jtp.networks(s.spec(), s.inputs(), 3L, 0, 9, s.ntkNeurons()).samples());
     compareStatistics("jtp", new CpuEnsemble().run(s.spec(), s.inputs(), rs, null), got);
-  }
-
-  @Test
-  void reductionBlockIsTheReferencesBlock() throws Exception {
-    var f = Class.forName("org.rgflow.ensemble.OrderedReducer").getDeclaredField("BLOCK");
-    f.setAccessible(true);
-    assertEquals(f.getInt(null), ClEnsemble.REDUCTION_BLOCK,
-        "ClEnsemble must reduce in the reference's blocks to give the same merge order");
   }
 
   @Test

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rgflow.cli.Engines;
+import org.rgflow.app.Engines;
 import org.rgflow.cli.Main;
 
 /**

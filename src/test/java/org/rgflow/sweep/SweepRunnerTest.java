@@ -23,18 +23,22 @@ import org.junit.jupiter.api.io.TempDir;
 class SweepRunnerTest {
   static final Provenance PROV = new Provenance("test", "unknown", "host", "17");
 
-  /** Prints a minimal sample --json record; width 13 fails like a diverged network (exit 3). */
-  static SweepRunner.Outcome fake(List<String> args) {
-    String width = args.get(args.indexOf("--width") + 1);
+  /** A minimal sample --json record; width 13 fails like a diverged network (exit 3). */
+  static SweepRunner.Outcome fake(SweepPoint p, String backendOverride) {
+    String width = p.flags().get("width");
     if (width.equals("13")) {
-      return new SweepRunner.Outcome(3, "", "error: network 7 diverged at layer 2\n");
+      return new SweepRunner.Outcome(3, null, "network 7 diverged at layer 2");
     }
     String json = "{\"command\":\"sample\",\"backend\":\"cpu\",\"device\":\"fake\",\"spec\":{\"activation\":\"relu\","
         + "\"depth\":1,\"widths\":[" + width + "],\"n0\":8,\"cb\":[0.0],\"cw\":[2.0],\"lambda_b\":[1.0],"
         + "\"lambda_w\":[1.0],\"inputs\":{\"source\":\"norms=1\",\"count\":2},\"ensemble\":10,\"seed\":0},"
         + "\"layers\":[{\"layer\":1,\"width\":" + width + ",\"n_prev\":8,\"K\":[[2.1,1.0],[1.0,2.0]],"
         + "\"K_err\":[[0.1,0.1],[0.1,0.1]],\"theory\":{\"K\":[[2.0,1.0],[1.0,2.0]],\"chi_par\":[1.0,1.0]}}]}";
-    return new SweepRunner.Outcome(0, json, "");
+    try {
+      return SweepRunner.Outcome.ok(PointStore.JSON.readTree(json));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static SweepPlan plan(String widths) {
@@ -44,9 +48,9 @@ class SweepRunnerTest {
   @Test
   void failuresAreRecordedAndResumeRedoesNothingFinished(@TempDir Path dir) throws Exception {
     List<String> calls = Collections.synchronizedList(new ArrayList<>());
-    SweepRunner r = new SweepRunner(a -> {
-      calls.add(a.get(a.indexOf("--width") + 1));
-      return fake(a);
+    SweepRunner r = new SweepRunner((pt, o) -> {
+      calls.add(pt.flags().get("width"));
+      return fake(pt, o);
     }, PROV, System::nanoTime);
     SweepPlan p = plan("4, 13, 8");
     SweepRunner.Summary s;
@@ -91,9 +95,9 @@ class SweepRunnerTest {
   @Test
   void lanesShareTheWorkAndAutoPointsTakeTheLaneBackend(@TempDir Path dir) {
     List<String> backends = Collections.synchronizedList(new ArrayList<>());
-    SweepRunner r = new SweepRunner(a -> {
-      backends.add(a.contains("--backend") ? a.get(a.indexOf("--backend") + 1) : "none");
-      return fake(a);
+    SweepRunner r = new SweepRunner((pt, o) -> {
+      backends.add(o != null ? o : pt.flags().getOrDefault("backend", "none"));
+      return fake(pt, o);
     }, PROV, System::nanoTime);
     SweepPlan p = SweepPlan.parse("grid: {width: [1, 2, 3, 4, 5, 6]}", "t",
         Map.of("depth", "1", "backend", "auto"));

@@ -1,4 +1,4 @@
-package org.rgflow.cli;
+package org.rgflow.io;
 
 import java.lang.reflect.Array;
 import java.lang.reflect.RecordComponent;
@@ -14,10 +14,10 @@ import org.rgflow.act.Activation;
  * (numbers, strings, booleans, lists, maps, null), recursively. Non-finite doubles become null,
  * enums their name, activations their canonical name.
  */
-final class Records {
+public final class Records {
   private Records() {}
 
-  static Map<String, Object> toMap(Object o) {
+  public static Map<String, Object> toMap(Object o) {
     Object v = plain(o);
     if (v instanceof Map<?, ?> m) {
       @SuppressWarnings("unchecked")
@@ -29,7 +29,7 @@ final class Records {
     return single;
   }
 
-  static Object plain(Object o) {
+  public static Object plain(Object o) {
     if (o == null) {
       return null;
     }
@@ -87,7 +87,7 @@ final class Records {
   }
 
   /** camelCase → snake_case ({@code kStar} → {@code k_star}); already-snake names are unchanged. */
-  static String snake(String name) {
+  public static String snake(String name) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);

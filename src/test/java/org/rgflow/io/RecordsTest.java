@@ -1,4 +1,4 @@
-package org.rgflow.cli;
+package org.rgflow.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

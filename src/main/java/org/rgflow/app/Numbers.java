@@ -1,13 +1,13 @@
-package org.rgflow.cli;
+package org.rgflow.app;
 
 import java.util.Locale;
 import org.rgflow.spec.SpecException;
 
 /** Parsing of numeric flag values into {@link SpecException}s that name the flag. */
-final class Numbers {
+public final class Numbers {
   private Numbers() {}
 
-  static int positiveInt(String field, String s) {
+  public static int positiveInt(String field, String s) {
     long v = parseLong(field, s);
     if (v <= 0) {
       throw new SpecException(field, "must be a positive integer, got " + s.trim());
@@ -18,7 +18,7 @@ final class Numbers {
     return (int) v;
   }
 
-  static long positiveLong(String field, String s) {
+  public static long positiveLong(String field, String s) {
     long v = parseLong(field, s);
     if (v <= 0) {
       throw new SpecException(field, "must be a positive integer, got " + s.trim());
@@ -26,7 +26,7 @@ final class Numbers {
     return v;
   }
 
-  static long parseLong(String field, String s) {
+  public static long parseLong(String field, String s) {
     String t = s == null ? "" : s.trim();
     try {
       return Long.parseLong(t);
@@ -36,7 +36,7 @@ final class Numbers {
   }
 
   /** A comma list of positive integers. */
-  static int[] positiveInts(String field, String s) {
+  public static int[] positiveInts(String field, String s) {
     String[] parts = split(field, s);
     int[] out = new int[parts.length];
     for (int i = 0; i < parts.length; i++) {
@@ -46,7 +46,7 @@ final class Numbers {
   }
 
   /** A comma list of finite, non-negative numbers. */
-  static double[] nonNegativeDoubles(String field, String s) {
+  public static double[] nonNegativeDoubles(String field, String s) {
     String[] parts = split(field, s);
     double[] out = new double[parts.length];
     for (int i = 0; i < parts.length; i++) {

@@ -1,0 +1,34 @@
+package org.rgflow.app;
+
+import org.rgflow.act.Activation;
+import org.rgflow.act.Activations;
+import org.rgflow.device.Backends;
+import org.rgflow.spec.Inputs;
+import org.rgflow.spec.NetworkSpec;
+import org.rgflow.stats.Predictions;
+import org.rgflow.theory.Criticality;
+import org.rgflow.theory.TheoryResult;
+
+/** The production wiring of {@link Engines}. */
+final class DefaultEngines implements Engines {
+
+  @Override
+  public Activation activation(String name) {
+    return Activations.parse(name);
+  }
+
+  @Override
+  public TheoryResult theory(NetworkSpec spec, Inputs inputs) {
+    return Predictions.compute(spec, inputs);
+  }
+
+  @Override
+  public Backends.Choice source(String sampler, String backend) {
+    return Backends.choose(sampler, backend);
+  }
+
+  @Override
+  public Criticality.Report criticality(Activation activation) {
+    return Criticality.analyze(activation);
+  }
+}

@@ -1,0 +1,111 @@
+package org.rgflow.app;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.rgflow.device.Backends;
+import org.rgflow.ensemble.EnsembleResult;
+import org.rgflow.ensemble.EnsembleRun;
+import org.rgflow.ensemble.ProgressListener;
+import org.rgflow.ensemble.RunSettings;
+import org.rgflow.ensemble.SourceFactory;
+import org.rgflow.io.Combine;
+import org.rgflow.spec.SpecException;
+import org.rgflow.stats.NtkBlock;
+import org.rgflow.stats.StatBlock;
+import org.rgflow.stats.StatSet;
+import org.rgflow.theory.TheoryResult;
+
+/**
+ * {@code rgflow sample} as a call: an ensemble's measurements beside the theory, per layer. The
+ * sampler and device are chosen ({@link Backends#choose}), the statistic blocks settled (the
+ * default set drops, with a note, what the source cannot measure; a block asked for by name that it
+ * cannot measure is refused before any work), the theory computed, and the ensemble run through the
+ * {@link org.rgflow.ensemble.EnsembleDriver}. Prints nothing.
+ */
+public final class SampleRun {
+  private SampleRun() {}
+
+  /**
+   * @param network the network and its inputs
+   * @param settings E, seed, threads, chunk, NTK
+   * @param sampler {@code --sampler} as given (auto, direct, exact)
+   * @param backend {@code --backend} as given (auto, cpu, opencl, cuda)
+   * @param observables block names asked for ({@code --observables}); empty for the default set
+   * @param notes remarks the options produced (e.g. a capped --ntk-neurons)
+   */
+  public record Options(Flags.Network network, RunSettings settings, String sampler, String backend,
+      List<String> observables, List<String> notes) {
+    public Options {
+      observables = List.copyOf(observables);
+      notes = List.copyOf(notes);
+    }
+  }
+
+  /**
+   * Runs the ensemble and returns its record.
+   *
+   * @throws SpecException for bad options, before any network is sampled
+   * @throws org.rgflow.ensemble.DivergenceException when a network diverges
+   */
+  public static LayerReport run(Options o, Engines engines, ProgressListener progress) {
+    var spec = o.network().spec();
+    var inputs = o.network().inputs().inputs();
+    Backends.Choice choice = engines.source(o.sampler(), o.backend());
+    SourceFactory source = choice.source();
+    List<String> notes = new ArrayList<>(o.notes());
+    notes.addAll(choice.notes());
+    StatSet stats = blocks(o, source, inputs.count(), notes);
+    TheoryResult th = null;
+    try {
+      th = engines.theory(spec, inputs);
+      notes.addAll(th.notes());
+    } catch (SpecException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Measurements remain useful without predictions; say so rather than fail the run.
+      notes.add("theory unavailable: " + e.getMessage());
+    }
+    EnsembleResult m = source.run(new EnsembleRun(spec, inputs, o.settings(), stats), progress);
+    notes.addAll(m.notes());
+    return new LayerReport(Version.current(), "sample", spec, o.network().inputs(), o.settings(),
+        m.sampler(), m.backend(), m.device(), Combine.combine(spec, th, m),
+        new LayerReport.Timing(m.seconds(), m.networksPerSecond(), m.weightsPerSecond()), notes);
+  }
+
+  /** The blocks to measure: those asked for, or the standard ones the source can measure. */
+  static StatSet blocks(Options o, SourceFactory source, int nd, List<String> notes) {
+    boolean ntk = o.settings().ntk();
+    if (o.observables().isEmpty()) {
+      StatSet s = StatSet.standard(nd, ntk);
+      for (StatBlock b : s.blocks()) {
+        String why = source.unsupported(b);
+        if (why != null) {
+          s = s.without(b);
+          notes.add(b.name() + " not measured: " + why);
+        }
+      }
+      return s;
+    }
+    List<StatBlock> chosen = new ArrayList<>();
+    for (String name : o.observables()) {
+      StatBlock b = StatSet.named("--observables", name);
+      if (b == NtkBlock.INSTANCE && !ntk) {
+        throw new SpecException("--observables", "ntk needs the NTK; drop --no-ntk");
+      }
+      String why = source.unsupported(b);
+      if (why != null) {
+        throw new SpecException("--observables", b.name() + " is not supported by the "
+            + source.sampler() + " sampler on " + source.device() + ": " + why);
+      }
+      for (StatBlock r : b.requires()) {
+        if (!chosen.contains(r)) {
+          chosen.add(r);
+        }
+      }
+      if (!chosen.contains(b)) {
+        chosen.add(b);
+      }
+    }
+    return StatSet.of(nd, chosen);
+  }
+}
