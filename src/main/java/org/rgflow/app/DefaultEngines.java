@@ -23,8 +23,8 @@ final class DefaultEngines implements Engines {
   }
 
   @Override
-  public Backends.Choice source(String sampler, String backend) {
-    return Backends.choose(sampler, backend);
+  public Backends.Choice source(String sampler, String backend, NetworkSpec spec) {
+    return Backends.choose(sampler, backend, spec);
   }
 
   @Override

@@ -23,8 +23,12 @@ public interface Engines {
   /** The theory's predictions per layer. */
   TheoryResult theory(NetworkSpec spec, Inputs inputs);
 
-  /** The source for {@code --sampler} and {@code --backend}, with why ({@link Backends#choose}). */
-  Backends.Choice source(String sampler, String backend);
+  /**
+   * The source for {@code --sampler} and {@code --backend}, with why ({@link Backends#choose}).
+   *
+   * @param spec the network to sample, or null when not known yet
+   */
+  Backends.Choice source(String sampler, String backend, NetworkSpec spec);
 
   /** The capability report of {@code rgflow devices}: the real probes (they are safe anywhere). */
   default List<Capability> devices() {

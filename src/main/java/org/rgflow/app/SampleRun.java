@@ -50,7 +50,7 @@ public final class SampleRun {
   public static LayerReport run(Options o, Engines engines, ProgressListener progress) {
     var spec = o.network().spec();
     var inputs = o.network().inputs().inputs();
-    Backends.Choice choice = engines.source(o.sampler(), o.backend());
+    Backends.Choice choice = engines.source(o.sampler(), o.backend(), spec);
     SourceFactory source = choice.source();
     List<String> notes = new ArrayList<>(o.notes());
     notes.addAll(choice.notes());

@@ -58,7 +58,7 @@ final class Sweeps {
   static List<SweepRunner.Lane> lanes(Context ctx) {
     String auto;
     try {
-      auto = ctx.engines().source(CpuEnsemble.SAMPLER, "auto").source().device();
+      auto = ctx.engines().source(CpuEnsemble.SAMPLER, "auto", null).source().device();
     } catch (RuntimeException e) {
       auto = "cpu";
     }

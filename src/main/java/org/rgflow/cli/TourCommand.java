@@ -82,7 +82,7 @@ final class TourCommand implements Callable<Integer> {
 
   private String backendNote() {
     try {
-      return ctx.engines().source("auto", "auto").notes().get(0);
+      return ctx.engines().source("auto", "auto", null).notes().get(0);
     } catch (RuntimeException e) {
       return null;
     }

@@ -127,6 +127,11 @@ public final class CudaEnsemble implements SourceFactory {
   }
 
   @Override
+  public String unsupported(NetworkSpec spec) {
+    return spec.allDense() ? null : "it implements dense layers only";
+  }
+
+  @Override
   public String unsupported(Need need) {
     return need == Need.ODD_SUMS ? "the CUDA kernels reduce only the even power sums (Σz and Σz³"
         + " are not reduced on the device yet)" : null;

@@ -11,6 +11,7 @@ import org.rgflow.ensemble.CpuEnsemble;
 import org.rgflow.ensemble.SourceFactory;
 import org.rgflow.exact.ExactEnsemble;
 import org.rgflow.opencl.ClEnsemble;
+import org.rgflow.spec.NetworkSpec;
 import org.rgflow.spec.SpecException;
 
 /**
@@ -121,6 +122,16 @@ public final class Backends {
    *     ("--sampler") for an unknown sampler or one not implemented on the device
    */
   public static Choice choose(String sampler, String backend) {
+    return choose(sampler, backend, null);
+  }
+
+  /**
+   * As {@link #choose(String, String)}, where {@code auto} also looks at the network: the exact
+   * sampler only where it can sample it (its layer types), else direct.
+   *
+   * @param spec the network, or null when it is not known yet
+   */
+  public static Choice choose(String sampler, String backend, NetworkSpec spec) {
     String s = normalize(sampler);
     String b = normalize(backend);
     if (!s.equals("auto") && !s.equals(CpuEnsemble.SAMPLER) && !s.equals(ExactEnsemble.SAMPLER)) {
@@ -148,14 +159,17 @@ public final class Backends {
         }
       }
     }
-    String resolved = !s.equals("auto") ? s : device.equals("cpu") ? ExactEnsemble.SAMPLER
-        : CpuEnsemble.SAMPLER;
+    String exactRefuses = spec == null ? null : new ExactEnsemble().unsupported(spec);
+    String resolved = !s.equals("auto") ? s : device.equals("cpu") && exactRefuses == null
+        ? ExactEnsemble.SAMPLER : CpuEnsemble.SAMPLER;
     SourceFactory f = provider(device).source(resolved);
     if (f == null) {
       throw new SpecException("--sampler", "the " + resolved + " sampler has no " + device
           + " implementation yet; use --backend cpu, or --sampler direct on " + device);
     }
-    notes.add("sampler " + s + " \u2192 " + resolved + ": " + samplerReason(s, resolved, device));
+    notes.add("sampler " + s + " \u2192 " + resolved + ": " + (device.equals("cpu") && s.equals("auto")
+        && exactRefuses != null ? "the exact sampler cannot sample this network (" + exactRefuses + ")"
+        : samplerReason(s, resolved, device)));
     return new Choice(f, notes);
   }
 

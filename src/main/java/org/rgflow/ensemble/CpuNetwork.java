@@ -1,25 +1,27 @@
 package org.rgflow.ensemble;
 
+import org.rgflow.core.Sums;
 import org.rgflow.act.Activation;
-import org.rgflow.rng.InitRng;
+import java.util.List;
+import org.rgflow.layer.Layer;
+import org.rgflow.layer.Scratch;
+import org.rgflow.layer.Weights;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 
 /**
  * One worker's workspace: the forward pass and the NTK of network e of the randomness contract,
- * in double precision, regenerating weights row by row (nothing of size E·L·n² is stored). Reused
- * for many networks without allocation in the hot loops.
+ * in double precision, folding over the network's layers ({@link Layer}: each layer's own forward
+ * and backward step); weights are regenerated row by row, nothing of size E·L·n² is stored. Reused
+ * for many networks without allocation in the hot loops. Every layer's output is checked for
+ * overflow (|z| &gt; {@value #OVERFLOW} or not finite: {@link DivergenceException} with the layer).
  *
- * <p>Forward (FORMULAS.md §1): z^{(ℓ)}_{i;α} = b^{(ℓ)}_i + Σ_j W^{(ℓ)}_{ij} σ^{(ℓ−1)}_{j;α},
- * σ^{(0)} = x. Row i of W^{(ℓ)} is generated once into a buffer and dotted with all N_D inputs.
- * Napkin: Σ_ℓ n_ℓ n_{ℓ−1} Gaussians (≈ 10 ns each, the bound) and N_D multiply-adds per weight.
- *
- * <p>NTK (FORMULAS.md §6) by one downward sweep: for every target layer ℓ, measured neuron i &lt; m_ℓ
- * and input α, the gradient g = dz^{(ℓ)}_{i;α}/dz^{(ℓ')} is carried from ℓ' = ℓ down to 1; at each
- * level ℓ' every pair adds (g^{iα}·g^{kβ}) [λ_b^{(ℓ')} + (λ_W^{(ℓ')}/n_{ℓ'−1}) σ^{(ℓ'−1)}_α·σ^{(ℓ'−1)}_β]
- * to Θ̂^{(ℓ)}_{ik;αβ}. Moving down one level applies W^{(ℓ')ᵀ} (regenerated once, in tiles of rows,
- * and applied to all active vectors) and multiplies by σ′(z^{(ℓ'−1)}_α). RNG cost ≈ 2× forward;
- * the Wᵀ products add Σ_{ℓ'} (#targets ≥ ℓ')·m·N_D·n² multiply-adds (∝ L²·m).
+ * <p>NTK (docs/THEORY.md §6) by one downward sweep: for every target layer ℓ, measured neuron
+ * i &lt; m_ℓ and input α, the gradient g = dz^{(ℓ)}_{i;α}/dz^{(ℓ')} is carried from ℓ' = ℓ down to 1;
+ * at each level ℓ' every pair adds (g^{iα}·g^{kβ}) coef^{(ℓ')}_{αβ} ({@link Layer#ntkCoefficients})
+ * to Θ̂^{(ℓ)}_{ik;αβ}, and all active vectors move down one level together ({@link Layer#backward}).
+ * RNG cost ≈ 2× forward; the backward steps add Σ_{ℓ'} (#targets ≥ ℓ')·m·N_D·n² multiply-adds
+ * (∝ L²·m).
  *
  * <p>Measured (2-core Xeon VM, 2.3 GHz, shared; n = 512, L = 16, N_D = 2, see CpuEnsembleBench):
  * Gaussians ≈ 15 ns each per core; forward ≈ 6.2–7.2·10^7 weights per CPU-second
@@ -27,15 +29,10 @@ import org.rgflow.spec.NetworkSpec;
  */
 final class CpuNetwork {
   static final double OVERFLOW = 1e150;
-  private static final int TILE = 16;
 
   private final int depth;
   private final int nd;
   private final int[] w;
-  private final double[] sw;
-  private final double[] sb;
-  private final double[] lb;
-  private final double[] lw;
   private final Activation act;
   private final long seed;
   private final int[] m;
@@ -51,11 +48,13 @@ final class CpuNetwork {
   final double[][][] theta;
   private final double[][][] cur;
   private final double[][][] next;
-  private final double[] row;
-  private final double[] bias;
-  private final double[][] tile;
-  private final int[] tileRows;
+  private final List<Layer> layers;
+  private final Scratch scratch;
   private final double[][] coef;
+  /** The active vectors of one backward step, their outputs and inputs (NTK only). */
+  private final double[][] gIn;
+  private final double[][] gOut;
+  private final int[] alpha;
 
   CpuNetwork(NetworkSpec spec, Inputs inputs, long seed, int ntkNeurons) {
     this.depth = spec.depth();
@@ -65,10 +64,6 @@ final class CpuNetwork {
     this.ntk = ntkNeurons > 0;
     LayerScales scales = new LayerScales(spec, inputs);
     w = scales.w;
-    sw = scales.sw;
-    sb = scales.sb;
-    lb = scales.lb;
-    lw = scales.lw;
     int maxW = scales.maxWidth;
     z = new double[depth + 1][][];
     sig = new double[depth][][];
@@ -82,8 +77,8 @@ final class CpuNetwork {
         sig[l] = new double[nd][w[l]];
       }
     }
-    row = new double[maxW];
-    bias = new double[maxW];
+    layers = spec.layers();
+    scratch = new Scratch(maxW, ntk);
     m = new int[depth + 1];
     if (ntk) {
       dsig = new double[depth][][];
@@ -100,17 +95,23 @@ final class CpuNetwork {
         cur[l] = new double[t][maxW];
         next[l] = new double[t][maxW];
       }
-      tile = new double[TILE][maxW];
-      tileRows = new int[TILE];
       coef = new double[nd][nd];
+      int vectors = 0;
+      for (int l = 1; l <= depth; l++) {
+        vectors += m[l] * nd;
+      }
+      gIn = new double[vectors][];
+      gOut = new double[vectors][];
+      alpha = new int[vectors];
     } else {
       dsig = null;
       theta = null;
       cur = null;
       next = null;
-      tile = null;
-      tileRows = null;
       coef = null;
+      gIn = null;
+      gOut = null;
+      alpha = null;
     }
   }
 
@@ -128,32 +129,21 @@ final class CpuNetwork {
 
   private void forward(long e) {
     for (int l = 1; l <= depth; l++) {
-      int nIn = w[l - 1];
       int nOut = w[l];
-      boolean hasBias = sb[l] != 0;
-      if (hasBias) {
-        InitRng.biases(seed, e, l, nOut, bias);
-      }
-      double[][] in = sig[l - 1];
       double[][] out = z[l];
-      double s = sw[l];
-      double sbl = sb[l];
-      for (int i = 0; i < nOut; i++) {
-        InitRng.weightRow(seed, e, l, i, nIn, row);
-        double b = hasBias ? sbl * bias[i] : 0.0;
-        for (int a = 0; a < nd; a++) {
-          double v = b + s * Sums.dot(row, in[a], nIn);
-          if (!(Math.abs(v) <= OVERFLOW)) {
+      layers.get(l - 1).forward(new Weights(seed, e, l), sig[l - 1], l > 1 ? z[l - 1] : null, w[l - 1],
+          out, nd, scratch);
+      for (int a = 0; a < nd; a++) {
+        double[] o = out[a];
+        for (int i = 0; i < nOut; i++) {
+          if (!(Math.abs(o[i]) <= OVERFLOW)) {
             throw new DivergenceException(e, l);
           }
-          out[a][i] = v;
         }
       }
       if (l < depth) {
         for (int a = 0; a < nd; a++) {
-          double[] zz = out[a];
-          double[] ss = sig[l][a];
-          act.valueAndD1(zz, ss, ntk ? dsig[l][a] : null, nOut);
+          act.valueAndD1(out[a], sig[l][a], ntk ? dsig[l][a] : null, nOut);
         }
       }
     }
@@ -174,15 +164,7 @@ final class CpuNetwork {
         v[t][t / nd] = 1;
       }
       // Parameter contributions of layer lp.
-      int nPrev = w[lp - 1];
-      double[][] prev = sig[lp - 1];
-      for (int a = 0; a < nd; a++) {
-        for (int b = a; b < nd; b++) {
-          double c = lb[lp] + lw[lp] / nPrev * Sums.dot(prev[a], prev[b], nPrev);
-          coef[a][b] = c;
-          coef[b][a] = c;
-        }
-      }
+      layers.get(lp - 1).ntkCoefficients(sig[lp - 1], w[lp - 1], coef, nd);
       for (int l = lp; l <= depth; l++) {
         double[][] g = cur[l];
         double[][] th = theta[l];
@@ -207,91 +189,22 @@ final class CpuNetwork {
     }
   }
 
-  /** g ← σ′(z^{(lp−1)}) ⊙ (W^{(lp)ᵀ} g) for every active vector (targets lp..L). */
+  /** g ← (∂z^{(lp)}/∂z^{(lp−1)})ᵀ g for every active vector (targets lp..L), by layer lp. */
   private void propagate(long e, int lp) {
-    int width = w[lp];
-    int nPrev = w[lp - 1];
-    double s = sw[lp];
+    int count = 0;
     for (int l = lp; l <= depth; l++) {
       for (int t = 0; t < m[l] * nd; t++) {
-        java.util.Arrays.fill(next[l][t], 0, nPrev, 0);
+        gIn[count] = cur[l][t];
+        gOut[count] = next[l][t];
+        alpha[count++] = t % nd;
       }
     }
-    int k = 0;
-    while (k < width) {
-      int count = 0;
-      for (; k < width && count < TILE; k++) {
-        if (anyActive(lp, k)) {
-          InitRng.weightRow(seed, e, lp, k, nPrev, row);
-          double[] t = tile[count];
-          for (int j = 0; j < nPrev; j++) {
-            t[j] = s * row[j];
-          }
-          tileRows[count++] = k;
-        }
-      }
-      for (int l = lp; l <= depth; l++) {
-        for (int t = 0; t < m[l] * nd; t++) {
-          applyTile(cur[l][t], next[l][t], count, nPrev);
-        }
-      }
-    }
-    double[][] d = dsig[lp - 1];
+    layers.get(lp - 1).backward(new Weights(seed, e, lp), gIn, gOut, alpha, count, w[lp - 1],
+        dsig[lp - 1], scratch);
     for (int l = lp; l <= depth; l++) {
-      for (int t = 0; t < m[l] * nd; t++) {
-        double[] out = next[l][t];
-        double[] dd = d[t % nd];
-        for (int j = 0; j < nPrev; j++) {
-          out[j] *= dd[j];
-        }
-      }
       double[][] swap = cur[l];
       cur[l] = next[l];
       next[l] = swap;
     }
-  }
-
-  /**
-   * out += Σ_r g[row_r] · tile_r over the tile's rows, four rows per pass (out is loaded and stored
-   * once per four rows; the j loop vectorises). Fixed order, so results stay bit-reproducible.
-   */
-  private void applyTile(double[] g, double[] out, int count, int nPrev) {
-    int r = 0;
-    for (; r + 3 < count; r += 4) {
-      double c0 = g[tileRows[r]];
-      double c1 = g[tileRows[r + 1]];
-      double c2 = g[tileRows[r + 2]];
-      double c3 = g[tileRows[r + 3]];
-      if (c0 == 0 && c1 == 0 && c2 == 0 && c3 == 0) {
-        continue;
-      }
-      double[] t0 = tile[r];
-      double[] t1 = tile[r + 1];
-      double[] t2 = tile[r + 2];
-      double[] t3 = tile[r + 3];
-      for (int j = 0; j < nPrev; j++) {
-        out[j] += (c0 * t0[j] + c1 * t1[j]) + (c2 * t2[j] + c3 * t3[j]);
-      }
-    }
-    for (; r < count; r++) {
-      double c = g[tileRows[r]];
-      if (c != 0) {
-        double[] t0 = tile[r];
-        for (int j = 0; j < nPrev; j++) {
-          out[j] += c * t0[j];
-        }
-      }
-    }
-  }
-
-  private boolean anyActive(int lp, int k) {
-    for (int l = lp; l <= depth; l++) {
-      for (int t = 0; t < m[l] * nd; t++) {
-        if (cur[l][t][k] != 0) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 }

@@ -36,6 +36,12 @@ public final class EnsembleDriver {
   public static EnsembleResult run(SourceFactory factory, EnsembleRun run, ProgressListener progress) {
     long t0 = System.nanoTime();
     StatSet stats = run.stats();
+    String refused = factory.unsupported(run.spec());
+    if (refused != null) {
+      throw new SpecException(factory.device().equals("cpu") ? "--sampler" : "--backend", "the "
+          + factory.sampler() + " sampler on " + factory.device() + " cannot sample this network: "
+          + refused);
+    }
     for (StatBlock b : stats.blocks()) {
       String why = factory.unsupported(b);
       if (why != null) {

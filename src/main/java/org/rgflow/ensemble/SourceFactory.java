@@ -25,6 +25,14 @@ public interface SourceFactory {
     return null;
   }
 
+  /**
+   * Why this source cannot sample {@code spec} (e.g. a layer type it does not implement), or null
+   * when it can. The CPU reference samples every layer type.
+   */
+  default String unsupported(NetworkSpec spec) {
+    return null;
+  }
+
   /** Why this source cannot measure block {@code b} (its first unmet need), or null when it can. */
   default String unsupported(StatBlock b) {
     for (Need n : b.needs()) {

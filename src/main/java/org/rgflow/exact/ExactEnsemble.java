@@ -44,6 +44,11 @@ public final class ExactEnsemble implements SourceFactory {
     return "cpu";
   }
 
+  @Override
+  public String unsupported(NetworkSpec spec) {
+    return spec.allDense() ? null : "it implements dense layers only";
+  }
+
   /** Network e of the exact sampler (z of every layer and, with ntkNeurons &gt; 0, Θ̂ sub-blocks). */
   public static NetworkSample network(NetworkSpec spec, Inputs inputs, long seed, long e,
       int ntkNeurons) {

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import org.rgflow.act.Activation;
 import org.rgflow.ensemble.DivergenceException;
 import org.rgflow.ensemble.LayerScales;
-import org.rgflow.ensemble.Sums;
+import org.rgflow.core.Sums;
 import org.rgflow.rng.InitRng;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;

@@ -82,6 +82,7 @@ public final class JsonReport {
     o.set("cw", doubles(s.cws()));
     o.set("lambda_b", doubles(s.lambdaBs()));
     o.set("lambda_w", doubles(s.lambdaWs()));
+    layerTypes(s, o);
     o.set("inputs", inputs(r.inputs()));
     if (r.run() != null) {
       o.put("ensemble", r.run().ensemble());
@@ -96,6 +97,30 @@ public final class JsonReport {
       o.put("sampler", r.sampler());
     }
     return o;
+  }
+
+  /**
+   * Networks with layers other than dense also record each layer's kind ({@code layer_kinds}) and,
+   * per parameter a layer type adds ({@link org.rgflow.layer.Layer#extra}), one array over the
+   * layers (null where a layer has no such parameter).
+   */
+  public static void layerTypes(NetworkSpec s, ObjectNode o) {
+    if (s.allDense()) {
+      return;
+    }
+    ArrayNode kinds = o.putArray("layer_kinds");
+    java.util.Set<String> extra = new java.util.LinkedHashSet<>();
+    for (org.rgflow.layer.Layer l : s.layers()) {
+      kinds.add(l.kind());
+      extra.addAll(l.extra().keySet());
+    }
+    for (String name : extra) {
+      ArrayNode a = o.putArray(name);
+      for (org.rgflow.layer.Layer l : s.layers()) {
+        Double v = l.extra().get(name);
+        a.add(v == null ? F.nullNode() : number(v));
+      }
+    }
   }
 
   static ObjectNode inputs(InputsParser.Parsed p) {

@@ -95,6 +95,11 @@ public final class ClEnsemble implements SourceFactory {
   }
 
   @Override
+  public String unsupported(NetworkSpec spec) {
+    return spec.allDense() ? null : "it implements dense layers only";
+  }
+
+  @Override
   public NetworkSource open(EnsembleRun run) {
     NetworkSpec spec = run.spec();
     int depth = spec.depth();

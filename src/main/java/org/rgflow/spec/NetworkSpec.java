@@ -1,7 +1,11 @@
 package org.rgflow.spec;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.rgflow.act.Activation;
+import org.rgflow.layer.Dense;
+import org.rgflow.layer.Layer;
 
 /**
  * An MLP as the book writes it (PDLT §2, FORMULAS.md §1): input width n₀, widths n₁..n_L (n_L is
@@ -13,14 +17,12 @@ import org.rgflow.act.Activation;
  */
 public final class NetworkSpec {
   private final int n0;
-  private final int[] widths;
   private final Activation activation;
-  private final double[] cb;
-  private final double[] cw;
-  private final double[] lambdaB;
-  private final double[] lambdaW;
+  private final List<Layer> layers;
 
   /**
+   * An MLP of dense layers.
+   *
    * @param n0 input dimension
    * @param widths n₁..n_L (length L = depth)
    * @param cb, cw, lambdaB, lambdaW per layer, length L (use {@link #perLayer} to expand one value)
@@ -28,44 +30,70 @@ public final class NetworkSpec {
    */
   public NetworkSpec(int n0, int[] widths, Activation activation, double[] cb, double[] cw,
       double[] lambdaB, double[] lambdaW) {
+    this(n0, activation, dense(widths, cb, cw, lambdaB, lambdaW));
+  }
+
+  /**
+   * A network of the given layers.
+   *
+   * @throws SpecException on any non-positive size, NaN or negative variance
+   */
+  public NetworkSpec(int n0, Activation activation, List<Layer> layers) {
     if (n0 <= 0) {
       throw new SpecException("--n0", "input dimension must be positive, got " + n0);
     }
-    if (widths == null || widths.length == 0) {
+    if (layers == null || layers.isEmpty()) {
       throw new SpecException("--depth", "depth must be positive");
     }
-    for (int w : widths) {
-      if (w <= 0) {
-        throw new SpecException("--width", "widths must be positive, got " + w);
+    for (Layer l : layers) {
+      if (l.width() <= 0) {
+        throw new SpecException("--width", "widths must be positive, got " + l.width());
       }
     }
     if (activation == null) {
       throw new SpecException("--act", "activation missing");
     }
-    int depth = widths.length;
+    // field by field, as the flags are read
+    layers.forEach(l -> checkValue("--cb", l.cb()));
+    layers.forEach(l -> checkValue("--cw", l.cw()));
+    layers.forEach(l -> checkValue("--lambda-b", l.lambdaB()));
+    layers.forEach(l -> checkValue("--lambda-w", l.lambdaW()));
     this.n0 = n0;
-    this.widths = widths.clone();
     this.activation = activation;
-    this.cb = checkLayerValues("--cb", cb, depth, true);
-    this.cw = checkLayerValues("--cw", cw, depth, true);
-    this.lambdaB = checkLayerValues("--lambda-b", lambdaB, depth, true);
-    this.lambdaW = checkLayerValues("--lambda-w", lambdaW, depth, true);
+    this.layers = List.copyOf(layers);
   }
 
-  private static double[] checkLayerValues(String field, double[] v, int depth, boolean nonNegative) {
+  private static List<Layer> dense(int[] widths, double[] cb, double[] cw, double[] lambdaB,
+      double[] lambdaW) {
+    if (widths == null || widths.length == 0) {
+      throw new SpecException("--depth", "depth must be positive");
+    }
+    int depth = widths.length;
+    checkLength("--cb", cb, depth);
+    checkLength("--cw", cw, depth);
+    checkLength("--lambda-b", lambdaB, depth);
+    checkLength("--lambda-w", lambdaW, depth);
+    List<Layer> out = new ArrayList<>();
+    for (int l = 0; l < depth; l++) {
+      out.add(new Dense(widths[l], cb[l], cw[l], lambdaB[l], lambdaW[l]));
+    }
+    return out;
+  }
+
+  private static void checkLength(String field, double[] v, int depth) {
     if (v == null || v.length != depth) {
       throw new SpecException(field, "needs one value or one per layer (" + depth + "), got "
           + (v == null ? 0 : v.length));
     }
-    for (double x : v) {
-      if (Double.isNaN(x) || Double.isInfinite(x)) {
-        throw new SpecException(field, "must be a finite number, got " + x);
-      }
-      if (nonNegative && x < 0) {
-        throw new SpecException(field, "must be non-negative, got " + x);
-      }
+  }
+
+  private static void checkValue(String field, double x) {
+    if (Double.isNaN(x) || Double.isInfinite(x)) {
+      throw new SpecException(field, "must be a finite number, got " + x);
     }
-    return v.clone();
+    if (x < 0) {
+      throw new SpecException(field, "must be non-negative, got " + x);
+    }
   }
 
   /** One value for every layer, or the given per-layer list checked for length. */
@@ -104,12 +132,27 @@ public final class NetworkSpec {
 
   /** Depth L. */
   public int depth() {
-    return widths.length;
+    return layers.size();
+  }
+
+  /** Layer ℓ = 1..L. */
+  public Layer layer(int layer) {
+    return layers.get(layer - 1);
+  }
+
+  /** Layers 1..L. */
+  public List<Layer> layers() {
+    return layers;
+  }
+
+  /** Whether every layer is {@link Dense} (what the exact sampler and the device kernels implement). */
+  public boolean allDense() {
+    return layers.stream().allMatch(l -> l instanceof Dense);
   }
 
   /** Width n_ℓ for ℓ = 0..L (n₀ is the input dimension). */
   public int width(int layer) {
-    return layer == 0 ? n0 : widths[layer - 1];
+    return layer == 0 ? n0 : layers.get(layer - 1).width();
   }
 
   public int n0() {
@@ -122,43 +165,43 @@ public final class NetworkSpec {
 
   /** C_b^{(ℓ)}, ℓ = 1..L. */
   public double cb(int layer) {
-    return cb[layer - 1];
+    return layer(layer).cb();
   }
 
   /** C_W^{(ℓ)}, ℓ = 1..L. */
   public double cw(int layer) {
-    return cw[layer - 1];
+    return layer(layer).cw();
   }
 
   /** λ_b^{(ℓ)}, ℓ = 1..L. */
   public double lambdaB(int layer) {
-    return lambdaB[layer - 1];
+    return layer(layer).lambdaB();
   }
 
   /** λ_W^{(ℓ)}, ℓ = 1..L (the weight learning rate is λ_W/n_{ℓ−1}). */
   public double lambdaW(int layer) {
-    return lambdaW[layer - 1];
+    return layer(layer).lambdaW();
   }
 
-  /** Copy with another depth-independent change of widths (same activation and per-layer values). */
+  /** n₁..n_L. */
   public int[] widths() {
-    return widths.clone();
+    return layers.stream().mapToInt(Layer::width).toArray();
   }
 
   public double[] cbs() {
-    return cb.clone();
+    return layers.stream().mapToDouble(Layer::cb).toArray();
   }
 
   public double[] cws() {
-    return cw.clone();
+    return layers.stream().mapToDouble(Layer::cw).toArray();
   }
 
   public double[] lambdaBs() {
-    return lambdaB.clone();
+    return layers.stream().mapToDouble(Layer::lambdaB).toArray();
   }
 
   public double[] lambdaWs() {
-    return lambdaW.clone();
+    return layers.stream().mapToDouble(Layer::lambdaW).toArray();
   }
 
   /** Convenience: equal hidden width n, depth L, uniform hyper-parameters, output width n. */
@@ -173,8 +216,6 @@ public final class NetworkSpec {
 
   @Override
   public String toString() {
-    return "NetworkSpec{n0=" + n0 + ", widths=" + Arrays.toString(widths) + ", act=" + activation.name()
-        + ", cb=" + Arrays.toString(cb) + ", cw=" + Arrays.toString(cw) + ", lambdaB="
-        + Arrays.toString(lambdaB) + ", lambdaW=" + Arrays.toString(lambdaW) + "}";
+    return "NetworkSpec{n0=" + n0 + ", act=" + activation.name() + ", layers=" + layers + "}";
   }
 }

@@ -2,6 +2,7 @@ package org.rgflow.theory;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.rgflow.layer.Averages;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 
@@ -79,7 +80,7 @@ public final class TheoryEngine {
       if (l < spec.depth()) {
         try {
           r.step(finite);
-        } catch (Recursions.DegenerateException e) {
+        } catch (Averages.DegenerateException e) {
           notes.add(e.getMessage() + "; V, G1 set to NaN from layer " + (l + 1));
           finite = false;
           r.step(false);

@@ -88,7 +88,7 @@ class FakeEngines implements Engines {
   }
 
   @Override
-  public Backends.Choice source(String sampler, String backend) {
+  public Backends.Choice source(String sampler, String backend, NetworkSpec spec) {
     if (!backend.equals("cpu") && !backend.equals("auto")) {
       throw new SpecException("--backend", "unknown backend '" + backend + "'");
     }

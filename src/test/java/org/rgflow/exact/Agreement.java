@@ -1,5 +1,6 @@
 package org.rgflow.exact;
 
+import org.rgflow.core.Sums;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -155,7 +156,7 @@ final class Agreement {
           assertEquals(t[i][k], r, 1e-9 * (1 + Math.abs(t[i][k])), what + ": Θ̂ = L Lᵀ at layer " + (l + 1));
           if (l == 0) {
             double want = i / nd != k / nd ? 0 : spec.lambdaB(1) + spec.lambdaW(1) / n0
-                * org.rgflow.ensemble.Sums.dot(in.vector(i % nd), in.vector(k % nd), n0);
+                * Sums.dot(in.vector(i % nd), in.vector(k % nd), n0);
             assertEquals(want, t[i][k], 1e-14 * (1 + Math.abs(want)), what + ": layer 1 exact");
           }
         }

@@ -1,4 +1,4 @@
-package org.rgflow.ensemble;
+package org.rgflow.core;
 
 /** Fixed-order sums shared by the CPU samplers, so their results depend on nothing but the data. */
 public final class Sums {

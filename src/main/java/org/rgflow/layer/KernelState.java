@@ -1,0 +1,37 @@
+package org.rgflow.layer;
+
+/**
+ * The theory's state at one layer ℓ over N distinct inputs (docs/THEORY.md §2, §3, §6): the
+ * infinite-width kernel K, the 1/n kernel correction G1 (E[z_α z_β] = K + G1/n_{ℓ−1}), the four-point
+ * vertex V, the NTK mean Θ and the single-input NTK fluctuations A, B, D, F (the NTK quantities are
+ * meaningless when σ′ is singular, as for step; the reports leave them out).
+ */
+public final class KernelState {
+  public final int layer;
+  public final double[][] k;
+  public final double[][] g1;
+  public final double[][][][] v;
+  public final double[][] theta;
+  public final double[] fa;
+  public final double[] fb;
+  public final double[] fd;
+  public final double[] ff;
+
+  public KernelState(int layer, double[][] k, double[][] g1, double[][][][] v, double[][] theta,
+      double[] fa, double[] fb, double[] fd, double[] ff) {
+    this.layer = layer;
+    this.k = k;
+    this.g1 = g1;
+    this.v = v;
+    this.theta = theta;
+    this.fa = fa;
+    this.fb = fb;
+    this.fd = fd;
+    this.ff = ff;
+  }
+
+  /** Number of distinct inputs. */
+  public int inputs() {
+    return k.length;
+  }
+}
