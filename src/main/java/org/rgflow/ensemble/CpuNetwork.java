@@ -1,5 +1,6 @@
 package org.rgflow.ensemble;
 
+import org.rgflow.core.Limits;
 import org.rgflow.core.Sums;
 import org.rgflow.act.Activation;
 import java.util.List;
@@ -28,7 +29,7 @@ import org.rgflow.spec.NetworkSpec;
  * (1.2·10^8 weights/s wall on 2 free cores); forward + NTK with m = 4 ≈ 3.5–3.9·10^7 per CPU-second.
  */
 final class CpuNetwork {
-  static final double OVERFLOW = 1e150;
+  static final double OVERFLOW = Limits.OVERFLOW;
 
   private final int depth;
   private final int nd;

@@ -1,6 +1,7 @@
 package org.rgflow.exact;
 
 import java.util.List;
+import org.rgflow.rng.Streams;
 import org.rgflow.ensemble.CpuEnsemble;
 import org.rgflow.ensemble.EnsembleRun;
 import org.rgflow.ensemble.NetworkSample;
@@ -89,8 +90,9 @@ public final class ExactEnsemble implements SourceFactory {
       };
     }, List.of("sampler=exact: z^(l) ~ N(0, G^(l)) given the layer below and the NTK's backward"
         + " vectors through the weights' conditional law; no weight is drawn (docs/EXACT_SAMPLER.md)",
-        "rng=philox4x32-10, exact-sampler streams c2 = l|0x40000000 (forward),"
-        + " l|0x60000000 (NTK, per neuron), l|0x50000000 and l|0x70000000 (NTK, Gram sweep);"
+        "rng=philox4x32-10, exact-sampler streams c2 = l|" + Streams.hex(Streams.EXACT_FORWARD)
+        + " (forward), l|" + Streams.hex(Streams.EXACT_NTK) + " (NTK, per neuron), l|"
+        + Streams.hex(Streams.GRAM_GAUSS) + " and l|" + Streams.hex(Streams.GRAM_CHI) + " (NTK, Gram sweep);"
         + " weights/s counts the direct sampler's equivalent"));
   }
 }

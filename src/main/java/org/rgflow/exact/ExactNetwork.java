@@ -1,6 +1,8 @@
 package org.rgflow.exact;
 
 import java.util.Arrays;
+import org.rgflow.core.Limits;
+import org.rgflow.rng.Streams;
 import org.rgflow.act.Activation;
 import org.rgflow.ensemble.DivergenceException;
 import org.rgflow.ensemble.LayerScales;
@@ -43,12 +45,12 @@ import org.rgflow.spec.SpecException;
  */
 final class ExactNetwork {
   /** Bit 30 of counter word c2: the forward Gaussians u^{(ℓ)}_{β;i} (c1 = β, lane index i). */
-  static final int FORWARD_FLAG = 0x40000000;
+  static final int FORWARD_FLAG = Streams.EXACT_FORWARD;
   /** Bits 30 and 29 of c2: the backward noise η^{(ℓ)}_{b;j} (c1 = b, lane index j). */
-  static final int NTK_FLAG = 0x60000000;
+  static final int NTK_FLAG = Streams.EXACT_NTK;
   /** Largest depth the flagged streams allow (ℓ must stay below bit 28: flags use bits 28–31). */
-  static final int MAX_DEPTH = (1 << 28) - 1;
-  static final double OVERFLOW = 1e150;
+  static final int MAX_DEPTH = Streams.MAX_DEPTH;
+  static final double OVERFLOW = Limits.OVERFLOW;
 
   private final int depth;
   private final int nd;

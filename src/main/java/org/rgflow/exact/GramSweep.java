@@ -1,6 +1,7 @@
 package org.rgflow.exact;
 
 import java.util.Arrays;
+import org.rgflow.rng.Streams;
 import org.rgflow.rng.ChiSquared;
 import org.rgflow.rng.InitRng;
 
@@ -31,20 +32,18 @@ import org.rgflow.rng.InitRng;
  * are drawn one by one. Per level: O(r² + r N_D) Gaussians per group instead of r (n + 1), and
  * O(M r²) arithmetic independent of the width.
  *
- * <p>Streams (key from the seed, c3 = e; c2 = ℓ' | flag): Gaussians {@value #GAUSS_FLAG_HEX} with
+ * <p>Streams (key from the seed, c3 = e; c2 = ℓ' | flag): Gaussians {@link Streams#GRAM_GAUSS} with
  * c1 = the neuron index j for a measured neuron's η_j (r values), c1 = the first neuron of group g
  * for its sequence (X_g row-major r × N_D, then B's strictly lower entries row by row, or the
  * r × (n_g − k_g) matrix row-major), c1 = n_{ℓ'−1} for the bias coordinate (r values), each through
- * {@link InitRng#weightRow}; chi-squared B_kk² {@value #CHI_FLAG_HEX} with c1 = the group's first
+ * {@link InitRng#weightRow}; chi-squared B_kk² {@link Streams#GRAM_CHI} with c1 = the group's first
  * neuron, variate index k ({@link ChiSquared}).
  */
 final class GramSweep {
-  /** c2 flag (bits 30, 28) of the Gaussian stream. */
-  static final int GAUSS_FLAG = 0x50000000;
-  /** c2 flag (bits 30, 29, 28) of the chi-squared stream. */
-  static final int CHI_FLAG = 0x70000000;
-  static final String GAUSS_FLAG_HEX = "0x50000000";
-  static final String CHI_FLAG_HEX = "0x70000000";
+  /** c2 flag (bits 30, 28) of the Gaussian stream ({@link Streams#GRAM_GAUSS}). */
+  static final int GAUSS_FLAG = Streams.GRAM_GAUSS;
+  /** c2 flag (bits 30, 29, 28) of the chi-squared stream ({@link Streams#GRAM_CHI}). */
+  static final int CHI_FLAG = Streams.GRAM_CHI;
   /** Largest N_D for which the groups are indexed by a sign pattern table (2^N_D entries). */
   static final int MAX_INPUTS = 12;
 

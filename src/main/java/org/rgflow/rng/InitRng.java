@@ -20,8 +20,8 @@ package org.rgflow.rng;
  * g are what this class returns; the caller applies the scale.
  */
 public final class InitRng {
-  /** Bit 31 of counter word c2 marks a bias draw. */
-  public static final int BIAS_FLAG = 0x80000000;
+  /** Bit 31 of counter word c2 marks a bias draw ({@link Streams#BIAS}). */
+  public static final int BIAS_FLAG = Streams.BIAS;
   /** Largest ensemble size the contract supports (c3 is 32 bits). */
   public static final long MAX_NETWORKS = 1L << 32;
 

@@ -2,6 +2,7 @@ package org.rgflow.theory;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.rgflow.core.Limits;
 import org.rgflow.layer.Averages;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
@@ -18,7 +19,7 @@ import org.rgflow.spec.NetworkSpec;
  */
 public final class TheoryEngine {
   /** Kernels beyond this magnitude count as overflowed (the ensemble uses the same threshold). */
-  static final double OVERFLOW = 1e150;
+  static final double OVERFLOW = Limits.OVERFLOW;
 
   private TheoryEngine() {}
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * 2^32 − 1; results independent of launch size and NTK tile).
  *
  * <p>Tagged {@code gpu}, so excluded by default. Run on a machine with an NVIDIA GPU:
- * {@code mvn -B test -Dgroups=gpu -DexcludedGroups= -Dtest=CudaContractTest}. Without a usable
+ * {@code mvn -B -Pgpu test -Dtest=CudaContractTest}. Without a usable
  * device it is skipped (assumption) with the probe's reason; without Maven, run the same checks with
  * {@code java -cp target/rgflow.jar org.rgflow.cuda.CudaSelfCheck}.
  */

@@ -1,0 +1,36 @@
+package org.rgflow.rng;
+
+/**
+ * The one home of the randomness contract's stream flags (docs/RANDOMNESS.md): every Philox draw of
+ * network e uses key (seed) and counter (c0, c1, c2, c3 = e), and the flags in the high bits of c2
+ * keep the streams of different purposes apart. Layer numbers ℓ must stay below bit 28
+ * ({@link #MAX_DEPTH}).
+ *
+ * <ul>
+ *   <li>weights of layer ℓ: c2 = ℓ (no flag); biases: ℓ | {@link #BIAS};
+ *   <li>exact sampler: forward Gaussians ℓ | {@link #EXACT_FORWARD}, per-neuron NTK noise
+ *       ℓ | {@link #EXACT_NTK}, Gram-sweep Gaussians ℓ | {@link #GRAM_GAUSS} and chi-squared variates
+ *       ℓ | {@link #GRAM_CHI}.
+ * </ul>
+ */
+public final class Streams {
+  /** Bit 31: a bias draw. */
+  public static final int BIAS = 0x80000000;
+  /** Bit 30: the exact sampler's forward Gaussians u^{(ℓ)}_{β;i} (c1 = β, lane index i). */
+  public static final int EXACT_FORWARD = 0x40000000;
+  /** Bits 30, 29: the exact sampler's backward noise η^{(ℓ)}_{b;j} (c1 = b, lane index j). */
+  public static final int EXACT_NTK = 0x60000000;
+  /** Bits 30, 28: the Gram sweep's Gaussians. */
+  public static final int GRAM_GAUSS = 0x50000000;
+  /** Bits 30, 29, 28: the Gram sweep's chi-squared variates. */
+  public static final int GRAM_CHI = 0x70000000;
+  /** Largest depth the flagged streams allow (flags use bits 28–31). */
+  public static final int MAX_DEPTH = (1 << 28) - 1;
+
+  private Streams() {}
+
+  /** "0x50000000" for notes and messages. */
+  public static String hex(int flag) {
+    return String.format("0x%08x", flag);
+  }
+}
