@@ -128,7 +128,15 @@ public final class CudaEnsemble implements SourceFactory {
 
   @Override
   public String unsupported(NetworkSpec spec) {
-    return spec.allDense() ? null : "it implements dense layers only";
+    if (!spec.allDense()) {
+      return "it implements dense layers only";
+    }
+    try {
+      CudaActivation.of(spec.activation());
+      return null;
+    } catch (UnsupportedOperationException e) {
+      return e.getMessage();
+    }
   }
 
   @Override
