@@ -20,25 +20,16 @@ import org.rgflow.core.Tensor;
  * Estimates: K_αβ = E k; V_(αβ)(γδ)/(n K²) = (E m_pq − E k_p E k_q)/√(E k_αα E k_ββ E k_γγ E k_δδ);
  * kurtosis_α = E q4/(E k_αα)² − 3.
  */
-public final class KernelBlock implements StatBlock {
+public final class KernelBlock extends BaseBlock {
   public static final KernelBlock INSTANCE = new KernelBlock();
 
-  private KernelBlock() {}
-
-  @Override
-  public String name() {
-    return "kernel";
+  private KernelBlock() {
+    super("kernel", List.of(Obs.K, Obs.G1, Obs.V_over_nK2, Obs.kurtosis, Obs.chi_par),
+        Set.of(Need.EVEN_SUMS), List.of());
   }
 
-  @Override
-  public List<Obs> observables() {
-    return List.of(Obs.K, Obs.G1, Obs.V_over_nK2, Obs.kurtosis, Obs.chi_par);
-  }
 
-  @Override
-  public Set<Need> needs() {
-    return Set.of(Need.EVEN_SUMS);
-  }
+
 
   @Override
   public int dim(int nd) {

@@ -14,30 +14,17 @@ import org.rgflow.theory.DeepLinear;
  * adds, per input α with y = z_α² and S_r = Σ_i y_i^r,
  * s6_α = (S1³ − 3 S1 S2 + 2 S3)/(n(n−1)(n−2)) (NaN for n &lt; 3).
  */
-public final class MomentsBlock implements StatBlock {
+public final class MomentsBlock extends BaseBlock {
   public static final MomentsBlock INSTANCE = new MomentsBlock();
 
-  private MomentsBlock() {}
-
-  @Override
-  public String name() {
-    return "moments";
+  private MomentsBlock() {
+    super("moments", List.of(Obs.G4, Obs.G6), Set.of(Need.EVEN_SUMS),
+        List.of(KernelBlock.INSTANCE));
   }
 
-  @Override
-  public List<Obs> observables() {
-    return List.of(Obs.G4, Obs.G6);
-  }
 
-  @Override
-  public Set<Need> needs() {
-    return Set.of(Need.EVEN_SUMS);
-  }
 
-  @Override
-  public List<StatBlock> requires() {
-    return List.of(KernelBlock.INSTANCE);
-  }
+
 
   @Override
   public int dim(int nd) {

@@ -18,30 +18,17 @@ import org.rgflow.core.Tensor;
  * Estimates, n = n_{ℓ−1}: A = n (E a − (E θ)²), B = n E b, D = n (E d − E θ E k), F = n E f, where k
  * is the kernel block's K_αα.
  */
-public final class NtkBlock implements StatBlock {
+public final class NtkBlock extends BaseBlock {
   public static final NtkBlock INSTANCE = new NtkBlock();
 
-  private NtkBlock() {}
-
-  @Override
-  public String name() {
-    return "ntk";
+  private NtkBlock() {
+    super("ntk", List.of(Obs.Theta, Obs.A, Obs.B, Obs.D, Obs.F, Obs.chi_perp),
+        Set.of(Need.EVEN_SUMS, Need.NTK), List.of(KernelBlock.INSTANCE));
   }
 
-  @Override
-  public List<Obs> observables() {
-    return List.of(Obs.Theta, Obs.A, Obs.B, Obs.D, Obs.F, Obs.chi_perp);
-  }
 
-  @Override
-  public Set<Need> needs() {
-    return Set.of(Need.EVEN_SUMS, Need.NTK);
-  }
 
-  @Override
-  public List<StatBlock> requires() {
-    return List.of(KernelBlock.INSTANCE);
-  }
+
 
   @Override
   public int dim(int nd) {

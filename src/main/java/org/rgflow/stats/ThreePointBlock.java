@@ -16,25 +16,16 @@ import org.rgflow.core.Tensor;
  * <p>Statistics per network and layer, with S1 = Σ_i z_iα, S2 = Σ_i z_iα², S3 = Σ_i z_iα³:
  * t3_α = S3/n and t21_α = Σ_{i≠k} z_iα² z_kα/(n(n−1)) = (S2 S1 − S3)/(n(n−1)) (NaN for n &lt; 2).
  */
-public final class ThreePointBlock implements StatBlock {
+public final class ThreePointBlock extends BaseBlock {
   public static final ThreePointBlock INSTANCE = new ThreePointBlock();
 
-  private ThreePointBlock() {}
-
-  @Override
-  public String name() {
-    return "three-point";
+  private ThreePointBlock() {
+    super("three-point", List.of(Obs.T3, Obs.T21), Set.of(Need.EVEN_SUMS, Need.ODD_SUMS),
+        List.of());
   }
 
-  @Override
-  public List<Obs> observables() {
-    return List.of(Obs.T3, Obs.T21);
-  }
 
-  @Override
-  public Set<Need> needs() {
-    return Set.of(Need.EVEN_SUMS, Need.ODD_SUMS);
-  }
+
 
   @Override
   public int dim(int nd) {
