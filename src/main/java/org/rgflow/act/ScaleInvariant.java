@@ -1,7 +1,7 @@
 package org.rgflow.act;
 
 /**
- * σ(z) = a₊ z for z ≥ 0 and a₋ z for z &lt; 0 (FORMULAS.md §2, "scale-invariant"). Linear is (1, 1),
+ * σ(z) = a₊ z for z ≥ 0 and a₋ z for z &lt; 0 (docs/THEORY.md §2, "scale-invariant"). Linear is (1, 1),
  * relu (1, 0), leaky relu (1, a). Kink at 0 unless a₊ = a₋.
  */
 public final class ScaleInvariant implements Activation {
@@ -67,7 +67,7 @@ public final class ScaleInvariant implements Activation {
     return (Math.pow(s[0], 4) + Math.pow(s[1], 4)) / 2;
   }
 
-  /** ν = 3A₄/A₂² − 1 (FORMULAS.md §3–4; relu 5, linear 2). */
+  /** ν = 3A₄/A₂² − 1 (docs/THEORY.md §3–4; relu 5, linear 2). */
   public static double nu(double[] s) {
     double a2 = a2(s);
     return 3 * a4(s) / (a2 * a2) - 1;

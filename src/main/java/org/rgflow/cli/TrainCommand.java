@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code rgflow train}: train E networks by full-batch gradient descent and compare the trained
  * ensemble on the test points with the infinite-width NTK prediction (at the same step, or at
- * convergence with --tol) and the NNGP Bayesian posterior (docs/TRAINING.md, FORMULAS.md §8).
+ * convergence with --tol) and the NNGP Bayesian posterior (docs/TRAINING.md, docs/THEORY.md §8).
  */
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     sortOptions = false,

@@ -15,7 +15,7 @@ package org.rgflow.core;
  *       with one input, (E[z_i² z_k²] − E[z_i²]E[z_k²]) / E[z_i²]² = V/(n K²).
  *   <li>kurtosis_α = E[z_{i;α}⁴]/E[z_{i;α}²]² − 3 (theory: 3 V/(nK²)).
  *   <li>Theta_{αβ} = E[Θ̂_{ii;αβ}], the NTK mean.
- *   <li>A_α, B_α, D_α, F_α — single-input NTK fluctuation tensors (FORMULAS.md §6), for each input α:
+ *   <li>A_α, B_α, D_α, F_α — single-input NTK fluctuation tensors (docs/THEORY.md §6), for each input α:
  *       A/n = Cov(Θ̂_ii, Θ̂_kk), B/n = E[Θ̂_ik²], D/n = Cov(Θ̂_ii, z_k²), F/n = E[Θ̂_ik z_i z_k].
  *   <li>chi_par_α, chi_perp_α — parallel and perpendicular susceptibilities at K_αα (theory only).
  *   <li>G4_α = E[z_i² z_k²], G6_α = E[z_i² z_k² z_m²] (i, k, m distinct): raw 4- and 6-point

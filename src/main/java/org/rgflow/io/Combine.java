@@ -14,7 +14,7 @@ import org.rgflow.theory.TheoryResult;
  * measured 1/n kernel shift.
  *
  * <p>The theory reports K = K∞ + G1/n with n = n_{ℓ−1} (the width of the previous layer, PDLT §4 /
- * FORMULAS.md §3). The ensemble measures the full two-point function K_meas. So the measured shift is
+ * docs/THEORY.md §3). The ensemble measures the full two-point function K_meas. So the measured shift is
  * <pre>  G1_meas = n · (K_meas − K∞),   K∞ = K_theory − G1_theory/n,   SE(G1_meas) = n · SE(K_meas)</pre>
  * component by component (the theory values carry no error).
  */

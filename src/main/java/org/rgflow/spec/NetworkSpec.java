@@ -8,7 +8,7 @@ import org.rgflow.layer.Dense;
 import org.rgflow.layer.Layer;
 
 /**
- * An MLP as the book writes it (PDLT §2, FORMULAS.md §1): input width n₀, widths n₁..n_L (n_L is
+ * An MLP as the book writes it (PDLT §2, docs/THEORY.md §1): input width n₀, widths n₁..n_L (n_L is
  * the output width), one activation, and per-layer C_b, C_W, λ_b, λ_W.
  *
  * <p>Layers are numbered 1..L as in the book. Arrays indexed by layer have length L and hold layer ℓ

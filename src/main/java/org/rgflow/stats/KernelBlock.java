@@ -7,8 +7,9 @@ import org.rgflow.core.Obs;
 import org.rgflow.core.Tensor;
 
 /**
- * The two-point function and the four-point vertex (docs/THEORY.md §2, §3): K, V_over_nK2, kurtosis,
- * and the theory-only G1 (measured from K by {@link org.rgflow.io.Combine}) and χ∥.
+ * The two-point function and the four-point vertex (docs/THEORY.md §2, §3; estimators §12): K,
+ * V_over_nK2, kurtosis, and the theory-only G1 (measured from K by {@link org.rgflow.io.Combine})
+ * and χ∥.
  *
  * <p>Statistics per network and layer, with a_ip = z_iα z_iβ over the n neurons:
  * <ul>

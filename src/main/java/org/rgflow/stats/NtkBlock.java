@@ -7,7 +7,7 @@ import org.rgflow.core.Obs;
 import org.rgflow.core.Tensor;
 
 /**
- * The NTK mean and its single-input fluctuations (docs/THEORY.md §6): Theta, A, B, D, F, and the
+ * The NTK mean and its single-input fluctuations (docs/THEORY.md §6; estimators §12): Theta, A, B, D, F, and the
  * theory-only χ⊥. Measured over the first m neurons S = {0..m−1} of the layer:
  * <ul>
  *   <li>θ_p = mean_{i∈S} Θ̂_{ii;αβ} (P entries);

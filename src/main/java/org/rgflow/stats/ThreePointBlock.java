@@ -7,7 +7,7 @@ import org.rgflow.core.Obs;
 import org.rgflow.core.Tensor;
 
 /**
- * The three-point function of one input α (docs/THEORY.md §12): with T defined by E[z_i² z_k] = T/n
+ * The three-point function of one input α (docs/THEORY.md §13): with T defined by E[z_i² z_k] = T/n
  * (i ≠ k) and E[z_i³] = 3T/n at leading order, n = n_{ℓ−1}, the two estimates
  * <pre>  T3_α = n E[z_iα³] / 3,   T21_α = n E[z_iα² z_kα].</pre>
  * For an MLP both vanish exactly at every width (flipping the signs of row i of W and b_i flips z_i

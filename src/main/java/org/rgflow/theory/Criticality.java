@@ -11,7 +11,7 @@ import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 
 /**
- * Universality class and critical initialisation of an activation (FORMULAS.md §4, PDLT ch. 5).
+ * Universality class and critical initialisation of an activation (docs/THEORY.md §4, PDLT ch. 5).
  *
  * <ul>
  *   <li>scale-invariant (slopes known): C_b = 0, C_W = 1/A₂; χ∥ = χ⊥ = 1 at every K.
@@ -136,7 +136,7 @@ public final class Criticality {
           cb = Math.max(cb, 0);
           // Half-stability: with g(K) = C_b + C_W⟨σ²⟩_K, g′(K*) = χ∥ = 1, so near K* the map is
           // δ → δ + ½ g″ δ² (δ = K − K*): it attracts from the side where g″δ < 0, like
-          // |δ| ≈ 2/(|g″| ℓ), and repels from the other. g″ = C_W ∂²_K⟨σ²⟩ (FORMULAS §1 Hermite form).
+          // |δ| ≈ 2/(|g″| ℓ), and repels from the other. g″ = C_W ∂²_K⟨σ²⟩ (docs/THEORY.md §1 Hermite form).
           double g2 = cw * secondDerivative(q, act, ks);
           double up = flow(q, act, cb, cw, ks * 1.05, ks);
           double down = flow(q, act, cb, cw, ks * 0.95, ks);
@@ -179,7 +179,7 @@ public final class Criticality {
 
   /**
    * The fixed point K* of the kernel map g(K) = C_b + C_W⟨σ²⟩_K reached from K = C_b + C_W + 1, and
-   * the susceptibilities there, χ∥ = g′(K*) = C_W ∂_K⟨σ²⟩ and χ⊥ = C_W⟨σ′²⟩ (FORMULAS.md §4): the
+   * the susceptibilities there, χ∥ = g′(K*) = C_W ∂_K⟨σ²⟩ and χ⊥ = C_W⟨σ′²⟩ (docs/THEORY.md §4): the
    * quantities of the (C_b, C_W) phase diagram (PDLT §5.2). Newton's method on g(K) − K, kept in
    * [0, start]; for a concave map (tanh-like) it converges from above to the largest fixed point. K*
    * below 1e-8 counts as 0, where χ is taken at K = 1e-8 (the K → 0 limit).
@@ -220,7 +220,7 @@ public final class Criticality {
     });
   }
 
-  /** ∂²_K⟨σ²⟩_K = ⟨σ²(z⁴ − 6Kz² + 3K²)⟩/(4K⁴) (FORMULAS §1). */
+  /** ∂²_K⟨σ²⟩_K = ⟨σ²(z⁴ − 6Kz² + 3K²)⟩/(4K⁴) (docs/THEORY.md §1). */
   static double secondDerivative(GaussQuadrature q, Activation act, double k) {
     double k2 = k * k;
     return q.expect(new double[][] {{k}}, 1, (z, o) -> {

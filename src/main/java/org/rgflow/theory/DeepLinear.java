@@ -1,7 +1,7 @@
 package org.rgflow.theory;
 
 /**
- * Exact finite-width results for deep linear networks without biases (FORMULAS.md §5, PDLT ch. 3):
+ * Exact finite-width results for deep linear networks without biases (docs/THEORY.md §5, PDLT ch. 3):
  * E[z_{i1}…z_{i2m}] = (Σ_pairings δ…δ) G_{2m}^{(ℓ)}, with
  *
  * <pre>

@@ -8,7 +8,7 @@ import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 
 /**
- * Entry point of the theory side: the book's layer-to-layer predictions (PDLT ch. 4–8; FORMULAS.md
+ * Entry point of the theory side: the book's layer-to-layer predictions (PDLT ch. 4–8; docs/THEORY.md
  * §2–§6) for a network on a set of inputs, as plain arrays per layer. The statistic blocks turn them
  * into observables ({@link org.rgflow.stats.Predictions}).
  *

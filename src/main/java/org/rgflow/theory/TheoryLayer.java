@@ -4,7 +4,7 @@ package org.rgflow.theory;
  * Plain-array theory values at one layer ℓ (1..L), indexed by the original input indices 0..N_D−1.
  *
  * @param layer ℓ
- * @param kernel K^{(ℓ)}_{αβ}, the infinite-width kernel (FORMULAS.md §2)
+ * @param kernel K^{(ℓ)}_{αβ}, the infinite-width kernel (docs/THEORY.md §2)
  * @param g1 G^{1}(ℓ)_{αβ}, the 1/n kernel correction: E[z_α z_β] = K + G1/n_{ℓ−1} (§3)
  * @param v V^{(ℓ)}_{(α1α2)(α3α4)}, the full four-point vertex (§3), v[α1][α2][α3][α4]
  * @param theta Θ^{(ℓ)}_{αβ}, the NTK mean (§6); null when σ′ is singular (step)

@@ -18,7 +18,7 @@ import org.rgflow.spec.SpecException;
  * The CPU reference trainer: E networks, each initialised from the randomness contract
  * (docs/RANDOMNESS.md, so network e is network e of {@code rgflow sample}) and trained by full-batch
  * gradient descent on L = ½ Σ_α̃ (z_α̃ − y_α̃)² with per-parameter steps η·λ_b^{(ℓ)} (biases) and
- * η·λ_W^{(ℓ)}/n_{ℓ−1} (weights) (FORMULAS.md §1). One output component (n_L = 1).
+ * η·λ_W^{(ℓ)}/n_{ℓ−1} (weights) (docs/THEORY.md §1). One output component (n_L = 1).
  *
  * <p>A network's weights are held explicitly (Σ n_ℓ n_{ℓ−1} doubles) only while it trains; each worker
  * thread reuses one workspace. Per network the trainer records a fixed-length vector (test outputs,

@@ -7,7 +7,7 @@ import org.hipparchus.linear.RealMatrix;
 import org.rgflow.spec.SpecException;
 
 /**
- * Infinite-width predictions for one output component (FORMULAS.md §8; PDLT ch. 6 and 10), over
+ * Infinite-width predictions for one output component (docs/THEORY.md §8; PDLT ch. 6 and 10), over
  * N = N_A + N_B points ordered train first (α̃ = 0..N_A−1), then test.
  *
  * <p>Gradient descent (NTK). At infinite width the network is linear in its parameters, so after t

@@ -20,7 +20,7 @@ import org.rgflow.spec.NetworkSpec;
  * Bonferroni family-wise false-failure probability is ≤ 0.4% per test. Seeds are fixed, not tuned,
  * so the test is deterministic.
  * <ul>
- *   <li>Deep linear, C_b = 0 (FORMULAS.md §5): K^{(ℓ)}_{αβ} = C_W^ℓ gram_{αβ},
+ *   <li>Deep linear, C_b = 0 (docs/THEORY.md §5): K^{(ℓ)}_{αβ} = C_W^ℓ gram_{αβ},
  *       G4 = c4 (K_αα)², G6 = c6 (K_αα)³ with c_{2m} = ∏_{ℓ'<ℓ} ∏_{k=1}^{m−1} (1 + 2k/n_{ℓ'}).
  *   <li>ReLU, C_b = 0, C_W = 2 (§3): K constant = 2·gram, V/(nK²) = ∏_{ℓ'<ℓ}(1 + 5/n_{ℓ'}) − 1,
  *       mean NTK Θ^{(ℓ)} = ℓ(λ_b + λ_W gram) (exact at finite width); A, B, D, F at layer 2
@@ -130,7 +130,7 @@ class ExactResultsTest {
       prod *= 1 + 5.0 / n;
     }
     // NTK fluctuations at layer 2 are exact at any width: z^{(1)} is Gaussian with variance K and
-    // Θ̂^{(1)} = Θ1·𝟙 is deterministic, so each of A, B, D, F is one Gaussian average (FORMULAS §6
+    // Θ̂^{(1)} = Θ1·𝟙 is deterministic, so each of A, B, D, F is one Gaussian average (docs/THEORY.md §6
     // recursions from zero, with ⟨σ²⟩ = K/2, ⟨σ⁴⟩ = 3K²/2, ⟨σ'²⟩ = ⟨σ'⁴⟩ = 1/2, ⟨σ'²σ²⟩ = K/2).
     double th1 = lb + lw * k / 2;
     LayerValues l2 = r.layers().get(1);

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.rgflow.act.Activations;
 
 /**
- * Criticality classes vs FORMULAS.md §4. Run: {@code mvn -q -B test -Dtest=CriticalityTest}.
+ * Criticality classes vs docs/THEORY.md §4. Run: {@code mvn -q -B test -Dtest=CriticalityTest}.
  * Critical constants are closed forms (exact to 1e-12); χ at a half-stable K* must be 1 to 1e-8;
  * large-depth numbers at ℓ = 1000 carry O(log ℓ/ℓ) corrections (bars 2–3%).
  */

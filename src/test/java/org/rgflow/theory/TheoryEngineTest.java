@@ -239,7 +239,7 @@ class TheoryEngineTest {
     double k = t.kernel()[0][0];
     // K ≈ 1/(2ℓ) + O(log ℓ/ℓ²): 2Kℓ − 1 ≈ 0.4 log ℓ/ℓ ≈ 1e-3
     assertEquals(1, 2 * k * depth, 0.01, "2 K l");
-    // V/K² → (2/3) ℓ, G1 → 1/(3 a1) = −1/6 (FORMULAS §3–4); slow log corrections: 3%
+    // V/K² → (2/3) ℓ, G1 → 1/(3 a1) = −1/6 (docs/THEORY.md §3–4); slow log corrections: 3%
     assertEquals(2.0 / 3, t.vDiag(0) / (k * k) / depth, 0.02, "V/K^2/l");
     assertEquals(-1.0 / 6, t.g1()[0][0], 0.005, "G1");
     assertEquals(1, t.chiPar()[0], 0.01);

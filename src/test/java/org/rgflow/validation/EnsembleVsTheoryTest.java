@@ -15,7 +15,7 @@ import org.rgflow.spec.NetworkSpec;
  *
  * <p>Run: {@code mvn test -Dtest=EnsembleVsTheoryTest}; the larger variants tagged {@code slow} run
  * with {@code mvn -Pslow test}. Where the theory is leading order in 1/n, width and depth are chosen
- * so that the O(ℓ/n) correction is small against the statistical error (FORMULAS.md §11); where an
+ * so that the O(ℓ/n) correction is small against the statistical error (docs/THEORY.md §11); where an
  * exact finite-width result exists (deep linear, scale-invariant with C_b = 0), it is used and any
  * width works.
  */
@@ -33,7 +33,7 @@ class EnsembleVsTheoryTest {
   }
 
   /**
-   * Deep linear: 4- and 6-point functions against the exact finite-width results (FORMULAS §5). At
+   * Deep linear: 4- and 6-point functions against the exact finite-width results (docs/THEORY.md §5). At
    * n = 4 the per-network 6-point estimator is a product of three strongly correlated squared
    * Gaussians whose spread grows like c₁₂/c₆² per layer: by L = 8 its ensemble mean is dominated by
    * rare networks and neither the mean nor its SE is reliable at any affordable E, so n = 4 stops at
@@ -152,7 +152,7 @@ class EnsembleVsTheoryTest {
 
   /**
    * The three-point function of an MLP vanishes at every width: flipping the signs of row i of W
-   * and of b_i flips z_i alone, so E[z_i³] = E[z_i² z_k] = 0 (docs/THEORY.md §12). relu with C_b > 0
+   * and of b_i flips z_i alone, so E[z_i³] = E[z_i² z_k] = 0 (docs/THEORY.md §13). relu with C_b > 0
    * is not odd, so only that symmetry makes it zero; n = 6 keeps the per-network statistics large.
    */
   @Test
