@@ -47,22 +47,6 @@ public final class Criticality {
       double chiPerp, String reason, Map<String, Double> constants, Map<String, Double> largeDepth,
       String behaviour) {
 
-    /** Fields as a JSON-ready map. */
-    public Map<String, Object> toMap() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("activation", activation);
-      m.put("class", cls);
-      m.put("cb", cb);
-      m.put("cw", cw);
-      m.put("K_star", kStar);
-      m.put("chi_par", chiPar);
-      m.put("chi_perp", chiPerp);
-      m.put("reason", reason);
-      m.put("constants", constants);
-      m.put("large_depth", largeDepth);
-      m.put("behaviour", behaviour);
-      return m;
-    }
   }
 
   /** The report for one activation. */

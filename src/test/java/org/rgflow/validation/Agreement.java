@@ -11,6 +11,7 @@ import org.rgflow.core.Tensor;
 import org.rgflow.ensemble.CpuEnsemble;
 import org.rgflow.ensemble.EnsembleResult;
 import org.rgflow.ensemble.RunSettings;
+import org.rgflow.ensemble.SourceFactory;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 import org.rgflow.stats.Predictions;
@@ -45,8 +46,14 @@ final class Agreement {
 
   /** As {@link #run(NetworkSpec, Inputs, long, long)}, with or without the NTK (backward passes). */
   static Paired run(NetworkSpec spec, Inputs inputs, long ensemble, long seed, boolean ntk) {
+    return run(new CpuEnsemble(), spec, inputs, ensemble, seed, ntk);
+  }
+
+  /** As {@link #run(NetworkSpec, Inputs, long, long, boolean)}, on the given source. */
+  static Paired run(SourceFactory source, NetworkSpec spec, Inputs inputs, long ensemble, long seed,
+      boolean ntk) {
     RunSettings rs = new RunSettings(ensemble, seed, 2, 16, ntk, 4);
-    EnsembleResult m = new CpuEnsemble().run(spec, inputs, rs, (d, t) -> {});
+    EnsembleResult m = source.run(spec, inputs, rs, (d, t) -> {});
     TheoryResult t = Predictions.compute(spec, inputs);
     return new Paired(spec, m, t);
   }

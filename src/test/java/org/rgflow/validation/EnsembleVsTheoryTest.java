@@ -168,4 +168,35 @@ class EnsembleVsTheoryTest {
     // two inputs, two observables
     a.assertAll(2 * 2 * depth);
   }
+
+  /**
+   * Unequal widths: the 1/n terms use n = n_{ℓ−1} and the recursions the width ratios
+   * ρ = n_ℓ/n_{ℓ−1}, which equal widths never exercise. tanh off criticality, widths 96, 256, 128,
+   * 192, 160, on the exact sampler (the same law as direct, checked in ExactVsDirectTest; 50× faster
+   * here). Without the ρ factor V at layer 3 would be off by a factor 256/96.
+   */
+  @Test
+  void unequalWidths() {
+    int[] widths = {96, 256, 128, 192, 160};
+    int depth = widths.length;
+    NetworkSpec spec = new NetworkSpec(8, widths, Activations.parse("tanh"),
+        NetworkSpec.perLayer("--cb", new double[] {0.1}, depth),
+        NetworkSpec.perLayer("--cw", new double[] {1.2}, depth),
+        NetworkSpec.perLayer("--lambda-b", new double[] {1}, depth),
+        NetworkSpec.perLayer("--lambda-w", new double[] {1}, depth));
+    Agreement.Paired p = Agreement.run(new org.rgflow.exact.ExactEnsemble(), spec, oneInput(), 8000,
+        20261208L, true);
+    Agreement a = new Agreement("tanh widths 96,256,128,192,160 E=8000 k=3", K_SE);
+    for (int l = 1; l <= depth; l++) {
+      a.check(p, l, Obs.K);
+      a.check(p, l, Obs.Theta);
+      a.checkG1(p, l);
+      if (l > 1) {
+        for (Obs o : new Obs[] {Obs.V_over_nK2, Obs.A, Obs.B, Obs.D, Obs.F}) {
+          a.check(p, l, o);
+        }
+      }
+    }
+    a.assertAll(3 * depth + 5 * (depth - 1));
+  }
 }
