@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
         + "recorded with its error and the sweep goes on (exit 1 at the end if any failed).",
         "File keys: name, base (flags of every point), grid (lists, crossed), points (list), groups "
         + "(sub-sweeps); flags are sample's without dashes: act, cb, cw, width, depth, n0, out-width, inputs, "
-        + "lambda-b, lambda-w, ensemble, seed, backend, ntk-neurons, no-ntk. See README \"Sweeps\"."},
+        + "lambda-b, lambda-w, ensemble, seed, backend, sampler, ntk-neurons, no-ntk, observables. See README \"Sweeps\"."},
     footer = {"", "Examples:", "  rgflow sweep my-sweep.yaml --out runs/a",
         "  rgflow sweep --grid act='relu|tanh' --grid width=16,32,64 --set cw=1 --set depth=12 --out runs/b",
         "  rgflow sweep --resume --out runs/a"})

@@ -42,7 +42,8 @@ import org.rgflow.spec.SpecException;
 public final class SweepPlan {
   /** Flags a sweep may set. */
   public static final Set<String> KEYS = Set.of("act", "cb", "cw", "width", "depth", "n0", "out-width",
-      "inputs", "lambda-b", "lambda-w", "ensemble", "seed", "backend", "sampler", "ntk-neurons", "no-ntk");
+      "inputs", "lambda-b", "lambda-w", "ensemble", "seed", "backend", "sampler", "ntk-neurons", "no-ntk",
+      "observables");
   /** Flags without a value. */
   static final Set<String> SWITCHES = Set.of("no-ntk");
   /** Flags whose values are numbers (canonicalised: 2.0 → 2). */
