@@ -11,8 +11,8 @@ import org.rgflow.act.Activation;
  * erf, sigmoid, softplus, swish/silu, gelu, step, monomial(p). All are evaluated in float32.
  *
  * @param code RgAct value
- * @param a slope for z &gt; 0, or the power p of a monomial
- * @param b slope for z ≤ 0
+ * @param a slope for z ≥ 0, or the power p of a monomial
+ * @param b slope for z &lt; 0
  */
 record CudaActivation(int code, float a, float b) {
   static final int PWLIN = 0;

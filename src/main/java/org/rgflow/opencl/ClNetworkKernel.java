@@ -146,7 +146,7 @@ final class ClNetworkKernel extends Kernel {
   double sigma(double v) {
     double s = 0;
     if (act == ACT_PIECEWISE_LINEAR) {
-      s = v > 0 ? actA * v : actB * v;
+      s = v >= 0 ? actA * v : actB * v;
     } else if (act == ACT_TANH) {
       double t = Math.exp(-2.0 * Math.abs(v));
       s = (1.0 - t) / (1.0 + t);
@@ -172,7 +172,7 @@ final class ClNetworkKernel extends Kernel {
   double dsigma(double v) {
     double d = 0;
     if (act == ACT_PIECEWISE_LINEAR) {
-      d = v > 0 ? actA : actB;
+      d = v >= 0 ? actA : actB;
     } else if (act == ACT_TANH) {
       double t = Math.exp(-2.0 * Math.abs(v));
       double th = (1.0 - t) / (1.0 + t);

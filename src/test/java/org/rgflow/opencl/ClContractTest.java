@@ -145,6 +145,42 @@ class ClContractTest {
     assertTrue(checked > 0);
   }
 
+  /**
+   * A dead relu layer (issue 15, B1): relu with C_b = 0 at widths 1 and 2 often has a layer whose
+   * every pre-activation is exactly 0 (all neurons of the layer below are negative, so σ = 0 feeds
+   * it). There σ′ must be the reference's σ′(0) = 1 ({@code ScaleInvariant}: z ≥ 0); with z &gt; 0 the
+   * Θ̂ of every layer above is off at O(1). Network by network against the CPU reference; asserts
+   * that the case really occurs among the networks checked.
+   */
+  @Test
+  void deadReluLayerAgreesWithCpuReference() {
+    requireOpenCl();
+    Shape s = new Shape("dead-relu-widths-1-2-cb0",
+        spec(2, new int[] {2, 1, 2, 1, 2}, Activations.relu(), 0.0, 2.0), inputs(2, 2), 2);
+    long seed = 0x5EEDL;
+    int count = 12;
+    int dead = 0;
+    for (int e = 0; e < count; e++) {
+      NetworkSample ref = CpuEnsemble.network(s.spec(), s.inputs(), seed, e, s.ntkNeurons());
+      boolean zeroLayer = false;
+      for (int l = 0; l + 1 < ref.depth(); l++) {
+        boolean allZero = true;
+        for (double[] za : ref.z()[l]) {
+          for (double v : za) {
+            allZero &= v == 0.0;
+          }
+        }
+        zeroLayer |= allZero;
+      }
+      dead += zeroLayer ? 1 : 0;
+    }
+    assertTrue(dead >= 3, "expected dead layers (z exactly 0) among " + count + " networks, got " + dead);
+    ClEnsemble cl = new ClEnsemble(5, false);
+    List<NetworkSample> got = cl.networks(s.spec(), s.inputs(), seed, 0, count, s.ntkNeurons());
+    assertRanOnOpenCl(cl);
+    assertTrue(compareNetworks(s, seed, 0, got) > 0);
+  }
+
   /** Compares every z and Θ̂ entry with CpuEnsemble.network; returns how many were checked. */
   static int compareNetworks(Shape s, long seed, long first, List<NetworkSample> got) {
     int checked = 0;
