@@ -29,6 +29,12 @@
 
 #define RG_OVERFLOW 1e30f
 
+// The dynamic shared memory (launch parameter). A macro so that the host harness (kernels/host/)
+// can compile this file unmodified as C++: there it is the running block's buffer.
+#ifndef RG_DYNAMIC_SHARED
+#define RG_DYNAMIC_SHARED(type, name) extern __shared__ __align__(16) type name[]
+#endif
+
 /** Block-wide sum in double: warp shuffles, then warp 0's partials added in warp order by thread 0. */
 __device__ __forceinline__ double rg_block_sum(double v, double* red) {
   for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
@@ -51,7 +57,7 @@ __device__ void rg_forward(int depth, const int* __restrict__ widths, const int*
                            unsigned seedLo, unsigned seedHi, unsigned e0,
                            float* __restrict__ scratch, long long scratchStride,
                            double* __restrict__ stats, int S, int* __restrict__ diverged) {
-  extern __shared__ __align__(16) float shm[];  // ND x ld activations of the previous layer
+  RG_DYNAMIC_SHARED(float, shm);  // ND x ld activations of the previous layer
   __shared__ double red[32];
   __shared__ int overflow;
   const unsigned e = e0 + blockIdx.x;
@@ -132,7 +138,7 @@ __device__ void rg_forward(int depth, const int* __restrict__ widths, const int*
     }
     if (l == depth) break;
     // Activations of layer l become the next layer's inputs.
-    __syncthreads();
+    __syncthreads();  // [redundant] own rows of z only; shm last read before the barrier after the z loop
     ld = (n + 3) & ~3;
     for (int a = 0; a < ND; ++a)
       for (int i = threadIdx.x; i < ld; i += blockDim.x) {

@@ -65,7 +65,7 @@ __device__ __forceinline__ void rg_ntk(
       zHead[(size_t)blockIdx.x * zHeadStride + vOff[l] + t] = zb[zOff[l] + al * n + i];
     }
   }
-  __syncthreads();
+  __syncthreads();  // [redundant] th and cur are next read after step 2's barriers
 
   for (int lp = depth; lp >= 1; --lp) {
     float* cur = ((depth - lp) & 1) ? g1 : g0;
@@ -170,7 +170,7 @@ __device__ __forceinline__ void rg_ntk(
         }
       }
     }
-    __syncthreads();
+    __syncthreads();  // [redundant] nxt is next read in step 3, after step 2's barriers
   }
   __syncthreads();
   // Symmetrise: lower triangle from the upper one (as the CPU reference does).

@@ -452,7 +452,10 @@ public final class CudaEnsemble implements EnsembleBackend {
       this.keepZ = keepZ;
       this.seed = seed;
       this.act = CudaActivation.of(spec.activation());
-      widths = spec.widths().clone();
+      widths = new int[depth + 1];  // n_0..n_L (spec.widths() holds n_1..n_L only)
+      for (int l = 0; l <= depth; l++) {
+        widths[l] = spec.width(l);
+      }
       zOff = new int[depth + 1];
       vOff = new int[depth + 2];
       tOff = new int[depth + 1];
