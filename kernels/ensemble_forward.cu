@@ -19,8 +19,12 @@
 // Output per network e and layer l (layout [e][l-1][s], S = P + P(P+1)/2 + ND, P = ND(ND+1)/2):
 //   s in [0, P)            : sum_i a_{i,p},            a_{i,p} = z_{i,al} z_{i,be}, p = (al <= be)
 //   next P(P+1)/2 entries  : sum_i a_{i,p} a_{i,q},    p <= q (row-major upper triangle)
-//   last ND entries        : sum_i z_{i,al}^6
-// (LayerStats.fromPowerSums turns them into the CPU reference's statistic vector.)
+//   next ND entries        : sum_i z_{i,al}^6                    (S = P + P(P+1)/2 + ND so far)
+//   then, only when the kernel's argument S >= that S + 2 ND:
+//   next ND entries        : sum_i z_{i,al}
+//   next ND entries        : sum_i z_{i,al}^3
+// The argument S is the stride between layers; entries past those written are left untouched.
+// (LayerStats.fromPowerSums turns the first S into the CPU reference's statistic vector.)
 // z^(l) is left in scratch at zOff[l] (all zeros: overwritten per layer; the NTK kernel passes
 // distinct offsets to keep every layer). diverged[blockIdx] = first layer whose pre-activations
 // overflowed (|z| >= 1e30 or NaN; float cannot reach the CPU's 1e150), 0 when none.
@@ -135,6 +139,21 @@ __device__ void rg_forward(int depth, const int* __restrict__ widths, const int*
       v = rg_block_sum(v, red);
       if (threadIdx.x == 0) out[s] = v;
       ++s;
+    }
+    // The odd sums (three-point observables E[z_i^3], E[z_i^2 z_k]), only when the host's stride
+    // leaves room for them: a host passing S = s gets exactly the sums above.
+    if (S >= s + 2 * ND) {
+      for (int p = 1; p <= 3; p += 2)
+        for (int a1 = 0; a1 < ND; ++a1) {
+          double v = 0.0;
+          for (int i = threadIdx.x; i < n; i += blockDim.x) {
+            double q = (double)z[a1 * n + i];
+            v += p == 1 ? q : q * q * q;
+          }
+          v = rg_block_sum(v, red);
+          if (threadIdx.x == 0) out[s] = v;
+          ++s;
+        }
     }
     if (l == depth) break;
     // Activations of layer l become the next layer's inputs.

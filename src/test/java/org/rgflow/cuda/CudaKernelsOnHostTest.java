@@ -69,7 +69,6 @@ class CudaKernelsOnHostTest {
   static final double Z_RTOL = 1e-4;
   static final double SUM_RTOL = 1e-12;
   static final long SEED = 0x9E3779B97F4A7C15L;
-  static final int ODD = 0;
   static final String SECOND_SCHEDULE = System.getProperty("sched", "reverse");
 
   static Path bin;
@@ -273,7 +272,7 @@ class CudaKernelsOnHostTest {
     int sBase = HostHarness.powerSums(nd);
     // As CudaEnsemble.networks: every layer's z kept; the new layout with the odd sums.
     HostHarness.Outputs a = HostHarness.ensemble(harness, s.spec(), s.inputs(), SEED, s.first(),
-        s.count(), s.ntk(), s.vt(), true, sBase + ODD * nd, "forward");
+        s.count(), s.ntk(), s.vt(), true, sBase + 2 * nd, "forward");
     // As CudaEnsemble.run today: z scratch per network shared by the layers (without NTK), stride S.
     HostHarness.Outputs b = HostHarness.ensemble(harness, s.spec(), s.inputs(), SEED, s.first(),
         s.count(), s.ntk(), s.vt(), false, sBase, SECOND_SCHEDULE);
@@ -321,7 +320,7 @@ class CudaKernelsOnHostTest {
         double[] own = powerSums(z, new int[deg.length], new double[deg.length]);
         double[] got = a.sums(g, l);
         double[] prod = b.sums(g, l);
-        for (int k = 0; k < sBase + ODD * nd; k++) {
+        for (int k = 0; k < sBase + 2 * nd; k++) {
           double sc = Math.max(scale[k], Double.MIN_NORMAL);
           double dc = Math.abs(got[k] - want[k]) / sc;
           double dz = Math.abs(got[k] - own[k]) / sc;
