@@ -27,7 +27,8 @@
 // (LayerStats.fromPowerSums turns the first S into the CPU reference's statistic vector.)
 // z^(l) is left in scratch at zOff[l] (all zeros: overwritten per layer; the NTK kernel passes
 // distinct offsets to keep every layer). diverged[blockIdx] = first layer whose pre-activations
-// overflowed (|z| >= 1e30 or NaN; float cannot reach the CPU's 1e150), 0 when none.
+// overflowed (|z| > 1e30 or NaN, the CPU reference's test with float's bound: float cannot reach the
+// CPU's 1e150), 0 when none; the host throws the CPU's DivergenceException(e, layer).
 #include "philox.cuh"
 #include "activations.cuh"
 
@@ -96,7 +97,7 @@ __device__ void rg_forward(int depth, const int* __restrict__ widths, const int*
 #pragma unroll
       for (int a = 0; a < ND; ++a) {
         float v = fmaf(swl, acc[a], b);
-        if (!(fabsf(v) < RG_OVERFLOW)) overflow = 1;
+        if (!(fabsf(v) <= RG_OVERFLOW)) overflow = 1;  // as the CPU: !(|z| <= bound), NaN included
         z[a * n + i] = v;
       }
     }

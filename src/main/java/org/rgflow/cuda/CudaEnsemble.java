@@ -22,7 +22,6 @@ import jcuda.nvrtc.JNvrtc;
 import jcuda.nvrtc.nvrtcProgram;
 import org.rgflow.core.LayerValues;
 import org.rgflow.ensemble.CpuEnsemble;
-import org.rgflow.ensemble.DivergenceException;
 import org.rgflow.ensemble.EnsembleBackend;
 import org.rgflow.ensemble.EnsembleResult;
 import org.rgflow.ensemble.LayerStats;
@@ -61,6 +60,11 @@ public final class CudaEnsemble implements EnsembleBackend {
   /** Largest N_D the kernels are instantiated for (rg_forward_nd1..8). */
   public static final int MAX_KERNEL_INPUTS = 8;
   static final int MAX_LAUNCH = 1 << 16;
+  /**
+   * Whether the forward kernel also returns Σ z_α and Σ z_α³ per layer (appended after the S power
+   * sums, kernels/ensemble_forward.cu): the stride passed to the kernel is then S + 2·N_D.
+   */
+  static final boolean ODD_POWER_SUMS = false;
   /** Host bytes per launch for the statistics that come back (bounds host memory per chunk). */
   static final long HOST_BUDGET = 256L << 20;
   static final String[] SOURCES = {"ensemble_forward", "ensemble_ntk"};
@@ -481,6 +485,7 @@ public final class CudaEnsemble implements EnsembleBackend {
         }
       }
       vOff[depth + 1] = (int) vPer;
+      CudaLimits.checkNtkNeurons(spec, nd, ntkNeurons);  // tPer must fit the int offsets
       if (!(ntk || keepZ)) {
         zPer = (long) nd * nmax;
       }
@@ -489,7 +494,7 @@ public final class CudaEnsemble implements EnsembleBackend {
       gStride = ntk ? 2 * vPer * ldG : 0;
       thetaStride = tPer;
       zHeadStride = vPer;
-      sumsPer = new LayerStats(nd, false).powerSums();
+      sumsPer = new LayerStats(nd, false).powerSums() + (ODD_POWER_SUMS ? 2 * nd : 0);
       shmBytes = nd * ((nmaxAll + 3) & ~3) * Sizeof.FLOAT;
       long devPerNet = 4 * zStride + 8L * depth * sumsPer + 4 + 4 * gStride + 8 * thetaStride
           + 4 * zHeadStride;
@@ -555,17 +560,19 @@ public final class CudaEnsemble implements EnsembleBackend {
       }
       forward = new CUfunction();
       check(JCudaDriver.cuModuleGetFunction(forward, fwdMod, "rg_forward_nd" + nd), "get rg_forward");
-      if (shmBytes > 48 * 1024) {
+      // Static (red[], overflow) plus dynamic shared memory must fit 48 KiB or the opt-in limit.
+      int[] staticShm = new int[1];
+      check(JCudaDriver.cuFuncGetAttribute(staticShm,
+          CUfunction_attribute.CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES, forward), "static shared memory");
+      int optInBytes = CudaLimits.sharedMemoryOptIn(shmBytes, staticShm[0], () -> {
         int[] optin = new int[1];
         check(JCudaDriver.cuDeviceGetAttribute(optin,
             CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, device), "optin");
-        if (shmBytes > optin[0]) {
-          throw new SpecException("--width", "the CUDA forward kernel keeps N_D x n activations in"
-              + " shared memory: " + shmBytes + " bytes > the device's " + optin[0]
-              + "; use fewer inputs, a narrower network, or the cpu backend");
-        }
+        return optin[0];
+      });
+      if (optInBytes > 0) {
         check(JCudaDriver.cuFuncSetAttribute(forward,
-            CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, shmBytes),
+            CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, optInBytes),
             "cuFuncSetAttribute(shared memory)");
       }
       if (ntk) {
@@ -691,7 +698,7 @@ public final class CudaEnsemble implements EnsembleBackend {
       launches++;
       for (int g = 0; g < count; g++) {
         if (c.diverged[g] != 0) {
-          throw new DivergenceException(first + g, c.diverged[g]);
+          throw CudaLimits.divergence(first + g, c.diverged[g]);  // float32 bound in the message
         }
       }
       return c;
