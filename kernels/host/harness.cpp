@@ -32,6 +32,7 @@
 
 #include "ensemble_forward.cu"
 #include "ensemble_ntk.cu"
+#include "gemm.cu"
 
 namespace {
 
@@ -133,7 +134,7 @@ const std::map<std::string, Binder> kernels = {
     RG_KERNEL(rg_forward_nd1), RG_KERNEL(rg_forward_nd2), RG_KERNEL(rg_forward_nd3),
     RG_KERNEL(rg_forward_nd4), RG_KERNEL(rg_forward_nd5), RG_KERNEL(rg_forward_nd6),
     RG_KERNEL(rg_forward_nd7), RG_KERNEL(rg_forward_nd8), RG_KERNEL(rg_ntk_vt8),
-    RG_KERNEL(rg_ntk_vt16),
+    RG_KERNEL(rg_ntk_vt16), RG_KERNEL(rg_sgemm_batched),
 };
 
 void checkGuards(const std::string& after) {
