@@ -9,12 +9,13 @@
 // reduces the layer's per-network power sums (below) in double, in a fixed order (deterministic),
 // and applies sigma for the next layer.
 //
-// Napkin math (E = 4096, n = 1024, L = 32, ND = 2): 1.4e11 weights. Each costs 1/4 Philox block
-// (10 rounds x ~6 integer ops = ~15 ops per weight), 1/2 of a Box–Muller pair (log, sqrt, sincospi:
-// ~10 ops per weight) and ND FMAs: ~27 instructions per weight, ~3.8e12 in all; at ~3.3e13 simple
-// instructions/s (132 SMs x 4 x 32 lanes x 1.98 GHz) that is ~0.12 s, i.e. ~1.2e12 weights/s: the
-// RNG-bound ceiling CudaBench reports against. Memory: z scratch (ND x n floats per network, L2
-// resident) and the statistics, E x L x S doubles (S = 11 for ND = 2): 11.5 MB — nothing scales with n^2.
+// Napkin math (E = 4096, n = 1024, L = 32, ND = 2): 1.4e11 weights. The inner loop (one Philox
+// block = 4 weights: 10 rounds, one branch-free log per Box-Muller pair, 2 sincos, ND FMAs per
+// weight) is 155 SASS instructions on sm_90, 38.8 per weight (benchmarks/gpu/sass-counts.txt,
+// kernels/sass/count-all.sh; 77.5 before issue 15's transform): 5.4e12 instructions; at the issue
+// limit (132 SMs x 4 schedulers x 32 lanes x 1.98 GHz = 3.3e13/s) ~0.16 s, ~9e11 weights/s, the
+// limit CudaBench reports against. Memory: z scratch (ND x n floats per network, L2 resident) and
+// the statistics, E x L x S doubles (S = 11 for ND = 2): 11.5 MB — nothing scales with n^2.
 //
 // Output per network e and layer l (layout [e][l-1][s], S = P + P(P+1)/2 + ND, P = ND(ND+1)/2):
 //   s in [0, P)            : sum_i a_{i,p},            a_{i,p} = z_{i,al} z_{i,be}, p = (al <= be)
@@ -67,6 +68,7 @@ __device__ void rg_forward(int depth, const int* __restrict__ widths, const int*
   __shared__ int overflow;
   const unsigned e = e0 + blockIdx.x;
   const uint2 key = make_uint2(seedLo, seedHi);
+  const RgRoundKeys rk = rg_round_keys(key);
   float* zbase = scratch + (size_t)blockIdx.x * (size_t)scratchStride;
 
   int nprev = widths[0];
@@ -85,7 +87,7 @@ __device__ void rg_forward(int depth, const int* __restrict__ widths, const int*
 #pragma unroll
       for (int a = 0; a < ND; ++a) acc[a] = 0.0f;
       for (int jb = 0; jb < ld; jb += 4) {
-        float4 g = rg_gauss4(make_uint4(jb >> 2, i, l, e), key);
+        float4 g = rg_gauss4_rk(make_uint4(jb >> 2, i, l, e), rk);
 #pragma unroll
         for (int a = 0; a < ND; ++a) {
           float4 s = *reinterpret_cast<const float4*>(shm + a * ld + jb);

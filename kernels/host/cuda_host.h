@@ -385,6 +385,11 @@ inline float __cosf(float x) { return std::cos(x); }
 inline float __powf(float a, float b) { return std::pow(a, b); }
 inline float rsqrtf(float x) { return 1.0f / std::sqrt(x); }
 
+// ---- the kernels' inline-PTX approximations (philox.cuh), as correctly rounded stand-ins ----
+#define RG_HOST_HARNESS 1
+inline float rg_rcp_approx(float x) { return 1.0f / x; }
+inline float rg_rsqrt_approx(float x) { return (float)(1.0 / std::sqrt((double)x)); }
+
 // ---- math functions glibc has no float form of ----
 /** sin(pi x), cos(pi x): exact reduction to |r| <= 1/4 in double, then one rounding to float. */
 inline void sincospif(float x, float* s, float* c) {

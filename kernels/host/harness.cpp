@@ -34,6 +34,17 @@
 #include "ensemble_ntk.cu"
 #include "gemm.cu"
 
+/** Host-only test entry: the float Box-Muller transform of given Philox words (4 per block). */
+extern "C" __global__ void rg_host_box_muller(const unsigned* x, float* g, int blocks) {
+  for (int b = blockIdx.x * blockDim.x + threadIdx.x; b < blocks; b += gridDim.x * blockDim.x) {
+    float4 v = rg_box_muller(make_uint4(x[4 * b], x[4 * b + 1], x[4 * b + 2], x[4 * b + 3]));
+    g[4 * b] = v.x;
+    g[4 * b + 1] = v.y;
+    g[4 * b + 2] = v.z;
+    g[4 * b + 3] = v.w;
+  }
+}
+
 namespace {
 
 [[noreturn]] void bad(const std::string& m) {
@@ -135,6 +146,7 @@ const std::map<std::string, Binder> kernels = {
     RG_KERNEL(rg_forward_nd4), RG_KERNEL(rg_forward_nd5), RG_KERNEL(rg_forward_nd6),
     RG_KERNEL(rg_forward_nd7), RG_KERNEL(rg_forward_nd8), RG_KERNEL(rg_ntk_vt8),
     RG_KERNEL(rg_ntk_vt16), RG_KERNEL(rg_sgemm_batched),
+    RG_KERNEL(rg_host_box_muller),
 };
 
 void checkGuards(const std::string& after) {

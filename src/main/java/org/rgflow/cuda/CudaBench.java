@@ -28,13 +28,15 @@ import org.rgflow.spec.NetworkSpec;
  * writes {@code cuda_bench.tsv} (one row per timed run) and {@code cuda_bench_summary.txt} to outDir
  * (default $OUT, else the working directory).
  *
- * <p>RNG-bound limit (napkin, ensemble_forward.cu header): ~27 simple instructions per weight
- * (¼ Philox block, ½ Box–Muller pair, N_D FMAs) on SMs × 128 lanes × clock.
+ * <p>Issue-bound limit: SMs × 128 lanes × clock / {@value #INSTR_PER_WEIGHT} instructions per weight —
+ * the SASS count of rg_forward_nd2's inner loop (155 instructions per Philox block of 4 weights,
+ * benchmarks/gpu/sass-counts.txt, {@code kernels/sass/count-all.sh}); it was 77.5 before the
+ * branch-free float transform (issue 15). N_D = 2 is the benchmark's shape.
  */
 public final class CudaBench {
   private CudaBench() {}
 
-  static final double INSTR_PER_WEIGHT = 27;
+  static final double INSTR_PER_WEIGHT = 38.75;
 
   static double median(double[] v) {
     double[] c = v.clone();
@@ -75,7 +77,7 @@ public final class CudaBench {
     List<String> summary = new ArrayList<>();
     summary.add(String.format(Locale.ROOT, "device %s, driver %s; E=%d n=%d L=%d N_D=%d m=%d reps=%d",
         dev.describe(), CudaProbe.versionString(p.driverVersion()), ens, n, depth, nd, m, reps));
-    summary.add(String.format(Locale.ROOT, "napkin RNG-bound limit: %.3g weights/s", limit));
+    summary.add(String.format(Locale.ROOT, "issue-bound limit (%.2f SASS instructions per weight): %.3g weights/s", INSTR_PER_WEIGHT, limit));
     summary.add(String.format(Locale.ROOT, "%-16s %12s %12s %8s %10s %10s %8s %8s %9s %s", "variant",
         "networks/s", "weights/s", "of_limit", "fwd_ms", "ntk_ms", "h2d_ms", "d2h_ms", "host_ms",
         "wall_s"));
@@ -127,7 +129,7 @@ public final class CudaBench {
     }
   }
 
-  /** SMs × 128 FP32/INT lanes × clock / instructions per weight. */
+  /** SMs × 128 lanes (4 schedulers × 32) × clock / instructions per weight: the issue limit. */
   static double napkinLimit() {
     try {
       jcuda.driver.JCudaDriver.cuInit(0);

@@ -176,6 +176,16 @@ final class HostHarness {
       return this;
     }
 
+    /** A u32 buffer from the ints' bit patterns. */
+    Job i32u(String name, int[] v) {
+      text.append("buf ").append(name).append(" u32 ").append(v.length).append(" data");
+      for (int x : v) {
+        text.append(' ').append(Integer.toUnsignedString(x));
+      }
+      text.append('\n');
+      return this;
+    }
+
     Job f32(String name, float[] v) {
       text.append("buf ").append(name).append(" f32 ").append(v.length).append(" data");
       for (float x : v) {
