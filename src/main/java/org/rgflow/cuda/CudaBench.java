@@ -24,7 +24,8 @@ import org.rgflow.spec.NetworkSpec;
  * Correctness is checked first on a small shape against the CPU reference (network by network),
  * never inside the timed runs.
  *
- * <p>Usage: {@code java -cp rgflow.jar org.rgflow.cuda.CudaBench [outDir] [E] [n] [L] [reps]};
+ * <p>Usage: {@code java -cp rgflow.jar org.rgflow.cuda.CudaBench [outDir] [E] [n] [L] [reps] [variants]}
+ * (variants: a comma list of forward, forward+ntk16, forward+ntk8; default all three);
  * writes {@code cuda_bench.tsv} (one row per timed run) and {@code cuda_bench_summary.txt} to outDir
  * (default $OUT, else the working directory).
  *
@@ -51,6 +52,8 @@ public final class CudaBench {
     int n = args.length > 2 ? Integer.parseInt(args[2]) : 1024;
     int depth = args.length > 3 ? Integer.parseInt(args[3]) : 32;
     int reps = args.length > 4 ? Integer.parseInt(args[4]) : 5;
+    String[] variants = args.length > 5 ? args[5].split(",")
+        : new String[] {"forward", "forward+ntk16", "forward+ntk8"};
     int nd = 2;
     int m = 4;
     long seed = 0x0123456789abcdefL;
@@ -84,7 +87,6 @@ public final class CudaBench {
     try (PrintWriter tsv = new PrintWriter(Files.newBufferedWriter(Path.of(outDir, "cuda_bench.tsv")))) {
       tsv.println("variant\trep\twall_s\tforward_ms\tntk_ms\th2d_ms\td2h_ms\thost_ms\tlaunches\tlaunch_size"
           + "\tloaded_from\tdevice\tE\tn\tL\tN_D\tm\tweights_per_network");
-      String[] variants = {"forward", "forward+ntk16", "forward+ntk8"};
       for (String v : variants) {
         boolean ntk = !v.equals("forward");
         CudaEnsemble cuda = new CudaEnsemble(0, v.endsWith("8") ? 8 : 16);
