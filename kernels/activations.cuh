@@ -1,5 +1,6 @@
-// activations.cuh — the activations of org.rgflow.act, by code (CudaActivation.java is the one
-// mapping from an org.rgflow.act.Activation to (code, a, b); keep the two in step).
+// activations.cuh — the activations of org.rgflow.act, by code. The codes are the table
+// org.rgflow.act.DeviceActivations (shared with the OpenCL kernel); DeviceActivationCodesTest parses
+// this enum and fails when the two differ.
 #pragma once
 
 enum RgAct { RG_PWLIN = 0, RG_TANH = 1, RG_SIN = 2, RG_ERF = 3, RG_SIGMOID = 4, RG_SOFTPLUS = 5,

@@ -9,25 +9,37 @@
 // reduces the layer's per-network power sums (below) in double, in a fixed order (deterministic),
 // and applies sigma for the next layer.
 //
-// Napkin math (E = 4096, n = 1024, L = 32, ND = 2): 1.4e11 weights. Each costs 1/4 Philox block
-// (10 rounds x ~6 integer ops = ~15 ops per weight), 1/2 of a Box–Muller pair (log, sqrt, sincospi:
-// ~10 ops per weight) and ND FMAs: ~27 instructions per weight, ~3.8e12 in all; at ~3.3e13 simple
-// instructions/s (132 SMs x 4 x 32 lanes x 1.98 GHz) that is ~0.12 s, i.e. ~1.2e12 weights/s: the
-// RNG-bound ceiling CudaBench reports against. Memory: z scratch (ND x n floats per network, L2
-// resident) and the statistics, E x L x S doubles (S = 11 for ND = 2): 11.5 MB — nothing scales with n^2.
+// Napkin math (E = 4096, n = 1024, L = 32, ND = 2): 1.4e11 weights. The inner loop (one Philox
+// block = 4 weights: 10 rounds, one branch-free log per Box-Muller pair, 2 sincos, ND FMAs per
+// weight) is 155 SASS instructions on sm_90, 38.8 per weight (benchmarks/gpu/sass-counts.txt,
+// kernels/sass/count-all.sh; 77.5 before issue 15's transform): 5.4e12 instructions; at the issue
+// limit (132 SMs x 4 schedulers x 32 lanes x 1.98 GHz = 3.3e13/s) ~0.16 s, ~9e11 weights/s, the
+// limit CudaBench reports against. Memory: z scratch (ND x n floats per network, L2 resident) and
+// the statistics, E x L x S doubles (S = 11 for ND = 2): 11.5 MB — nothing scales with n^2.
 //
 // Output per network e and layer l (layout [e][l-1][s], S = P + P(P+1)/2 + ND, P = ND(ND+1)/2):
 //   s in [0, P)            : sum_i a_{i,p},            a_{i,p} = z_{i,al} z_{i,be}, p = (al <= be)
 //   next P(P+1)/2 entries  : sum_i a_{i,p} a_{i,q},    p <= q (row-major upper triangle)
-//   last ND entries        : sum_i z_{i,al}^6
-// (LayerStats.fromPowerSums turns them into the CPU reference's statistic vector.)
+//   next ND entries        : sum_i z_{i,al}^6                    (S = P + P(P+1)/2 + ND so far)
+//   then, only when the kernel's argument S >= that S + 2 ND:
+//   next ND entries        : sum_i z_{i,al}
+//   next ND entries        : sum_i z_{i,al}^3
+// The argument S is the stride between layers; entries past those written are left untouched.
+// (LayerStats.fromPowerSums turns the first S into the CPU reference's statistic vector.)
 // z^(l) is left in scratch at zOff[l] (all zeros: overwritten per layer; the NTK kernel passes
 // distinct offsets to keep every layer). diverged[blockIdx] = first layer whose pre-activations
-// overflowed (|z| >= 1e30 or NaN; float cannot reach the CPU's 1e150), 0 when none.
+// overflowed (|z| > 1e30 or NaN, the CPU reference's test with float's bound: float cannot reach the
+// CPU's 1e150), 0 when none; the host throws the CPU's DivergenceException(e, layer).
 #include "philox.cuh"
 #include "activations.cuh"
 
 #define RG_OVERFLOW 1e30f
+
+// The dynamic shared memory (launch parameter). A macro so that the host harness (kernels/host/)
+// can compile this file unmodified as C++: there it is the running block's buffer.
+#ifndef RG_DYNAMIC_SHARED
+#define RG_DYNAMIC_SHARED(type, name) extern __shared__ __align__(16) type name[]
+#endif
 
 /** Block-wide sum in double: warp shuffles, then warp 0's partials added in warp order by thread 0. */
 __device__ __forceinline__ double rg_block_sum(double v, double* red) {
@@ -51,11 +63,12 @@ __device__ void rg_forward(int depth, const int* __restrict__ widths, const int*
                            unsigned seedLo, unsigned seedHi, unsigned e0,
                            float* __restrict__ scratch, long long scratchStride,
                            double* __restrict__ stats, int S, int* __restrict__ diverged) {
-  extern __shared__ __align__(16) float shm[];  // ND x ld activations of the previous layer
+  RG_DYNAMIC_SHARED(float, shm);  // ND x ld activations of the previous layer
   __shared__ double red[32];
   __shared__ int overflow;
   const unsigned e = e0 + blockIdx.x;
   const uint2 key = make_uint2(seedLo, seedHi);
+  const RgRoundKeys rk = rg_round_keys(key);
   float* zbase = scratch + (size_t)blockIdx.x * (size_t)scratchStride;
 
   int nprev = widths[0];
@@ -74,7 +87,7 @@ __device__ void rg_forward(int depth, const int* __restrict__ widths, const int*
 #pragma unroll
       for (int a = 0; a < ND; ++a) acc[a] = 0.0f;
       for (int jb = 0; jb < ld; jb += 4) {
-        float4 g = rg_gauss4(make_uint4(jb >> 2, i, l, e), key);
+        float4 g = rg_gauss4_rk(make_uint4(jb >> 2, i, l, e), rk);
 #pragma unroll
         for (int a = 0; a < ND; ++a) {
           float4 s = *reinterpret_cast<const float4*>(shm + a * ld + jb);
@@ -86,7 +99,7 @@ __device__ void rg_forward(int depth, const int* __restrict__ widths, const int*
 #pragma unroll
       for (int a = 0; a < ND; ++a) {
         float v = fmaf(swl, acc[a], b);
-        if (!(fabsf(v) < RG_OVERFLOW)) overflow = 1;
+        if (!(fabsf(v) <= RG_OVERFLOW)) overflow = 1;  // as the CPU: !(|z| <= bound), NaN included
         z[a * n + i] = v;
       }
     }
@@ -130,9 +143,24 @@ __device__ void rg_forward(int depth, const int* __restrict__ widths, const int*
       if (threadIdx.x == 0) out[s] = v;
       ++s;
     }
+    // The odd sums (three-point observables E[z_i^3], E[z_i^2 z_k]), only when the host's stride
+    // leaves room for them: a host passing S = s gets exactly the sums above.
+    if (S >= s + 2 * ND) {
+      for (int p = 1; p <= 3; p += 2)
+        for (int a1 = 0; a1 < ND; ++a1) {
+          double v = 0.0;
+          for (int i = threadIdx.x; i < n; i += blockDim.x) {
+            double q = (double)z[a1 * n + i];
+            v += p == 1 ? q : q * q * q;
+          }
+          v = rg_block_sum(v, red);
+          if (threadIdx.x == 0) out[s] = v;
+          ++s;
+        }
+    }
     if (l == depth) break;
     // Activations of layer l become the next layer's inputs.
-    __syncthreads();
+    __syncthreads();  // [redundant] own rows of z only; shm last read before the barrier after the z loop
     ld = (n + 3) & ~3;
     for (int a = 0; a < ND; ++a)
       for (int i = threadIdx.x; i < ld; i += blockDim.x) {

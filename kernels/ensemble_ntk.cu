@@ -19,13 +19,17 @@
 // Only thetaOut and zHead leave the device; nothing of size n^2 is stored.
 //
 // Napkin math (E = 4096, n = 1024, L = 32, ND = 2, m = 4: 8 vectors per layer, V(l') = 8 (L - l' + 1)):
-// W^T products sum_l' V(l') n^2 = 4224 n^2 = 4.4e9 FMA per network, 1.8e13 in all: ~0.3 s at H100's
-// ~6e13 FP32 FMA/s. RNG: W^(l') regenerated ceil(V(l')/VT) times, sum = 80 x (n^2 per layer) with VT = 16,
-// 2.5x the forward pass's 32 layers (VT = 8: sum ceil(V/8) = 528, 16.5x): ~0.3 s (VT = 16) at the
-// forward kernel's rate. Traffic: g reads are warp
-// broadcasts (one 4-byte load per (vector, row) per warp), ~8 MB per level per network from L2.
-// Expected forward+NTK ~ 5-6x the forward time. The faster design (a tile of W in shared memory
-// reused by all V vectors, i.e. a generated-operand GEMM) is described in docs/CUDA.md.
+// W^T is applied at levels l' = L..2 (level 1 only adds to Theta): sum_{l'=2..32} V(l') n^2 =
+// 8 x 496 n^2 = 3968 n^2 = 4.2e9 FMA per network, 1.7e13 in all (~0.3 s at H100's ~6e13 FP32 FMA/s).
+// RNG: W^(l') is regenerated ceil(V(l')/VT) times: sum_{j=1..31} ceil(8j/VT) = 256 layer
+// regenerations at VT = 16 (496 at VT = 8), against the forward pass's 32: 8x (15.5x) the forward's
+// Gaussians. The W^T inner loop is 438 SASS instructions per Philox block at VT = 16 (4 weights x
+// 16 vectors: 64 FMAs, 16 g loads; 294 at VT = 8; benchmarks/gpu/sass-counts.txt): 256 x n^2/4
+// blocks x 438 = 2.9e10 instructions per network, 1.2e14 for E = 4096: ~3.6 s at the issue limit
+// (3.3e13/s), forward+NTK ~20x the forward time, ~4e10 forward weights/s — short of issue 15's
+// 5e10 target. The faster
+// design (a tile of W in shared memory reused by all V vectors, i.e. a generated-operand GEMM) is
+// described in docs/CUDA.md.
 #include "philox.cuh"
 #include "activations.cuh"
 
@@ -50,6 +54,7 @@ __device__ __forceinline__ void rg_ntk(
     double* coef) {
   const unsigned e = e0 + blockIdx.x;
   const uint2 key = make_uint2(seedLo, seedHi);
+  const RgRoundKeys rk = rg_round_keys(key);
   const float* zb = zScratch + (size_t)blockIdx.x * (size_t)zStride;
   float* g0 = gScratch + (size_t)blockIdx.x * (size_t)gStride;
   const int vTotal = vOff[depth + 1];
@@ -65,7 +70,7 @@ __device__ __forceinline__ void rg_ntk(
       zHead[(size_t)blockIdx.x * zHeadStride + vOff[l] + t] = zb[zOff[l] + al * n + i];
     }
   }
-  __syncthreads();
+  __syncthreads();  // [redundant] th and cur are next read after step 2's barriers
 
   for (int lp = depth; lp >= 1; --lp) {
     float* cur = ((depth - lp) & 1) ? g1 : g0;
@@ -132,8 +137,15 @@ __device__ __forceinline__ void rg_ntk(
     const float swl = sw[lp];
     const float* zp = zb + zOff[lp - 1];
     const int quads = (nPrev + 3) >> 2;
-    for (int q = threadIdx.x; q < quads; q += blockDim.x) {
-      for (int v0 = vBegin; v0 < vEnd; v0 += RG_VT) {
+    // Work items (q, group): column quad q and every groups-th tile of RG_VT vectors from the
+    // group's first. Below 4 x blockDim columns the spare threads take other tiles of the same
+    // quads (each (q, tile) is still computed once, in the same k order: same results), so no
+    // thread idles while tiles are left.
+    const int tiles = (vEnd - vBegin + RG_VT - 1) / RG_VT;
+    const int groups = quads >= (int)blockDim.x ? 1 : max(1, min(tiles, (int)blockDim.x / quads));
+    for (int item = threadIdx.x; item < quads * groups; item += blockDim.x) {
+      const int q = item % quads, grp = item / quads;
+      for (int v0 = vBegin + grp * RG_VT; v0 < vEnd; v0 += groups * RG_VT) {
         float acc[RG_VT][4];
 #pragma unroll
         for (int v = 0; v < RG_VT; ++v) acc[v][0] = acc[v][1] = acc[v][2] = acc[v][3] = 0.0f;
@@ -145,8 +157,8 @@ __device__ __forceinline__ void rg_ntk(
             gv[v] = (v0 + v < vEnd) ? cur[(size_t)(v0 + v) * ldG + k] : 0.0f;
             any |= gv[v] != 0.0f;
           }
-          if (!any) continue;  // uniform across the block: same (v0, k) for every thread
-          float4 w = rg_gauss4(make_uint4(q, k, lp, e), key);
+          if (!any) continue;  // the same for every thread of the group (same v0, k)
+          float4 w = rg_gauss4_rk(make_uint4(q, k, lp, e), rk);
 #pragma unroll
           for (int v = 0; v < RG_VT; ++v) {
             acc[v][0] = fmaf(gv[v], w.x, acc[v][0]);
@@ -155,22 +167,29 @@ __device__ __forceinline__ void rg_ntk(
             acc[v][3] = fmaf(gv[v], w.w, acc[v][3]);
           }
         }
+        const int j0 = 4 * q;
 #pragma unroll
         for (int v = 0; v < RG_VT; ++v) {
           if (v0 + v >= vEnd) break;
           const int al = (v0 + v) % nd;
+          const float* zr = zp + al * nPrev;
+          float* out = nxt + (size_t)(v0 + v) * ldG + j0;
+          if (j0 + 3 < nPrev) {  // one 16-byte store per thread: a warp writes 512 contiguous bytes
+            float4 o;
+            o.x = rg_dact(act, actA, actB, zr[j0]) * (swl * acc[v][0]);
+            o.y = rg_dact(act, actA, actB, zr[j0 + 1]) * (swl * acc[v][1]);
+            o.z = rg_dact(act, actA, actB, zr[j0 + 2]) * (swl * acc[v][2]);
+            o.w = rg_dact(act, actA, actB, zr[j0 + 3]) * (swl * acc[v][3]);
+            *reinterpret_cast<float4*>(out) = o;  // ldG and the buffers are multiples of 4 floats
+          } else {
 #pragma unroll
-          for (int c = 0; c < 4; ++c) {
-            const int j = 4 * q + c;
-            if (j < nPrev) {
-              const float d = rg_dact(act, actA, actB, zp[al * nPrev + j]);
-              nxt[(size_t)(v0 + v) * ldG + j] = d * (swl * acc[v][c]);
-            }
+            for (int c = 0; c < 4; ++c)
+              if (j0 + c < nPrev) out[c] = rg_dact(act, actA, actB, zr[j0 + c]) * (swl * acc[v][c]);
           }
         }
       }
     }
-    __syncthreads();
+    __syncthreads();  // [redundant] nxt is next read in step 3, after step 2's barriers
   }
   __syncthreads();
   // Symmetrise: lower triangle from the upper one (as the CPU reference does).

@@ -25,17 +25,20 @@ import org.rgflow.spec.NetworkSpec;
  * Correctness is checked first on a small shape against the CPU reference (network by network),
  * never inside the timed runs.
  *
- * <p>Usage: {@code java -cp rgflow.jar org.rgflow.cuda.CudaBench [outDir] [E] [n] [L] [reps]};
+ * <p>Usage: {@code java -cp rgflow.jar org.rgflow.cuda.CudaBench [outDir] [E] [n] [L] [reps] [variants]}
+ * (variants: a comma list of forward, forward+ntk16, forward+ntk8; default all three);
  * writes {@code cuda_bench.tsv} (one row per timed run) and {@code cuda_bench_summary.txt} to outDir
  * (default $OUT, else the working directory).
  *
- * <p>RNG-bound limit (napkin, ensemble_forward.cu header): ~27 simple instructions per weight
- * (¼ Philox block, ½ Box–Muller pair, N_D FMAs) on SMs × 128 lanes × clock.
+ * <p>Issue-bound limit: SMs × 128 lanes × clock / {@value #INSTR_PER_WEIGHT} instructions per weight —
+ * the SASS count of rg_forward_nd2's inner loop (155 instructions per Philox block of 4 weights,
+ * benchmarks/gpu/sass-counts.txt, {@code kernels/sass/count-all.sh}); it was 77.5 before the
+ * branch-free float transform (issue 15). N_D = 2 is the benchmark's shape.
  */
 public final class CudaBench {
   private CudaBench() {}
 
-  static final double INSTR_PER_WEIGHT = 27;
+  static final double INSTR_PER_WEIGHT = 38.75;
 
   static double median(double[] v) {
     double[] c = v.clone();
@@ -50,6 +53,8 @@ public final class CudaBench {
     int n = args.length > 2 ? Integer.parseInt(args[2]) : 1024;
     int depth = args.length > 3 ? Integer.parseInt(args[3]) : 32;
     int reps = args.length > 4 ? Integer.parseInt(args[4]) : 5;
+    String[] variants = args.length > 5 ? args[5].split(",")
+        : new String[] {"forward", "forward+ntk16", "forward+ntk8"};
     int nd = 2;
     int m = 4;
     long seed = 0x0123456789abcdefL;
@@ -76,14 +81,13 @@ public final class CudaBench {
     List<String> summary = new ArrayList<>();
     summary.add(String.format(Locale.ROOT, "device %s, driver %s; E=%d n=%d L=%d N_D=%d m=%d reps=%d",
         dev.describe(), CudaProbe.versionString(p.driverVersion()), ens, n, depth, nd, m, reps));
-    summary.add(String.format(Locale.ROOT, "napkin RNG-bound limit: %.3g weights/s", limit));
+    summary.add(String.format(Locale.ROOT, "issue-bound limit (%.2f SASS instructions per weight): %.3g weights/s", INSTR_PER_WEIGHT, limit));
     summary.add(String.format(Locale.ROOT, "%-16s %12s %12s %8s %10s %10s %8s %8s %9s %s", "variant",
         "networks/s", "weights/s", "of_limit", "fwd_ms", "ntk_ms", "h2d_ms", "d2h_ms", "host_ms",
         "wall_s"));
     try (PrintWriter tsv = new PrintWriter(Files.newBufferedWriter(Path.of(outDir, "cuda_bench.tsv")))) {
       tsv.println("variant\trep\twall_s\tforward_ms\tntk_ms\th2d_ms\td2h_ms\thost_ms\tlaunches\tlaunch_size"
           + "\tloaded_from\tdevice\tE\tn\tL\tN_D\tm\tweights_per_network");
-      String[] variants = {"forward", "forward+ntk16", "forward+ntk8"};
       for (String v : variants) {
         boolean ntk = !v.equals("forward");
         CudaEnsemble cuda = new CudaEnsemble(0, v.endsWith("8") ? 8 : 16);
@@ -128,7 +132,7 @@ public final class CudaBench {
     }
   }
 
-  /** SMs × 128 FP32/INT lanes × clock / instructions per weight. */
+  /** SMs × 128 lanes (4 schedulers × 32) × clock / instructions per weight: the issue limit. */
   static double napkinLimit() {
     try {
       jcuda.driver.JCudaDriver.cuInit(0);

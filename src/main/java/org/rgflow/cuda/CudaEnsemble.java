@@ -62,6 +62,12 @@ public final class CudaEnsemble implements SourceFactory {
   /** Largest N_D the kernels are instantiated for (rg_forward_nd1..8). */
   public static final int MAX_KERNEL_INPUTS = 8;
   static final int MAX_LAUNCH = 1 << 16;
+  /**
+   * Whether the forward kernel also returns Σ z_α and Σ z_α³ per layer (appended after the S power
+   * sums, kernels/ensemble_forward.cu; checked against the reference by CudaKernelsOnHostTest): the
+   * stride passed to the kernel is then S + 2·N_D, and the three-point block is measured.
+   */
+  static final boolean ODD_POWER_SUMS = true;
   /** Host bytes per launch for the statistics that come back (bounds host memory per chunk). */
   static final long HOST_BUDGET = 256L << 20;
   static final String[] SOURCES = {"ensemble_forward", "ensemble_ntk"};
@@ -141,8 +147,8 @@ public final class CudaEnsemble implements SourceFactory {
 
   @Override
   public String unsupported(Need need) {
-    return need == Need.ODD_SUMS ? "the CUDA kernels reduce only the even power sums (Σz and Σz³"
-        + " are not reduced on the device yet)" : null;
+    return need == Need.ODD_SUMS && !ODD_POWER_SUMS ? "the CUDA kernels reduce only the even power"
+        + " sums (Σz and Σz³ are not reduced on the device)" : null;
   }
 
   @Override
@@ -176,7 +182,7 @@ public final class CudaEnsemble implements SourceFactory {
           long h0 = System.nanoTime();
           for (int g = 0; g < count; g++) {
             for (int l = 1; l <= depth; l++) {
-              sink.layer(first + g, l, data.fromSums(c.sums, (g * depth + (l - 1)) * s.sumsPer, false,
+              sink.layer(first + g, l, data.fromSums(c.sums, (g * depth + (l - 1)) * s.sumsPer, ODD_POWER_SUMS,
                   spec.width(l), ntk ? c.theta(g, l) : null, ntk ? c.zHead(g, l) : null, s.m[l]));
             }
           }
@@ -266,7 +272,7 @@ public final class CudaEnsemble implements SourceFactory {
         Chunk ch = s.launch(first + done, c);
         for (int g = 0; g < c; g++) {
           for (int l = 1; l <= depth; l++) {
-            stats.compute(data.fromSums(ch.sums, (g * depth + (l - 1)) * s.sumsPer, false,
+            stats.compute(data.fromSums(ch.sums, (g * depth + (l - 1)) * s.sumsPer, ODD_POWER_SUMS,
                 spec.width(l), ntkNeurons > 0 ? ch.theta(g, l) : null,
                 ntkNeurons > 0 ? ch.zHead(g, l) : null, s.m[l]), out[(int) done + g][l - 1]);
           }
@@ -277,9 +283,10 @@ public final class CudaEnsemble implements SourceFactory {
     return out;
   }
 
-  /** The standard blocks without the three-point function (the kernels reduce only even sums). */
+  /** The standard blocks this source measures. */
   public static StatSet statSet(int nd, boolean ntk) {
-    return StatSet.standard(nd, ntk).without(ThreePointBlock.INSTANCE);
+    StatSet s = StatSet.standard(nd, ntk);
+    return ODD_POWER_SUMS ? s : s.without(ThreePointBlock.INSTANCE);
   }
 
   private static void check(NetworkSpec spec, Inputs inputs, long networks) {
@@ -476,7 +483,10 @@ public final class CudaEnsemble implements SourceFactory {
       this.keepZ = keepZ;
       this.seed = seed;
       this.act = CudaActivation.of(spec.activation());
-      widths = spec.widths().clone();
+      widths = new int[depth + 1];  // n_0..n_L (spec.widths() holds n_1..n_L only)
+      for (int l = 0; l <= depth; l++) {
+        widths[l] = spec.width(l);
+      }
       zOff = new int[depth + 1];
       vOff = new int[depth + 2];
       tOff = new int[depth + 1];
@@ -502,6 +512,7 @@ public final class CudaEnsemble implements SourceFactory {
         }
       }
       vOff[depth + 1] = (int) vPer;
+      CudaLimits.checkNtkNeurons(spec, nd, ntkNeurons);  // tPer must fit the int offsets
       if (!(ntk || keepZ)) {
         zPer = (long) nd * nmax;
       }
@@ -510,7 +521,7 @@ public final class CudaEnsemble implements SourceFactory {
       gStride = ntk ? 2 * vPer * ldG : 0;
       thetaStride = tPer;
       zHeadStride = vPer;
-      sumsPer = PowerSums.deviceLength(nd, false);
+      sumsPer = PowerSums.deviceLength(nd, ODD_POWER_SUMS);
       shmBytes = nd * ((nmaxAll + 3) & ~3) * Sizeof.FLOAT;
       long devPerNet = 4 * zStride + 8L * depth * sumsPer + 4 + 4 * gStride + 8 * thetaStride
           + 4 * zHeadStride;
@@ -576,17 +587,19 @@ public final class CudaEnsemble implements SourceFactory {
       }
       forward = new CUfunction();
       check(JCudaDriver.cuModuleGetFunction(forward, fwdMod, "rg_forward_nd" + nd), "get rg_forward");
-      if (shmBytes > 48 * 1024) {
+      // Static (red[], overflow) plus dynamic shared memory must fit 48 KiB or the opt-in limit.
+      int[] staticShm = new int[1];
+      check(JCudaDriver.cuFuncGetAttribute(staticShm,
+          CUfunction_attribute.CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES, forward), "static shared memory");
+      int optInBytes = CudaLimits.sharedMemoryOptIn(shmBytes, staticShm[0], () -> {
         int[] optin = new int[1];
         check(JCudaDriver.cuDeviceGetAttribute(optin,
             CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, device), "optin");
-        if (shmBytes > optin[0]) {
-          throw new SpecException("--width", "the CUDA forward kernel keeps N_D x n activations in"
-              + " shared memory: " + shmBytes + " bytes > the device's " + optin[0]
-              + "; use fewer inputs, a narrower network, or the cpu backend");
-        }
+        return optin[0];
+      });
+      if (optInBytes > 0) {
         check(JCudaDriver.cuFuncSetAttribute(forward,
-            CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, shmBytes),
+            CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, optInBytes),
             "cuFuncSetAttribute(shared memory)");
       }
       if (ntk) {
@@ -712,7 +725,7 @@ public final class CudaEnsemble implements SourceFactory {
       launches++;
       for (int g = 0; g < count; g++) {
         if (c.diverged[g] != 0) {
-          throw new DivergenceException(first + g, c.diverged[g]);
+          throw CudaLimits.divergence(first + g, c.diverged[g]);  // float32 bound in the message
         }
       }
       return c;

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.rgflow.cuda.BatchedGemm;
 import org.rgflow.opencl.ClProbe;
 
 /**
@@ -31,7 +32,7 @@ public final class Devices {
   public static List<Capability> probe() {
     // The three JCuda probes share one thread: their native loads go through the same LibUtils.
     CompletableFuture<List<Capability>> jcuda = async(() -> List.of(CudaDriverProbe.run(),
-        CublasProbe.run(), NvrtcProbe.run()));
+        withGemmPath(CublasProbe.run()), NvrtcProbe.run()));
     CompletableFuture<OpenClInfo> cl = async(OpenClInfo::run);
     CompletableFuture<CudaBackendProbe> backend = async(CudaBackendProbe::run);
     List<Capability> out = new ArrayList<>(await(jcuda, why -> List.of(
@@ -48,6 +49,17 @@ public final class Devices {
     details.put("reason", d.reason());
     out.add(Capability.ok("auto", "--backend auto", d.backend() + ": " + d.reason(), details));
     return out;
+  }
+
+  /** The cuBLAS line plus which GEMM path would run (BatchedGemm: cuBLAS, else our kernel). */
+  static Capability withGemmPath(Capability c) {
+    BatchedGemm.Path p = c.ok() ? BatchedGemm.Path.CUBLAS : BatchedGemm.Path.KERNEL;
+    Map<String, Object> d = new LinkedHashMap<>(c.details());
+    d.put("gemm", p.name().toLowerCase(java.util.Locale.ROOT));
+    String gemm = BatchedGemm.describe(p);
+    return new Capability(c.id(), c.label(), c.ok(), c.ok() ? c.summary() + "; " + gemm : "",
+        c.ok() ? "" : c.reason().replace("; the fused CUDA kernels need no cuBLAS, and the"
+            + " weights-in-memory GEMM path (N_D ≳ 64) is not built yet", "") + "; " + gemm, d);
   }
 
   /** The CUDA backend's probe, within the deadline. */

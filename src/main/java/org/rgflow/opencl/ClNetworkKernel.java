@@ -1,6 +1,7 @@
 package org.rgflow.opencl;
 
 import com.aparapi.Kernel;
+import org.rgflow.act.DeviceActivations;
 
 /**
  * The OpenCL kernel (Aparapi: this class's bytecode is translated to OpenCL C at first launch):
@@ -39,14 +40,16 @@ import com.aparapi.Kernel;
  * debug information ({@code -g}, Maven's default), or Aparapi's code generator fails.
  */
 final class ClNetworkKernel extends Kernel {
-  static final int ACT_PIECEWISE_LINEAR = 0;
-  static final int ACT_TANH = 1;
-  static final int ACT_SIN = 2;
-  static final int ACT_SIGMOID = 3;
-  static final int ACT_SOFTPLUS = 4;
-  static final int ACT_SWISH = 5;
-  static final int ACT_MONOMIAL = 6;
-  static final int ACT_STEP = 7;
+  // Activation codes: the table shared with the CUDA kernels (compile-time constants, so Aparapi
+  // sees literals). erf and gelu have no OpenCL form.
+  static final int ACT_PIECEWISE_LINEAR = DeviceActivations.PWLIN;
+  static final int ACT_TANH = DeviceActivations.TANH;
+  static final int ACT_SIN = DeviceActivations.SIN;
+  static final int ACT_SIGMOID = DeviceActivations.SIGMOID;
+  static final int ACT_SOFTPLUS = DeviceActivations.SOFTPLUS;
+  static final int ACT_SWISH = DeviceActivations.SWISH;
+  static final int ACT_MONOMIAL = DeviceActivations.MONOMIAL;
+  static final int ACT_STEP = DeviceActivations.STEP;
 
   static final int BIAS_FLAG = 0x80000000;
   static final double DIVERGENCE_BOUND = 1e150;
