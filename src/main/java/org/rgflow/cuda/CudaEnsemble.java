@@ -134,15 +134,7 @@ public final class CudaEnsemble implements SourceFactory {
 
   @Override
   public String unsupported(NetworkSpec spec) {
-    if (!spec.allDense()) {
-      return "it implements dense layers only";
-    }
-    try {
-      CudaActivation.of(spec.activation());
-      return null;
-    } catch (UnsupportedOperationException e) {
-      return e.getMessage();
-    }
+    return SourceFactory.kernelRefusal(spec, CudaActivation::of);
   }
 
   @Override

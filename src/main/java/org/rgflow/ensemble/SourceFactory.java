@@ -1,5 +1,6 @@
 package org.rgflow.ensemble;
 
+import org.rgflow.act.Activation;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 import org.rgflow.stats.Need;
@@ -31,6 +32,23 @@ public interface SourceFactory {
    */
   default String unsupported(NetworkSpec spec) {
     return null;
+  }
+
+  /**
+   * What a device kernel says of {@code spec}: it implements dense layers and the activations that
+   * {@code kernelFor} accepts (it throws UnsupportedOperationException, naming what is supported,
+   * for the others). For {@link #unsupported(NetworkSpec)} of device sources.
+   */
+  static String kernelRefusal(NetworkSpec spec, java.util.function.Consumer<Activation> kernelFor) {
+    if (!spec.allDense()) {
+      return "it implements dense layers only";
+    }
+    try {
+      kernelFor.accept(spec.activation());
+      return null;
+    } catch (UnsupportedOperationException e) {
+      return e.getMessage();
+    }
   }
 
   /** Why this source cannot measure block {@code b} (its first unmet need), or null when it can. */

@@ -96,15 +96,7 @@ public final class ClEnsemble implements SourceFactory {
 
   @Override
   public String unsupported(NetworkSpec spec) {
-    if (!spec.allDense()) {
-      return "it implements dense layers only";
-    }
-    try {
-      ClActivation.of(spec.activation());
-      return null;
-    } catch (UnsupportedOperationException e) {
-      return e.getMessage();
-    }
+    return SourceFactory.kernelRefusal(spec, ClActivation::of);
   }
 
   @Override
