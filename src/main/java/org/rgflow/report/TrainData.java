@@ -1,99 +1,84 @@
 package org.rgflow.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
+import org.rgflow.app.TrainOutput;
+import org.rgflow.app.TrainRecord;
+import org.rgflow.app.TrainScan;
 
 /**
- * The JSON record of {@code rgflow train}, read for {@link TrainReport}: either one run (top level
- * {@code spec}, {@code points}, …, optionally {@code trajectory}) or a width scan (top level
- * {@code scan}: {@code widths}, {@code runs} (one single-run record per width, same order) and
- * {@code departure_fit} (one entry per test point, null where no fit was possible)).
- *
- * <p>Every number goes through {@link #num}: a missing key, JSON null or anything not a number is
- * NaN, and the figures and tables drop or blank NaN.
+ * A {@code train} record as {@link TrainReport} reads it: one run, or the runs of a width scan with
+ * their departure fits. Missing numbers are NaN (a record read from an older or hand-made file), and
+ * the figures and tables drop or blank NaN.
  */
 final class TrainData {
-  /** One training run: its record and hidden width (the scan's width, else {@code spec.widths[0]}). */
-  record Run(JsonNode node, int width) {
-    JsonNode spec() {
-      return node.path("spec");
+  /** One training run and its hidden width (the scan's width, else its n₁). */
+  record Run(TrainRecord rec, int width) {
+    TrainRecord.Spec spec() {
+      return rec.spec();
     }
 
-    /** Test points in {@code points}. */
+    /** Test points. */
     int points() {
-      JsonNode p = node.path("points");
-      return p.isArray() ? p.size() : 0;
+      return rec.points().size();
     }
 
-    /** {@code points[b].key}. */
-    double point(int b, String key) {
-      return num(node.path("points").path(b).path(key));
+    /** The measured mean or variance at test point b. */
+    TrainRecord.Stat measured(int b, boolean variance) {
+      TrainRecord.Point p = rec.points().get(b);
+      return variance ? p.var() : p.mean();
     }
 
-    /** {@code points[b].theory.kind.key}, kind "ntk" or "nngp". */
-    double theory(int b, String kind, String key) {
-      return num(node.path("points").path(b).path("theory").path(kind).path(key));
+    /** The NTK prediction of the mean or variance at test point b. */
+    double ntk(int b, boolean variance) {
+      TrainRecord.Prediction t = rec.points().get(b).ntk();
+      return variance ? t.var() : t.mean();
+    }
+
+    /** The NNGP posterior mean or variance at test point b. */
+    double nngp(int b, boolean variance) {
+      TrainRecord.Prediction t = rec.points().get(b).nngp();
+      return variance ? t.var() : t.mean();
+    }
+
+    TrainRecord.Stat departure(int b) {
+      return rec.points().get(b).departure();
     }
 
     long ensemble() {
-      return spec().path("ensemble").asLong(0);
-    }
-
-    /** The {@code trajectory} object, or null when the record has none. */
-    JsonNode trajectory() {
-      JsonNode t = node.path("trajectory");
-      return t.isObject() && t.path("steps").isArray() && t.path("steps").size() > 0 ? t : null;
+      return rec.spec().ensemble();
     }
   }
 
-  /** One entry of {@code scan.departure_fit}. */
-  record Fit(int testPoint, double slope, double slopeErr, double amplitude, double chi2, int points) {}
-
-  final JsonNode record;
+  final TrainOutput record;
   final boolean scan;
   final List<Run> runs = new ArrayList<>();
   /** Index = test point; null where the record has no fit. */
-  final List<Fit> fits = new ArrayList<>();
+  final List<TrainScan.PowerLaw> fits;
+  /** Index = test point; empty for a single run. */
+  final List<List<TrainScan.Series>> series;
 
-  TrainData(JsonNode record) {
+  TrainData(TrainOutput record) {
     this.record = record;
-    JsonNode s = record.path("scan");
-    scan = s.isObject();
-    if (scan) {
-      JsonNode rs = s.path("runs");
-      for (int i = 0; i < rs.size(); i++) {
-        if (rs.get(i).isObject()) {
-          double w = num(s.path("widths").path(i));
-          runs.add(new Run(rs.get(i), Double.isFinite(w) ? (int) w : specWidth(rs.get(i))));
-        }
+    if (record instanceof TrainScan s) {
+      scan = true;
+      for (int i = 0; i < s.runs().size(); i++) {
+        int w = i < s.widths().length ? s.widths()[i] : s.runs().get(i).width();
+        runs.add(new Run(s.runs().get(i), w));
       }
-      JsonNode fs = s.path("departure_fit");
-      for (int i = 0; i < fs.size(); i++) {
-        JsonNode f = fs.get(i);
-        if (!f.isObject()) {
-          continue;
-        }
-        int b = f.path("test_point").isNumber() ? f.path("test_point").asInt() : i;
-        if (b < 0 || b > 100_000) {
-          continue;
-        }
-        while (fits.size() <= b) {
-          fits.add(null);
-        }
-        fits.set(b, new Fit(b, num(f.path("slope")), num(f.path("slope_err")), num(f.path("amplitude")),
-            num(f.path("chi2")), f.path("points").asInt(0)));
-      }
+      fits = s.departureFit();
+      series = s.departureSeriesFit();
     } else {
-      runs.add(new Run(record, specWidth(record)));
+      scan = false;
+      TrainRecord r = (TrainRecord) record;
+      runs.add(new Run(r, r.width()));
+      fits = List.of();
+      series = List.of();
     }
-  }
-
-  private static int specWidth(JsonNode r) {
-    return r.path("spec").path("widths").path(0).asInt(0);
   }
 
   /** The run with the largest width (the last of equals), or null when there is none. */
@@ -117,19 +102,15 @@ final class TrainData {
   }
 
   /** The fit of test point b, or null. */
-  Fit fit(int b) {
+  TrainScan.PowerLaw fit(int b) {
     return b < fits.size() ? fits.get(b) : null;
   }
 
-  /** The distinct texts of {@code path} (keys from the run's record) over the runs, in order. */
-  Set<String> distinct(String... path) {
+  /** The distinct texts ({@link #text}) of a value over the runs, in order. */
+  Set<String> distinct(Function<Run, Object> value) {
     Set<String> out = new LinkedHashSet<>();
     for (Run r : runs) {
-      JsonNode n = r.node();
-      for (String k : path) {
-        n = n.path(k);
-      }
-      String t = text(n);
+      String t = text(value.apply(r));
       if (!t.isEmpty()) {
         out.add(t);
       }
@@ -138,59 +119,48 @@ final class TrainData {
   }
 
   /**
-   * A value as one line of text: integers exactly, other numbers to six significant digits, an array of equal values as the one value, other
-   * arrays as "a, b, c"; "" when missing.
+   * A value as one line of text: integers exactly, other numbers to six significant digits, an array
+   * of equal values as the one value, other arrays as "a, b, c"; "" when missing.
    */
-  static String text(JsonNode n) {
-    if (n == null || n.isMissingNode() || n.isNull()) {
+  static String text(Object v) {
+    if (v == null) {
       return "";
     }
-    if (n.isIntegralNumber()) {
-      return n.asText();
+    if (v instanceof Integer || v instanceof Long) {
+      return v.toString();
     }
-    if (n.isNumber()) {
-      double v = n.asDouble();
-      return Double.isFinite(v) ? new java.math.BigDecimal(String.format(Locale.ROOT, "%.6g", v))
+    if (v instanceof Double d) {
+      return Double.isFinite(d) ? new java.math.BigDecimal(String.format(Locale.ROOT, "%.6g", d))
           .stripTrailingZeros().toPlainString() : "—";
     }
-    if (n.isArray()) {
-      List<String> parts = new ArrayList<>();
-      for (JsonNode e : n) {
-        parts.add(e.isNull() ? "—" : text(e));
+    List<String> parts = new ArrayList<>();
+    if (v instanceof double[] a) {
+      for (double x : a) {
+        parts.add(text(x));
       }
-      if (!parts.isEmpty() && parts.stream().distinct().count() == 1) {
-        return parts.get(0);
+    } else if (v instanceof int[] a) {
+      for (int x : a) {
+        parts.add(text(x));
       }
-      return String.join(", ", parts);
+    } else {
+      return v.toString();
     }
-    return n.isValueNode() ? n.asText() : n.toString();
-  }
-
-  /** A JSON number as a double; NaN for null, missing or non-numeric nodes. */
-  static double num(JsonNode n) {
-    if (n == null || !n.isNumber()) {
-      if (n != null && n.isTextual()) {
-        try {
-          return Double.parseDouble(n.asText());
-        } catch (NumberFormatException e) {
-          return Double.NaN;
-        }
-      }
-      return Double.NaN;
+    if (!parts.isEmpty() && parts.stream().distinct().count() == 1) {
+      return parts.get(0);
     }
-    return n.asDouble();
+    return String.join(", ", parts);
   }
 
-  /** {@code arr[k][b]} of a nested array node (NaN where missing). */
-  static double at(JsonNode arr, int k, int b) {
-    return num(arr.path(k).path(b));
+  /** {@code m[k][b]}, NaN where missing. */
+  static double at(double[][] m, int k, int b) {
+    return k < m.length && b < m[k].length ? m[k][b] : Double.NaN;
   }
 
-  /** The longest row of a nested array node. */
-  static int columns(JsonNode arr) {
+  /** The longest row. */
+  static int columns(double[][] m) {
     int c = 0;
-    for (JsonNode row : arr) {
-      c = Math.max(c, row.isArray() ? row.size() : 0);
+    for (double[] row : m) {
+      c = Math.max(c, row.length);
     }
     return c;
   }

@@ -5,7 +5,6 @@ import static org.rgflow.report.HtmlPage.fig;
 import static org.rgflow.report.HtmlPage.num;
 import static org.rgflow.report.TrainData.at;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.Color;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,13 +14,17 @@ import java.util.Locale;
 import java.util.Set;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.style.Styler.LegendPosition;
+import org.rgflow.app.TrainOutput;
+import org.rgflow.app.TrainRecord;
+import org.rgflow.app.TrainScan;
 import org.rgflow.io.JsonReport;
+import org.rgflow.io.TrainJson;
 import org.rgflow.sweep.PointStore;
 import org.rgflow.train.PowerFit;
 
 /**
- * The HTML report of an {@code rgflow train} run, built only from the command's JSON record (so it
- * can be re-made from a saved {@code train.json}): {@code DIR/report.html} (self-contained, figures
+ * The HTML report of an {@code rgflow train} run, built only from the command's record
+ * ({@link TrainOutput}; re-made from a saved {@code train.json} through {@link TrainJson#fromJson}): {@code DIR/report.html} (self-contained, figures
  * embedded as PNG data URIs), {@code DIR/figures/*.png} and {@code DIR/train.json} (the record,
  * pretty-printed). The record is either one run or a width scan ({@link TrainData}).
  *
@@ -38,10 +41,10 @@ public final class TrainReport {
   private TrainReport() {}
 
   /** Writes {@code dir/report.html}, {@code dir/figures/*.png} and {@code dir/train.json}. */
-  public static HtmlReport.Written write(Path dir, JsonNode record, String version) {
+  public static HtmlReport.Written write(Path dir, TrainOutput record, String version) {
     TrainData d = new TrainData(record);
     List<HtmlReport.Figure> figs = figures(d);
-    PointStore.writeAtomically(dir.resolve("train.json"), JsonReport.write(record) + "\n");
+    PointStore.writeAtomically(dir.resolve("train.json"), JsonReport.write(TrainJson.toJson(record)) + "\n");
     return HtmlPage.write(dir, figs, html(d, figs, version));
   }
 
@@ -73,7 +76,6 @@ public final class TrainReport {
   /** (a) mean or (b) variance per test point: measured ± SE, NTK and NNGP as level bars. */
   static HtmlReport.Figure atTestPoints(TrainData d, TrainData.Run r, boolean variance) {
     int p = r.points();
-    String key = variance ? "var" : "mean";
     List<Double> x = new ArrayList<>();
     List<Double> y = new ArrayList<>();
     List<Double> e = new ArrayList<>();
@@ -81,10 +83,10 @@ public final class TrainReport {
     List<Double> nngp = new ArrayList<>();
     for (int b = 0; b < p; b++) {
       x.add((double) b);
-      y.add(r.point(b, key));
-      e.add(r.point(b, key + "_err"));
-      ntk.add(r.theory(b, "ntk", key));
-      nngp.add(r.theory(b, "nngp", key));
+      y.add(r.measured(b, variance).value());
+      e.add(r.measured(b, variance).err());
+      ntk.add(r.ntk(b, variance));
+      nngp.add(r.nngp(b, variance));
     }
     String title = variance ? "Trained variance vs infinite-width predictions"
         : "Trained mean vs infinite-width predictions";
@@ -113,21 +115,19 @@ public final class TrainReport {
 
   /** (c) mean or variance at the trajectory's checkpoints, with the NTK curve per test point. */
   static HtmlReport.Figure vsStep(TrainData d, TrainData.Run r, boolean variance) {
-    JsonNode t = r.trajectory();
-    if (t == null) {
+    TrainRecord.Trajectory t = r.rec().trajectory();
+    if (t == null || t.steps().length == 0) {
       return null;
     }
-    String key = variance ? "var" : "mean";
-    JsonNode m = t.path(key);
-    JsonNode me = t.path(key + "_err");
-    JsonNode th = t.path(variance ? "ntk_var" : "ntk_mean");
-    JsonNode thSteps = t.path("theory_steps");
+    double[][] m = variance ? t.var() : t.mean();
+    double[][] me = variance ? t.varErr() : t.meanErr();
+    double[][] th = variance ? t.ntkVar() : t.ntkMean();
     int p = Math.max(TrainData.columns(m), TrainData.columns(th));
     String title = variance ? "Variance vs training step" : "Mean vs training step";
     XYChart c = Charts.chart(title, "training step t", variance ? "Var[f(x_b)] over networks" : "E[f(x_b)]");
     c.getStyler().setLegendPosition(LegendPosition.OutsideE);
-    List<Double> steps = list(t.path("steps"));
-    List<Double> ts = list(thSteps);
+    List<Double> steps = list(t.steps());
+    List<Double> ts = list(t.theorySteps());
     for (int b = 0; b < p; b++) {
       List<Double> y = new ArrayList<>();
       List<Double> e = new ArrayList<>();
@@ -159,9 +159,12 @@ public final class TrainReport {
 
   /** NNGP log evidence of the training data against C_W (record key {@code evidence_vs_cw}). */
   static HtmlReport.Figure evidenceVsCw(TrainData d, TrainData.Run r) {
-    JsonNode ev = r.node().path("evidence_vs_cw");
-    List<Double> cw = list(ev.path("cw"));
-    List<Double> le = list(ev.path("log_evidence"));
+    TrainRecord.EvidenceScan ev = r.rec().evidenceVsCw();
+    if (ev == null) {
+      return null;
+    }
+    List<Double> cw = list(ev.cw());
+    List<Double> le = list(ev.logEvidence());
     if (cw.size() < 2 || cw.size() != le.size()) {
       return null;
     }
@@ -186,7 +189,7 @@ public final class TrainReport {
         + fmt(le.get(best), 3) + "); values more than 20 below it are not drawn.";
     return fig(c, "evidence-vs-cw", "NNGP evidence vs C_W", "Log evidence of the training targets under the"
         + " infinite-width Bayesian prior (NNGP kernel of the same architecture, C_b, activation and noise"
-        + " σ_ε² = " + HtmlPage.num(ev.path("noise").asDouble(0)) + ") as C_W varies; theory only. For deep"
+        + " σ_ε² = " + HtmlPage.num(Double.isFinite(ev.noise()) ? ev.noise() : 0) + ") as C_W varies; theory only. For deep"
         + " networks the book's criticality shows up as a maximum near the critical C_W." + peak + " "
         + runText(d, r));
   }
@@ -209,8 +212,8 @@ public final class TrainReport {
       List<Double> y = new ArrayList<>();
       List<Double> e = new ArrayList<>();
       for (TrainData.Run r : d.runs) {
-        double v = Math.abs(r.point(b, "departure"));
-        double se = r.point(b, "departure_err");
+        double v = b < r.points() ? Math.abs(r.departure(b).value()) : Double.NaN;
+        double se = b < r.points() ? r.departure(b).err() : Double.NaN;
         if (!(v > 0) || !Double.isFinite(v)) {
           dropped++;
         } else if (span(v, se, positives)) {
@@ -237,7 +240,7 @@ public final class TrainReport {
     }
     List<double[]> lines = new ArrayList<>();
     for (int b = 0; b < p; b++) {
-      TrainData.Fit f = d.fit(b);
+      TrainScan.PowerLaw f = d.fit(b);
       if (f != null && Double.isFinite(f.slope()) && f.amplitude() > 0 && Double.isFinite(f.amplitude())) {
         double lo = f.amplitude() * Math.pow(nMin, f.slope());
         double hi = f.amplitude() * Math.pow(nMax, f.slope());
@@ -256,7 +259,7 @@ public final class TrainReport {
     c.getStyler().setLegendPosition(p <= 4 ? LegendPosition.OutsideS
         : LegendPosition.OutsideE);
     for (int b = 0; b < p; b++) {
-      TrainData.Fit f = d.fit(b);
+      TrainScan.PowerLaw f = d.fit(b);
       String label = f != null && Double.isFinite(f.slope())
           ? String.format(Locale.ROOT, "point %d: slope %s ± %s", b, fmt(f.slope(), 2), fmt(f.slopeErr(), 2))
           : "point " + b + ": no fit";
@@ -295,9 +298,9 @@ public final class TrainReport {
     boolean nearZero = false;
     List<double[]> fitRows = new ArrayList<>();
     for (int i = 0; i < d.runs.size(); i++) {
-      JsonNode nc = d.runs.get(i).node().path("ntk_change");
-      double v = TrainData.num(nc.path("relative_change"));
-      double se = TrainData.num(nc.path("relative_change_err"));
+      TrainRecord.Stat nc = d.runs.get(i).rec().ntkChange().relativeChange();
+      double v = nc.value();
+      double se = nc.err();
       y.add(v);
       e.add(se);
       if (v > 0 && Double.isFinite(v) && w.get(i) > 0) {
@@ -413,10 +416,18 @@ public final class TrainReport {
     return w.stream().filter(v -> v > 0).distinct().count();
   }
 
-  private static List<Double> list(JsonNode arr) {
+  private static List<Double> list(double[] v) {
     List<Double> out = new ArrayList<>();
-    for (JsonNode n : arr) {
-      out.add(TrainData.num(n));
+    for (double x : v) {
+      out.add(x);
+    }
+    return out;
+  }
+
+  private static List<Double> list(long[] v) {
+    List<Double> out = new ArrayList<>();
+    for (long x : v) {
+      out.add((double) x);
     }
     return out;
   }
@@ -430,34 +441,34 @@ public final class TrainReport {
   // ---- descriptions -------------------------------------------------------------------------
 
   private static String steps(TrainData.Run r) {
-    return TrainData.text(r.spec().path("steps"));
+    return TrainData.text(r.spec().steps());
   }
 
   /** One sentence on a run: activation, architecture, initialisation, E, steps, η, data. */
   static String runText(TrainData d, TrainData.Run r) {
-    JsonNode s = r.spec();
-    String arch = architecture(s.path("widths"));
+    TrainRecord.Spec s = r.spec();
+    String arch = architecture(s.widths());
     return String.format(Locale.ROOT, "%s%s, widths %s (n = %d), C_b = %s, C_W = %s; E = %d networks, %s "
         + "steps of η = %s; data %s.", d.scan ? "Widest run of the scan: " : "",
-        TrainData.text(s.path("activation")), arch, r.width(), TrainData.text(s.path("cb")),
-        TrainData.text(s.path("cw")), r.ensemble(), steps(r), TrainData.text(s.path("eta")),
-        TrainData.text(s.path("data")));
+        s.activation(), arch, r.width(), TrainData.text(s.cb()), TrainData.text(s.cw()), r.ensemble(),
+        steps(r), TrainData.text(s.eta()), s.data());
   }
 
   /** The scan in one sentence: widths, E and steps of each. */
   static String scanText(TrainData d) {
     List<String> w = new ArrayList<>();
     d.runs.forEach(r -> w.add(String.valueOf(r.width())));
-    return "Widths n = " + String.join(", ", w) + "; E = " + String.join(", ", d.distinct("spec", "ensemble"))
-        + " networks per width, " + String.join(", ", d.distinct("spec", "steps")) + " steps; activation "
-        + String.join(", ", d.distinct("spec", "activation")) + ", C_b = " + String.join(", ", d.distinct("spec", "cb"))
-        + ", C_W = " + String.join(", ", d.distinct("spec", "cw")) + ".";
+    return "Widths n = " + String.join(", ", w) + "; E = " + String.join(", ", d.distinct(r -> r.spec().ensemble()))
+        + " networks per width, " + String.join(", ", d.distinct(r -> r.spec().steps())) + " steps; activation "
+        + String.join(", ", d.distinct(r -> r.spec().activation())) + ", C_b = "
+        + String.join(", ", d.distinct(r -> r.spec().cb())) + ", C_W = "
+        + String.join(", ", d.distinct(r -> r.spec().cw())) + ".";
   }
 
-  private static String architecture(JsonNode widths) {
+  private static String architecture(int[] widths) {
     List<String> s = new ArrayList<>();
-    for (JsonNode n : widths) {
-      s.add(n.asText());
+    for (int n : widths) {
+      s.add(String.valueOf(n));
     }
     return s.isEmpty() ? "?" : String.join("-", s);
   }
@@ -497,35 +508,35 @@ public final class TrainReport {
         if (d.scan) {
           h.append("<td>").append(r.width()).append("</td>");
         }
-        double dep = r.point(b, "departure");
-        double depE = r.point(b, "departure_err");
+        double dep = r.departure(b).value();
+        double depE = r.departure(b).err();
         h.append("<td>").append(b).append("</td><td class=\"l\">")
-            .append(esc(coordinates(r.node().path("points").path(b).path("x")))).append("</td>");
-        compare(h, r, b, "mean");
-        compare(h, r, b, "var");
+            .append(esc(coordinates(r.rec().points().get(b).x()))).append("</td>");
+        compare(h, r, b, false);
+        compare(h, r, b, true);
         h.append("<td>").append(pm(dep, depE)).append("</td><td>").append(fmt(dep / depE, 2)).append("</td></tr>\n");
       }
     }
     h.append("</table>\n");
   }
 
-  private static String coordinates(JsonNode x) {
+  private static String coordinates(double[] x) {
     List<String> s = new ArrayList<>();
-    for (JsonNode v : x) {
-      s.add(num(TrainData.num(v)));
+    for (double v : x) {
+      s.add(num(v));
     }
     return String.join(", ", s);
   }
 
   /** Cells: measured ± SE, NTK, z (red beyond 3), NNGP. */
-  private static void compare(StringBuilder h, TrainData.Run r, int b, String key) {
-    double v = r.point(b, key);
-    double e = r.point(b, key + "_err");
-    double t = r.theory(b, "ntk", key);
+  private static void compare(StringBuilder h, TrainData.Run r, int b, boolean variance) {
+    double v = r.measured(b, variance).value();
+    double e = r.measured(b, variance).err();
+    double t = r.ntk(b, variance);
     double z = (v - t) / e;
     h.append("<td>").append(pm(v, e)).append("</td><td>").append(fmt5(t)).append("</td><td")
         .append(Math.abs(z) > 3 ? " class=\"bad\"" : "").append(">").append(fmt(z, 2)).append("</td><td>")
-        .append(fmt5(r.theory(b, "nngp", key))).append("</td>");
+        .append(fmt5(r.nngp(b, variance))).append("</td>");
   }
 
   static void fitTable(StringBuilder h, TrainData d) {
@@ -534,7 +545,7 @@ public final class TrainReport {
         + "slope's distance from −1 in standard errors.</p>\n<table>\n<tr><th>point</th><th>slope ± err</th>"
         + "<th>(slope + 1)/err</th><th>A</th><th>χ²</th><th>widths</th><th>χ²/dof</th></tr>\n");
     for (int b = 0; b < d.testPoints(); b++) {
-      TrainData.Fit f = d.fit(b);
+      TrainScan.PowerLaw f = d.fit(b);
       h.append("<tr><td>").append(b).append("</td>");
       if (f == null) {
         h.append("<td class=\"l\" colspan=\"6\">no fit (a departure that changes sign, or too few widths)</td>");
@@ -552,8 +563,8 @@ public final class TrainReport {
 
   /** The record's two-term fits of the departure (a/n + b/n² and a/√n + b/n) per test point. */
   static void seriesTable(StringBuilder h, TrainData d) {
-    JsonNode sf = d.record.path("scan").path("departure_series_fit");
-    if (!sf.isArray() || sf.isEmpty()) {
+    List<List<TrainScan.Series>> sf = d.series;
+    if (sf.isEmpty()) {
       return;
     }
     h.append("<h2>Which expansion?</h2>\n<p>Weighted least squares of the departure D(n) with two fixed"
@@ -562,13 +573,11 @@ public final class TrainReport {
         + " p is P(χ² ≥ observed) for the model.</p>\n<table>\n<tr><th>point</th><th>model</th><th>a</th>"
         + "<th>b</th><th>χ²</th><th>dof</th><th>p</th></tr>\n");
     for (int b = 0; b < sf.size(); b++) {
-      for (JsonNode m : sf.get(b)) {
-        h.append("<tr><td>").append(b).append("</td><td class=\"l\">").append(HtmlPage.esc(m.path("model").asText()))
-            .append("</td><td>").append(pm(m.path("a").asDouble(Double.NaN), m.path("a_err").asDouble(Double.NaN)))
-            .append("</td><td>").append(pm(m.path("b").asDouble(Double.NaN), m.path("b_err").asDouble(Double.NaN)))
-            .append("</td><td>").append(fmt(m.path("chi2").asDouble(Double.NaN), 2)).append("</td><td>")
-            .append(m.path("dof").asInt()).append("</td><td>")
-            .append(String.format(java.util.Locale.ROOT, "%.3g", m.path("p_value").asDouble(Double.NaN))).append("</td></tr>\n");
+      for (TrainScan.Series m : sf.get(b)) {
+        h.append("<tr><td>").append(b).append("</td><td class=\"l\">").append(HtmlPage.esc(m.model()))
+            .append("</td><td>").append(pm(m.a(), m.aErr())).append("</td><td>").append(pm(m.b(), m.bErr()))
+            .append("</td><td>").append(fmt(m.chi2(), 2)).append("</td><td>").append(m.dof()).append("</td><td>")
+            .append(String.format(java.util.Locale.ROOT, "%.3g", m.pValue())).append("</td></tr>\n");
       }
     }
     h.append("</table>\n");
@@ -579,18 +588,18 @@ public final class TrainReport {
         + "<th>steps (mean)</th><th>final loss ± SE</th><th>NTK relative change ± SE</th><th>log evidence</th>"
         + "<th>seconds</th><th>networks/s</th></tr>\n");
     for (TrainData.Run r : d.runs) {
-      JsonNode n = r.node();
-      JsonNode s = r.spec();
+      TrainRecord n = r.rec();
+      TrainRecord.Spec s = r.spec();
       h.append("<tr><td>").append(r.width()).append("</td><td>").append(r.ensemble()).append("</td><td>")
-          .append(esc(TrainData.text(s.path("seed")))).append("</td><td>").append(fmt5(TrainData.num(s.path("eta"))))
+          .append(esc(TrainData.text(s.seed()))).append("</td><td>").append(fmt5(s.eta()))
           .append("</td><td>").append(esc(steps(r))).append("</td><td>")
-          .append(fmt5(TrainData.num(n.path("training").path("steps_mean")))).append("</td><td>")
-          .append(pm(TrainData.num(n.path("training").path("loss")), TrainData.num(n.path("training").path("loss_err"))))
-          .append("</td><td>").append(pm(TrainData.num(n.path("ntk_change").path("relative_change")),
-              TrainData.num(n.path("ntk_change").path("relative_change_err"))))
-          .append("</td><td>").append(fmt5(TrainData.num(n.path("log_evidence")))).append("</td><td>")
-          .append(fmt(TrainData.num(n.path("timing").path("seconds")), 3)).append("</td><td>")
-          .append(fmt(TrainData.num(n.path("timing").path("networks_per_second")), 1)).append("</td></tr>\n");
+          .append(fmt5(n.training().stepsMean())).append("</td><td>")
+          .append(pm(n.training().loss().value(), n.training().loss().err()))
+          .append("</td><td>").append(pm(n.ntkChange().relativeChange().value(),
+              n.ntkChange().relativeChange().err()))
+          .append("</td><td>").append(fmt5(n.logEvidence())).append("</td><td>")
+          .append(fmt(n.timing().seconds(), 3)).append("</td><td>")
+          .append(fmt(n.timing().networksPerSecond(), 1)).append("</td></tr>\n");
     }
     h.append("</table>\n");
   }
@@ -598,33 +607,33 @@ public final class TrainReport {
   static void specTable(StringBuilder h, TrainData d, String version) {
     h.append("<h2>Specification and provenance</h2>\n<table>\n");
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"activation", join(d.distinct("spec", "activation"))});
-    rows.add(new String[] {"n0 (input dimension)", join(d.distinct("spec", "n0"))});
+    rows.add(new String[] {"activation", join(d.distinct(r -> r.spec().activation()))});
+    rows.add(new String[] {"n0 (input dimension)", join(d.distinct(r -> r.spec().n0()))});
     List<String> arch = new ArrayList<>();
     d.runs.forEach(r -> {
-      String a = architecture(r.spec().path("widths"));
+      String a = architecture(r.spec().widths());
       if (!arch.contains(a)) {
         arch.add(a);
       }
     });
     rows.add(new String[] {"widths (hidden … output)", String.join("; ", arch)});
-    rows.add(new String[] {"C_b", join(d.distinct("spec", "cb"))});
-    rows.add(new String[] {"C_W", join(d.distinct("spec", "cw"))});
-    rows.add(new String[] {"λ_b", join(d.distinct("spec", "lambda_b"))});
-    rows.add(new String[] {"λ_W", join(d.distinct("spec", "lambda_w"))});
-    rows.add(new String[] {"E (networks)", join(d.distinct("spec", "ensemble"))});
-    rows.add(new String[] {"seed", join(d.distinct("spec", "seed"))});
-    rows.add(new String[] {"η (learning rate)", join(d.distinct("spec", "eta"))});
-    rows.add(new String[] {"steps", join(d.distinct("spec", "steps"))});
-    rows.add(new String[] {"tol", join(d.distinct("spec", "tol"))});
-    rows.add(new String[] {"noise σ_ε²", join(d.distinct("spec", "noise"))});
-    rows.add(new String[] {"data", join(d.distinct("spec", "data"))});
-    rows.add(new String[] {"train points", join(d.distinct("spec", "train_points"))});
-    rows.add(new String[] {"test points", join(d.distinct("spec", "test_points"))});
-    rows.add(new String[] {"backend", join(d.distinct("backend"))});
-    rows.add(new String[] {"device", join(d.distinct("device"))});
-    String rv = TrainData.text(d.record.path("rgflow_version"));
-    Set<String> runVersions = d.distinct("rgflow_version");
+    rows.add(new String[] {"C_b", join(d.distinct(r -> r.spec().cb()))});
+    rows.add(new String[] {"C_W", join(d.distinct(r -> r.spec().cw()))});
+    rows.add(new String[] {"λ_b", join(d.distinct(r -> r.spec().lambdaB()))});
+    rows.add(new String[] {"λ_W", join(d.distinct(r -> r.spec().lambdaW()))});
+    rows.add(new String[] {"E (networks)", join(d.distinct(r -> r.spec().ensemble()))});
+    rows.add(new String[] {"seed", join(d.distinct(r -> r.spec().seed()))});
+    rows.add(new String[] {"η (learning rate)", join(d.distinct(r -> r.spec().eta()))});
+    rows.add(new String[] {"steps", join(d.distinct(r -> r.spec().steps()))});
+    rows.add(new String[] {"tol", join(d.distinct(r -> r.spec().tol()))});
+    rows.add(new String[] {"noise σ_ε²", join(d.distinct(r -> r.spec().noise()))});
+    rows.add(new String[] {"data", join(d.distinct(r -> r.spec().data()))});
+    rows.add(new String[] {"train points", join(d.distinct(r -> r.spec().trainPoints()))});
+    rows.add(new String[] {"test points", join(d.distinct(r -> r.spec().testPoints()))});
+    rows.add(new String[] {"backend", join(d.distinct(r -> r.rec().backend()))});
+    rows.add(new String[] {"device", join(d.distinct(r -> r.rec().device()))});
+    String rv = d.record.version();
+    Set<String> runVersions = d.distinct(r -> r.rec().version());
     if (!rv.isEmpty()) {
       runVersions.add(rv);
     }
@@ -639,15 +648,10 @@ public final class TrainReport {
 
   static void notes(StringBuilder h, TrainData d) {
     List<String> all = new ArrayList<>();
-    for (JsonNode n : d.record.path("notes")) {
-      all.add(n.asText());
-    }
-    if (d.scan) {
-      for (TrainData.Run r : d.runs) {
-        for (JsonNode n : r.node().path("notes")) {
-          if (!all.contains(n.asText())) {
-            all.add(n.asText());
-          }
+    for (TrainData.Run r : d.runs) {
+      for (String n : r.rec().notes()) {
+        if (!all.contains(n)) {
+          all.add(n);
         }
       }
     }

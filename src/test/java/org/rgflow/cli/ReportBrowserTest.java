@@ -125,7 +125,8 @@ class ReportBrowserTest {
         "--threads", "2", "--json");
     assertEquals(0, t.code(), t.err());
     JsonNode single = new ObjectMapper().readTree(t.out());
-    HtmlReport.Written a = TrainReport.write(dir.resolve("single"), single, "test");
+    HtmlReport.Written a = TrainReport.write(dir.resolve("single"), org.rgflow.io.TrainJson.fromJson(single),
+        "test");
     assertCleanInBrowser(chromium, dir.resolve("single"), a.html(), a.figures().size(), "train-single.png");
     HtmlReport.Written b = TrainReport.write(dir.resolve("scan"), TrainRecords.scan(), "test");
     assertEquals(6, b.figures().size());

@@ -23,6 +23,9 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rgflow.app.Engines;
+import org.rgflow.app.TrainRecord;
+import org.rgflow.app.TrainScan;
+import org.rgflow.io.TrainJson;
 import org.rgflow.cli.Main;
 
 /**
@@ -35,10 +38,11 @@ class TrainReportTest {
 
   @Test
   void singleRunWithTrajectory(@TempDir Path dir) throws Exception {
-    ObjectNode rec = TrainRecords.single(1024, 500, true);
+    TrainRecord rec = TrainRecords.single(1024, 500, true);
     HtmlReport.Written w = TrainReport.write(dir, rec, "test-version");
     String page = checkFiles(dir, w, List.of("mean", "variance", "mean-vs-step", "variance-vs-step"));
-    assertEquals(rec, M.readTree(dir.resolve("train.json").toFile()), "train.json is the record");
+    assertEquals(M.readTree(org.rgflow.io.JsonReport.write(TrainJson.toJson(rec))),
+        M.readTree(dir.resolve("train.json").toFile()), "train.json is the record");
     assertTrue(page.contains("<title>rgflow train</title>"), "title");
     assertTrue(page.contains("Checkpoints t = 0, 1, 2, 5, 10, 20, 50, 60."), "checkpoints in the caption");
     assertTrue(page.contains("± 1 SE"), "captions say what the error bars are");
@@ -63,7 +67,7 @@ class TrainReportTest {
 
   @Test
   void widthScan(@TempDir Path dir) throws Exception {
-    ObjectNode rec = TrainRecords.scan();
+    TrainScan rec = TrainRecords.scan();
     HtmlReport.Written w = TrainReport.write(dir, rec, "v");
     String page = checkFiles(dir, w, List.of("mean", "variance", "mean-vs-step", "variance-vs-step",
         "departure-vs-width", "ntk-change-vs-width"));
@@ -87,7 +91,7 @@ class TrainReportTest {
   @Test
   void nullsAndNaNsDoNotCrash(@TempDir Path dir) throws Exception {
     // a single run with nulls in every kind of place
-    ObjectNode rec = TrainRecords.single(256, 100, true);
+    ObjectNode rec = TrainJson.toJson(TrainRecords.single(256, 100, true));
     ObjectNode p0 = (ObjectNode) rec.get("points").get(0);
     p0.putNull("mean");
     p0.putNull("var_err");
@@ -103,23 +107,23 @@ class TrainReportTest {
     t.putNull("var_err");
     rec.putNull("ntk_change");
     rec.putNull("log_evidence");
-    TrainReport.write(dir.resolve("nulls"), rec, "v");
+    TrainReport.write(dir.resolve("nulls"), TrainJson.fromJson(rec), "v");
     assertTrue(Files.size(dir.resolve("nulls/report.html")) > 0);
 
     // every NNGP prediction null (singular train kernel), no trajectory steps
-    ObjectNode noNngp = TrainRecords.single(64, 50, false);
+    ObjectNode noNngp = TrainJson.toJson(TrainRecords.single(64, 50, false));
     for (JsonNode p : noNngp.get("points")) {
       ObjectNode g = (ObjectNode) p.get("theory").get("nngp");
       g.putNull("mean");
       g.putNull("var");
     }
     noNngp.putObject("trajectory").putArray("steps");
-    HtmlReport.Written w = TrainReport.write(dir.resolve("nonngp"), noNngp, "v");
+    HtmlReport.Written w = TrainReport.write(dir.resolve("nonngp"), TrainJson.fromJson(noNngp), "v");
     assertEquals(2, w.figures().size());
     assertTrue(Files.readString(w.html()).contains("NNGP not available"));
 
     // a scan with a null run, a departure that is null or zero, a non-object fit, a run missing its width
-    ObjectNode scan = TrainRecords.scan();
+    ObjectNode scan = TrainJson.toJson(TrainRecords.scan());
     ObjectNode s = (ObjectNode) scan.get("scan");
     ObjectNode run0 = (ObjectNode) s.get("runs").get(0);
     ((ObjectNode) run0.get("points").get(0)).putNull("departure");
@@ -129,33 +133,36 @@ class TrainReportTest {
     ((ArrayNode) s.get("departure_fit")).add("junk");
     ((ObjectNode) s.get("departure_fit").get(1)).putNull("slope");
     ((ArrayNode) s.get("widths")).set(1, M.nullNode());
-    HtmlReport.Written ws = TrainReport.write(dir.resolve("scan"), scan, "v");
+    HtmlReport.Written ws = TrainReport.write(dir.resolve("scan"), TrainJson.fromJson(scan), "v");
     assertTrue(ws.figures().stream().anyMatch(f -> f.name().equals("departure-vs-width")));
     assertTrue(Files.readString(ws.html()).contains("not drawn"), "dropped values are noted");
     decodeAll(dir.resolve("scan"), ws);
 
     // all departures zero: no log plot, no crash; a scan of one width; empty records
-    ObjectNode flat = TrainRecords.scan();
+    ObjectNode flat = TrainJson.toJson(TrainRecords.scan());
     for (JsonNode r : flat.get("scan").get("runs")) {
       for (JsonNode p : r.get("points")) {
         ((ObjectNode) p).put("departure", 0.0);
       }
       ((ObjectNode) r.get("ntk_change")).put("relative_change", 0.0);
     }
-    HtmlReport.Written wf = TrainReport.write(dir.resolve("flat"), flat, "v");
+    HtmlReport.Written wf = TrainReport.write(dir.resolve("flat"), TrainJson.fromJson(flat), "v");
     assertTrue(wf.figures().stream().noneMatch(f -> f.name().endsWith("vs-width")));
-    ObjectNode one = TrainRecords.scan();
+    ObjectNode one = TrainJson.toJson(TrainRecords.scan());
     ((ArrayNode) one.get("scan").get("runs")).remove(0);
     ((ArrayNode) one.get("scan").get("runs")).remove(0);
     ((ArrayNode) one.get("scan").get("widths")).remove(0);
     ((ArrayNode) one.get("scan").get("widths")).remove(0);
-    TrainReport.write(dir.resolve("one"), one, "v");
-    assertEquals(0, TrainReport.write(dir.resolve("empty"), M.createObjectNode(), "v").figures().size());
-    assertEquals(0, TrainReport.write(dir.resolve("emptyscan"), M.readTree("{\"scan\":{}}"), "v").figures().size());
-    ObjectNode onePoint = TrainRecords.single(64, 50, true);
+    TrainReport.write(dir.resolve("one"), TrainJson.fromJson(one), "v");
+    assertEquals(0, TrainReport.write(dir.resolve("empty"), TrainJson.fromJson(M.createObjectNode()), "v")
+        .figures().size());
+    assertEquals(0, TrainReport.write(dir.resolve("emptyscan"), TrainJson.fromJson(M.readTree("{\"scan\":{}}")),
+        "v").figures().size());
+    ObjectNode onePoint = TrainJson.toJson(TrainRecords.single(64, 50, true));
     ((ArrayNode) onePoint.get("points")).remove(2);
     ((ArrayNode) onePoint.get("points")).remove(1);
-    decodeAll(dir.resolve("onepoint"), TrainReport.write(dir.resolve("onepoint"), onePoint, "v"));
+    decodeAll(dir.resolve("onepoint"), TrainReport.write(dir.resolve("onepoint"), TrainJson.fromJson(onePoint),
+        "v"));
   }
 
   /** The report of a real (small) {@code rgflow train --json} record, and again from its saved JSON. */
@@ -167,7 +174,7 @@ class TrainReportTest {
         "32", "--ensemble", "40", "--steps", "20", "--threads", "2", "--evidence-scan", "--json");
     assertEquals(0, code, err.toString());
     JsonNode rec = M.readTree(out.toString());
-    HtmlReport.Written w = TrainReport.write(dir.resolve("a"), rec, "v");
+    HtmlReport.Written w = TrainReport.write(dir.resolve("a"), TrainJson.fromJson(rec), "v");
     // train writes a trajectory (default --checkpoints auto) and, asked, the evidence against C_W
     List<String> names = new ArrayList<>(List.of("mean", "variance", "mean-vs-step", "variance-vs-step",
         "evidence-vs-cw"));
@@ -175,7 +182,7 @@ class TrainReportTest {
     assertTrue(page.contains("relu"), "activation");
     // re-made from the saved train.json: the same page
     JsonNode saved = M.readTree(dir.resolve("a/train.json").toFile());
-    HtmlReport.Written again = TrainReport.write(dir.resolve("b"), saved, "v");
+    HtmlReport.Written again = TrainReport.write(dir.resolve("b"), TrainJson.fromJson(saved), "v");
     assertEquals(page, Files.readString(again.html()));
   }
 
