@@ -1,6 +1,6 @@
 package org.rgflow.ensemble;
 
-/** A network's pre-activations overflowed (non-finite or beyond 1e150 in magnitude). */
+/** A network's pre-activations overflowed (non-finite or beyond {@link org.rgflow.core.Limits#OVERFLOW} in magnitude). */
 public class DivergenceException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final long network;

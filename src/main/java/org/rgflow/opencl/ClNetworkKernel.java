@@ -2,6 +2,7 @@ package org.rgflow.opencl;
 
 import com.aparapi.Kernel;
 import org.rgflow.act.DeviceActivations;
+import org.rgflow.core.Limits;
 
 /**
  * The OpenCL kernel (Aparapi: this class's bytecode is translated to OpenCL C at first launch):
@@ -14,7 +15,7 @@ import org.rgflow.act.DeviceActivations;
  *   <li>{@code z[g·zPer + zOff[ℓ] + i·N_D + α]} = z^{(ℓ)}_{i;α}, ℓ = 1..L (block ℓ = 0 holds x);
  *   <li>{@code theta[g·tPer + tOff[ℓ] + p·(m_ℓ N_D) + q]} = Θ̂^{(ℓ)}_{ik;αβ} with p = i·N_D + α,
  *       q = k·N_D + β, i, k &lt; m_ℓ = min(ntkNeurons, n_ℓ);
- *   <li>{@code diverged[g]} = the first layer whose pre-activations overflowed (|z| &gt; 1e150 or
+ *   <li>{@code diverged[g]} = the first layer whose pre-activations overflowed (|z| &gt; {@link Limits#OVERFLOW} or
  *       not finite), 0 if none.
  * </ul>
  *
@@ -52,7 +53,7 @@ final class ClNetworkKernel extends Kernel {
   static final int ACT_STEP = DeviceActivations.STEP;
 
   static final int BIAS_FLAG = 0x80000000;
-  static final double DIVERGENCE_BOUND = 1e150;
+  static final double DIVERGENCE_BOUND = Limits.OVERFLOW;
 
   // ---- configuration (set by ClEnsemble, constant over a run) ----
   int nd;

@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.rgflow.act.Activation;
+import org.rgflow.core.Limits;
 import org.rgflow.stats.MomentAccumulator;
 import org.rgflow.ensemble.OrderedReducer;
 import org.rgflow.rng.InitRng;
@@ -454,7 +455,7 @@ public final class CpuTrainer {
           eps[al] = zTrain[al] - y[al];
           loss += 0.5 * eps[al] * eps[al];
         }
-        if (!(loss < 1e150)) {
+        if (!(loss < Limits.OVERFLOW)) {
           throw new TrainingDivergenceException(e, s);
         }
         boolean stop = s >= settings.steps() || (settings.tol() > 0 && loss <= settings.tol());

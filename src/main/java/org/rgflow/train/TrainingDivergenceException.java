@@ -2,7 +2,7 @@ package org.rgflow.train;
 
 import org.rgflow.ensemble.DivergenceException;
 
-/** Gradient descent blew up (loss non-finite or beyond 1e150): the step η is too large. */
+/** Gradient descent blew up (loss non-finite or beyond {@link org.rgflow.core.Limits#OVERFLOW}): the step η is too large. */
 public final class TrainingDivergenceException extends DivergenceException {
   private static final long serialVersionUID = 1L;
   private final long step;
