@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Run HERE (the machine with a JDK and Maven), from anywhere: builds what the GPU machine needs into
-# the git-ignored folder .carry/ (<= 64 MiB, the device tool's carry limit):
+# the git-ignored folder .carry/ (about 50 MB; copy it with the repository to the GPU machine):
 #   .carry/rgflow.jar   the shaded jar (PTX kernels inside)
 #   .carry/jre/         a jlink'd Java runtime (the GPU machine has no JDK)
-# Then, with the device tool: run(command="bash benchmarks/gpu/run-on-device.sh", carry=[".carry"]).
+# Then, on the GPU machine, from the repository root: bash benchmarks/gpu/run-on-device.sh (docs/CUDA.md).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -31,7 +31,7 @@ git rev-parse HEAD > .carry/COMMIT
 du -sh .carry/rgflow.jar .carry/jre .carry
 total=$(du -sb .carry | cut -f1)
 if (( total > 64 * 1024 * 1024 )); then
-  echo "prepare.sh: .carry is $total bytes, over the 64 MiB carry limit" >&2
+  echo "prepare.sh: .carry is $total bytes, over 64 MiB: check what the jar or the runtime gained" >&2
   exit 1
 fi
 # Smoke test of the trimmed runtime + jar (no GPU here: the self-check exits 2 = "no device").
