@@ -224,14 +224,7 @@ public final class CudaEnsemble implements SourceFactory {
           double[][][] th = ntkNeurons > 0 ? new double[depth][][] : null;
           int[] measured = new int[depth];
           for (int l = 1; l <= depth; l++) {
-            int n = spec.width(l);
-            z[l - 1] = new double[nd][n];
-            long base = (long) g * s.zStride + s.zOff[l];
-            for (int a = 0; a < nd; a++) {
-              for (int i = 0; i < n; i++) {
-                z[l - 1][a][i] = ch.z[(int) (base + (long) a * n + i)];
-              }
-            }
+            z[l - 1] = s.z(ch.z, g, l);
             measured[l - 1] = s.m[l];
             if (th != null) {
               th[l - 1] = ch.theta(g, l);
@@ -388,48 +381,16 @@ public final class CudaEnsemble implements SourceFactory {
     }
 
     double[][] theta(int g, int l) {
-      int t = s.m[l] * s.nd;
-      double[][] out = new double[t][t];
-      long b = g * s.thetaStride + s.tOff[l];
-      for (int p = 0; p < t; p++) {
-        for (int q = 0; q < t; q++) {
-          out[p][q] = theta[(int) (b + (long) p * t + q)];
-        }
-      }
-      return out;
+      return s.theta(theta, g, l);
     }
 
     double[][] zHead(int g, int l) {
-      int m = s.m[l];
-      double[][] out = new double[s.nd][m];
-      long b = g * s.zHeadStride + s.vOff[l];
-      for (int a = 0; a < s.nd; a++) {
-        for (int i = 0; i < m; i++) {
-          out[a][i] = zHead[(int) (b + (long) a * m + i)];
-        }
-      }
-      return out;
+      return s.zHead(zHead, g, l);
     }
   }
 
-  private final class Session implements AutoCloseable {
-    final int depth;
-    final int nd;
-    final boolean ntk;
-    final boolean keepZ;
+  private final class Session extends BufferLayout implements AutoCloseable {
     final long seed;
-    final int[] widths;
-    final int[] zOff;
-    final int[] vOff;
-    final int[] tOff;
-    final int[] m;
-    final int sumsPer;
-    final long zStride;
-    final long gStride;
-    final int ldG;
-    final long thetaStride;
-    final long zHeadStride;
-    final int shmBytes;
     final int capacity;
     final CudaActivation act;
     final List<CUdeviceptr> allocations = new ArrayList<>();
@@ -469,56 +430,12 @@ public final class CudaEnsemble implements SourceFactory {
     double d2hMs;
 
     Session(NetworkSpec spec, Inputs inputs, long seed, int ntkNeurons, boolean keepZ, long networks) {
-      this.depth = spec.depth();
-      this.nd = inputs.count();
-      this.ntk = ntkNeurons > 0;
-      this.keepZ = keepZ;
+      super(spec, inputs.count(), ntkNeurons, keepZ,
+          PowerSums.deviceLength(inputs.count(), ODD_POWER_SUMS));
       this.seed = seed;
       this.act = CudaActivation.of(spec.activation());
-      widths = new int[depth + 1];  // n_0..n_L (spec.widths() holds n_1..n_L only)
-      for (int l = 0; l <= depth; l++) {
-        widths[l] = spec.width(l);
-      }
-      zOff = new int[depth + 1];
-      vOff = new int[depth + 2];
-      tOff = new int[depth + 1];
-      m = new int[depth + 1];
-      int nmaxAll = 1;
-      int nmax = 1;
-      long zPer = 0;
-      long vPer = 0;
-      long tPer = 0;
-      for (int l = 0; l <= depth; l++) {
-        nmaxAll = Math.max(nmaxAll, widths[l]);
-        if (l >= 1) {
-          nmax = Math.max(nmax, widths[l]);
-          zOff[l] = (int) zPer;
-          if (ntk || keepZ) {
-            zPer += (long) nd * widths[l];
-          }
-          m[l] = ntk ? Math.min(widths[l], ntkNeurons) : 0;
-          vOff[l] = (int) vPer;
-          vPer += (long) m[l] * nd;
-          tOff[l] = (int) tPer;
-          tPer += (long) m[l] * nd * m[l] * nd;
-        }
-      }
-      vOff[depth + 1] = (int) vPer;
-      CudaLimits.checkNtkNeurons(spec, nd, ntkNeurons);  // tPer must fit the int offsets
-      if (!(ntk || keepZ)) {
-        zPer = (long) nd * nmax;
-      }
-      zStride = (zPer + 3) & ~3L;
-      ldG = (nmax + 3) & ~3;
-      gStride = ntk ? 2 * vPer * ldG : 0;
-      thetaStride = tPer;
-      zHeadStride = vPer;
-      sumsPer = PowerSums.deviceLength(nd, ODD_POWER_SUMS);
-      shmBytes = nd * ((nmaxAll + 3) & ~3) * Sizeof.FLOAT;
-      long devPerNet = 4 * zStride + 8L * depth * sumsPer + 4 + 4 * gStride + 8 * thetaStride
-          + 4 * zHeadStride;
-      long hostPerNet = 8L * depth * sumsPer + 4 + 8 * thetaStride + 4 * zHeadStride
-          + (keepZ ? 4 * zStride : 0);
+      long devPerNet = deviceBytesPerNetwork();
+      long hostPerNet = hostBytesPerNetwork();
       try {
         open();
         long[] free = new long[1];

@@ -323,75 +323,9 @@ final class HostHarness {
     return p + p * (p + 1) / 2 + nd;
   }
 
-  /** CudaEnsemble.Session's buffer layout (its constructor), for one launch. */
-  static final class Layout {
-    final int depth;
-    final int nd;
-    final boolean ntk;
-    final boolean keepZ;
-    final int[] widths;
-    final int[] zOff;
-    final int[] vOff;
-    final int[] tOff;
-    final int[] m;
-    final int sumsPer;
-    final long zStride;
-    final long gStride;
-    final int ldG;
-    final long thetaStride;
-    final long zHeadStride;
-    final int shmBytes;
-
-    Layout(NetworkSpec spec, int nd, int ntkNeurons, boolean keepZ, int sumsPer) {
-      this.depth = spec.depth();
-      this.nd = nd;
-      this.ntk = ntkNeurons > 0;
-      this.keepZ = keepZ;
-      this.sumsPer = sumsPer;
-      widths = new int[depth + 1];  // n_0..n_L (spec.widths() holds n_1..n_L only)
-      for (int l = 0; l <= depth; l++) {
-        widths[l] = spec.width(l);
-      }
-      zOff = new int[depth + 1];
-      vOff = new int[depth + 2];
-      tOff = new int[depth + 1];
-      m = new int[depth + 1];
-      int nmaxAll = 1;
-      int nmax = 1;
-      long zPer = 0;
-      long vPer = 0;
-      long tPer = 0;
-      for (int l = 0; l <= depth; l++) {
-        nmaxAll = Math.max(nmaxAll, widths[l]);
-        if (l >= 1) {
-          nmax = Math.max(nmax, widths[l]);
-          zOff[l] = (int) zPer;
-          if (ntk || keepZ) {
-            zPer += (long) nd * widths[l];
-          }
-          m[l] = ntk ? Math.min(widths[l], ntkNeurons) : 0;
-          vOff[l] = (int) vPer;
-          vPer += (long) m[l] * nd;
-          tOff[l] = (int) tPer;
-          tPer += (long) m[l] * nd * m[l] * nd;
-        }
-      }
-      vOff[depth + 1] = (int) vPer;
-      if (!(ntk || keepZ)) {
-        zPer = (long) nd * nmax;
-      }
-      zStride = (zPer + 3) & ~3L;
-      ldG = (nmax + 3) & ~3;
-      gStride = ntk ? 2 * vPer * ldG : 0;
-      thetaStride = tPer;
-      zHeadStride = vPer;
-      shmBytes = nd * ((nmaxAll + 3) & ~3) * Float.BYTES;
-    }
-  }
-
   /** One launch's outputs, with CudaEnsemble.Chunk's accessors. */
   static final class Outputs {
-    final Layout lay;
+    final BufferLayout lay;
     final int count;
     final int[] diverged;
     final double[] sums;
@@ -399,7 +333,7 @@ final class HostHarness {
     final float[] zHead;
     final float[] z;
 
-    Outputs(Layout lay, int count, Map<String, ByteBuffer> d) {
+    Outputs(BufferLayout lay, int count, Map<String, ByteBuffer> d) {
       this.lay = lay;
       this.count = count;
       diverged = ints(d.get("div"));
@@ -411,46 +345,20 @@ final class HostHarness {
 
     /** z^{(ℓ)}[α][i] of network g of the launch (keepZ only; CudaEnsemble.networks). */
     double[][] z(int g, int l) {
-      int n = lay.widths[l];
-      double[][] out = new double[lay.nd][n];
-      long base = (long) g * lay.zStride + lay.zOff[l];
-      for (int a = 0; a < lay.nd; a++) {
-        for (int i = 0; i < n; i++) {
-          out[a][i] = z[(int) (base + (long) a * n + i)];
-        }
-      }
-      return out;
+      return lay.z(z, g, l);
     }
 
     double[][] theta(int g, int l) {
-      int t = lay.m[l] * lay.nd;
-      double[][] out = new double[t][t];
-      long b = g * lay.thetaStride + lay.tOff[l];
-      for (int p = 0; p < t; p++) {
-        for (int q = 0; q < t; q++) {
-          out[p][q] = theta[(int) (b + (long) p * t + q)];
-        }
-      }
-      return out;
+      return lay.theta(theta, g, l);
     }
 
     double[][] zHead(int g, int l) {
-      int mm = lay.m[l];
-      double[][] out = new double[lay.nd][mm];
-      long b = g * lay.zHeadStride + lay.vOff[l];
-      for (int a = 0; a < lay.nd; a++) {
-        for (int i = 0; i < mm; i++) {
-          out[a][i] = zHead[(int) (b + (long) a * mm + i)];
-        }
-      }
-      return out;
+      return lay.zHead(zHead, g, l);
     }
 
     /** The sumsPer entries of layer ℓ of network g. */
     double[] sums(int g, int l) {
-      double[] out = new double[lay.sumsPer];
-      System.arraycopy(sums, (g * lay.depth + (l - 1)) * lay.sumsPer, out, 0, lay.sumsPer);
-      return out;
+      return lay.sums(sums, g, l);
     }
   }
 
@@ -462,7 +370,7 @@ final class HostHarness {
       int ntkNeurons, int vt, boolean keepZ, int sumsPer, String schedule) {
     int nd = inputs.count();
     int depth = spec.depth();
-    Layout s = new Layout(spec, nd, ntkNeurons, keepZ, sumsPer);
+    BufferLayout s = new BufferLayout(spec, nd, ntkNeurons, keepZ, sumsPer);
     CudaActivation act = CudaActivation.of(spec.activation());
     float[] x = new float[nd * spec.n0()];
     for (int a = 0; a < nd; a++) {
