@@ -3,11 +3,12 @@
 #   1. here, on a machine with a JDK 17 and Maven:  benchmarks/gpu/prepare.sh   (builds .carry/)
 #   2. copy the repository (with .carry/) to the GPU machine, and there, from its root:
 #        bash benchmarks/gpu/run-on-device.sh [OUT_DIR]        (default OUT_DIR: gpu-out)
-# Steps, each under its own time limit, about 8 minutes at most in all:
+# Steps, each under its own time limit, 8 minutes at most in all:
 #   environment (nvidia-smi, driver, libraries), `rgflow devices`,
 #   the self-check (CUDA against the CPU reference, network by network: the checks of the
 #   gpu-tagged CudaContractTest, without Maven), the batched GEMM's self-check, the PyTorch baseline (same E, n, L, N_D and the
-#   same statistics), then our benchmark variants (forward, forward+ntk16, forward+ntk8).
+#   same statistics), our benchmark variants (forward, forward+ntk16, forward+ntk8), then 10^6
+#   networks of width 4096 through `rgflow sample` with the device memory in use sampled.
 # OUT_DIR gets five files: log.txt (everything printed), env.txt, cuda_bench.tsv,
 # cuda_bench_summary.txt and torch_summary.txt. A short summary is printed last.
 # A JDK 17 on the GPU machine can replace the carried runtime: RG_JAVA=java RG_JAR=target/rgflow.jar.
@@ -59,19 +60,19 @@ fi
 } > "$OUT/env.txt" 2>&1
 log "environment"; cat "$OUT/env.txt" | tee -a "$LOG"
 nvidia-smi 2>&1 | tee -a "$LOG" > /dev/null || true
-step 60 "rgflow devices" "${JVM[@]}" -jar "$JAR" devices
-step 150 "self-check: CUDA against the CPU reference, network by network" \
+step 20 "rgflow devices" "${JVM[@]}" -jar "$JAR" devices
+step 120 "self-check: CUDA against the CPU reference, network by network" \
   "${JVM[@]}" -cp "$JAR" org.rgflow.cuda.CudaSelfCheck
 selfcheck_rc=$last_rc
-step 60 "GEMM self-check: cuBLAS (where it loads) and our rg_sgemm_batched against a CPU GEMM" \
+step 30 "GEMM self-check: cuBLAS (where it loads) and our rg_sgemm_batched against a CPU GEMM" \
   "${JVM[@]}" -cp "$JAR" org.rgflow.cuda.BatchedGemm
-step 90 "PyTorch baseline, E=4096 n=1024 L=32 N_D=2" \
+step 60 "PyTorch baseline, E=4096 n=1024 L=32 N_D=2" \
   env PYTHONUNBUFFERED=1 python3 benchmarks/gpu/torch_baseline.py --out "$OUT"
-step 150 "benchmark: forward, E=4096 n=1024 L=32 N_D=2" \
+step 45 "benchmark: forward, E=4096 n=1024 L=32 N_D=2" \
   "${JVM[@]}" -cp "$JAR" org.rgflow.cuda.CudaBench "$OUT" 4096 1024 32 5 forward
 cp "$OUT/cuda_bench_summary.txt" "$work/forward_summary.txt" 2>/dev/null
 cp "$OUT/cuda_bench.tsv" "$work/forward.tsv" 2>/dev/null
-step 150 "benchmark: forward+ntk16 and forward+ntk8, same shape" \
+step 105 "benchmark: forward+ntk16 and forward+ntk8, same shape" \
   "${JVM[@]}" -cp "$JAR" org.rgflow.cuda.CudaBench "$OUT" 4096 1024 32 5 forward+ntk16,forward+ntk8
 # One summary and one table for both benchmark runs (the second run rewrote them).
 if [[ -f $work/forward_summary.txt ]]; then
@@ -79,6 +80,19 @@ if [[ -f $work/forward_summary.txt ]]; then
     > "$work/summary.txt" && mv "$work/summary.txt" "$OUT/cuda_bench_summary.txt"
   { cat "$work/forward.tsv"; tail -n +2 "$OUT/cuda_bench.tsv" 2>/dev/null; } > "$work/all.tsv" \
     && mv "$work/all.tsv" "$OUT/cuda_bench.tsv"
+fi
+# 10^6 networks of width 4096 through the CLI: launches sized from free device memory, so the memory
+# in use stays bounded whatever E is; nvidia-smi samples it twice a second meanwhile.
+nvidia-smi --query-gpu=memory.used,memory.total --format=csv,noheader,nounits -lms 500 \
+  > "$work/memory.csv" 2>/dev/null &
+smi=$!
+step 100 "E=10^6 networks of width 4096 (depth 2, forward only, N_D=1), bounded device memory" \
+  "${JVM[@]}" -jar "$JAR" sample --backend cuda --sampler direct --width 4096 --depth 2 \
+  --ensemble 1000000 --no-ntk --no-progress
+kill "$smi" 2>/dev/null; wait "$smi" 2>/dev/null
+if [[ -s $work/memory.csv ]]; then
+  awk -F', *' '{ if ($1 > m) m = $1; t = $2 } END { printf "device memory in use during E=10^6: at most %d of %d MiB (%d samples)\n", m, t, NR }' \
+    "$work/memory.csv" | tee -a "$LOG"
 fi
 log "summary"
 {
