@@ -33,6 +33,8 @@ public final class Flags {
   public static final String NTK_NEURONS = "4";
   /** Input dimension n₀ when neither {@code n0} nor an inputs CSV gives one. */
   public static final int DEFAULT_N0 = 8;
+  /** The most worker threads a run may ask for. */
+  public static final int MAX_THREADS = 1024;
 
   /** The defaults of every {@code sample} flag that has one. */
   public static final Map<String, String> SAMPLE_DEFAULTS = defaults();
@@ -70,6 +72,7 @@ public final class Flags {
   public static Network network(Map<String, String> flags, Engines engines) {
     Map<String, String> f = withDefaults(flags);
     int l = Numbers.positiveInt("--depth", f.get("depth"));
+    Budget.depth("--depth", l, 1);
     int[] hidden = Numbers.positiveInts("--width", f.get("width"));
     if (hidden.length != 1 && hidden.length != l - 1 && hidden.length != l) {
       throw new SpecException("--width", "needs one value or one per hidden layer ("
@@ -85,7 +88,14 @@ public final class Flags {
     double[] cws = perLayer("--cw", f.get("cw"), l);
     double[] lbs = perLayer("--lambda-b", f.get("lambda-b"), l);
     double[] lws = perLayer("--lambda-w", f.get("lambda-w"), l);
+    for (int i = 0; i < l; i++) {
+      if (cws[i] == 0 && cbs[i] == 0) {
+        throw new SpecException("--cw", "C_W = 0 and C_b = 0 at layer " + (i + 1) + " make every"
+            + " pre-activation zero (the theory needs K > 0); give C_W > 0 or C_b > 0");
+      }
+    }
     InputsParser.Parsed in = InputsParser.parse(f.get("inputs"), n0v, DEFAULT_N0);
+    Budget.depth("--depth", l, in.inputs().count());
     Activation a = engines.activation(f.get("act"));
     NetworkSpec spec = new NetworkSpec(in.inputs().dim(), widths, a, cbs, cws, lbs, lws);
     return new Network(spec, in);
@@ -103,6 +113,11 @@ public final class Flags {
     String threads = f.get("threads");
     int t = threads == null ? Runtime.getRuntime().availableProcessors()
         : Numbers.positiveInt("--threads", threads);
+    if (t > MAX_THREADS) {
+      throw new SpecException("--threads", "at most " + MAX_THREADS + ", got " + t + " (this machine"
+          + " has " + Runtime.getRuntime().availableProcessors() + " processors; threads never change"
+          + " results)");
+    }
     int c = Numbers.positiveInt("--chunk", f.get("chunk"));
     int m = Numbers.positiveInt("--ntk-neurons", f.get("ntk-neurons"));
     boolean ntk = !Boolean.parseBoolean(f.getOrDefault("no-ntk", "false"));

@@ -50,11 +50,10 @@ public final class SampleRun {
   public static LayerReport run(Options o, Engines engines, ProgressListener progress) {
     var spec = o.network().spec();
     var inputs = o.network().inputs().inputs();
-    Backends.Choice choice = engines.source(o.sampler(), o.backend(), spec);
-    SourceFactory source = choice.source();
-    List<String> notes = new ArrayList<>(o.notes());
-    notes.addAll(choice.notes());
-    StatSet stats = blocks(o, source, inputs.count(), notes);
+    Prepared p = prepare(o, engines);
+    SourceFactory source = p.source();
+    List<String> notes = new ArrayList<>(p.notes());
+    StatSet stats = p.stats();
     TheoryResult th = null;
     try {
       th = engines.theory(spec, inputs);
@@ -70,6 +69,38 @@ public final class SampleRun {
     return new LayerReport(Version.current(), "sample", spec, o.network().inputs(), o.settings(),
         m.sampler(), m.backend(), m.device(), Combine.combine(spec, th, m),
         new LayerReport.Timing(m.seconds(), m.networksPerSecond(), m.weightsPerSecond()), notes);
+  }
+
+  /**
+   * What a run will do, settled without running anything: the source, the blocks and the notes.
+   *
+   * @param source the sampler on its device
+   * @param stats the statistic blocks to measure
+   * @param notes the options' notes, then why the source was chosen and what it cannot measure
+   */
+  public record Prepared(SourceFactory source, StatSet stats, List<String> notes) {}
+
+  /**
+   * Chooses the source and blocks and checks the sizes against the heap ({@link Budget}): every
+   * refusal a run can meet before its first network, so that a sweep checks all of its points
+   * before it creates anything.
+   *
+   * @throws SpecException naming the offending flag
+   */
+  public static Prepared prepare(Options o, Engines engines) {
+    var spec = o.network().spec();
+    int nd = o.network().inputs().inputs().count();
+    Backends.Choice choice = engines.source(o.sampler(), o.backend(), spec);
+    SourceFactory source = choice.source();
+    List<String> notes = new ArrayList<>(o.notes());
+    notes.addAll(choice.notes());
+    StatSet stats = blocks(o, source, nd, notes);
+    RunSettings s = o.settings();
+    if (source.device().equals("cpu")) {
+      Budget.sample(spec, nd, s.ensemble(), s.ntk(), s.ntkNeurons(), source.sampler(),
+          (int) Math.min(s.threads(), s.ensemble()));
+    }
+    return new Prepared(source, stats, notes);
   }
 
   /** The blocks to measure: those asked for, or the standard ones the source can measure. */

@@ -83,6 +83,11 @@ public final class TrainRun {
       }
     });
     int l = Numbers.positiveInt("--depth", f.get("depth"));
+    if (l < 2) {
+      throw new SpecException("--depth", "train needs at least one hidden layer (depth 2 or more),"
+          + " got " + l);
+    }
+    Budget.depth("--depth", l, 1);
     List<int[]> runs = new ArrayList<>();
     String widths = f.get("widths");
     if (widths != null) {
@@ -114,7 +119,7 @@ public final class TrainRun {
     String threads = f.get("threads");
     int t = threads == null ? Runtime.getRuntime().availableProcessors()
         : Numbers.positiveInt("--threads", threads);
-    long nSteps = Numbers.parseLong("--steps", f.get("steps"));
+    long nSteps = Numbers.positiveLong("--steps", f.get("steps"));
     double tol = single("--tol", f.get("tol"));
     double noise = single("--noise", f.get("noise"));
     Dataset d;

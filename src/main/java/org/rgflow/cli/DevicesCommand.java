@@ -47,12 +47,12 @@ final class DevicesCommand implements Callable<Integer> {
     return Main.OK;
   }
 
-  /** {"rgflow_version", "command": "devices", "capabilities": {id: {label, ok, summary|reason, …}}}. */
+  /** {"rgflow_version", "command": "devices", id: {label, ok, summary|reason, …}, …} (README). */
   static ObjectNode json(List<Capability> caps) {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("rgflow_version", VersionProvider.version());
     root.put("command", "devices");
-    ObjectNode all = root.putObject("capabilities");
+    ObjectNode all = root;
     for (Capability c : caps) {
       ObjectNode o = all.putObject(c.id());
       o.put("label", c.label());

@@ -2,11 +2,15 @@ package org.rgflow.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.rgflow.report.HtmlReport;
 import org.rgflow.spec.SpecException;
+import org.rgflow.sweep.PointStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code rgflow report DIR}: the sweep's HTML report with figures, from its point files. */
@@ -14,12 +18,18 @@ import picocli.CommandLine.Parameters;
     description = {"Write DIR/report.html from the finished points of a sweep: figures (measurement ± SE "
         + "against theory), a consistency table and the provenance of every point. The page is self-contained "
         + "(figures embedded); copies of the figures go to DIR/figures/, and DIR/results.csv and "
-        + "DIR/results.jsonl are regenerated."})
+        + "DIR/results.jsonl are regenerated.",
+        "A damaged point file (truncated, not a point record) is named and stops the report (exit 1)"
+            + " unless --skip-damaged; `rgflow sweep --resume --out DIR` reruns such points."})
 final class ReportCommand implements Callable<Integer> {
   private final Context ctx;
 
   @Parameters(index = "0", paramLabel = "DIR", description = "A sweep's output directory.")
   Path dir;
+
+  @Option(names = "--skip-damaged", description = "Report without damaged point files (each is named"
+      + " on stderr and listed in the JSON).")
+  boolean skipDamaged;
 
   @Mixin CommonOptions common = new CommonOptions();
 
@@ -29,11 +39,22 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (!Files.isDirectory(dir)) {
+      throw new SpecException("DIR", Files.exists(dir) ? dir + " is a file, not a sweep directory"
+          : "no such directory: " + dir);
+    }
     if (!Files.isDirectory(dir.resolve("points"))) {
       throw new SpecException("DIR", dir + " holds no sweep (no points/ directory)");
     }
-    HtmlReport.Written w = Sweeps.report(dir);
-    ctx.out().println("report: " + w.html().toAbsolutePath().normalize() + " (" + w.figures().size() + " figures)");
+    List<PointStore.Damaged> damaged = new ArrayList<>();
+    HtmlReport.Written w = Sweeps.report(ctx, dir, skipDamaged, damaged);
+    if (common.json) {
+      ctx.out().println(Sweeps.reportJson(dir, w, damaged).toPrettyString());
+    } else {
+      ctx.out().println("report: " + w.html().toAbsolutePath().normalize() + " ("
+          + Sweeps.figures(w.figures().size()) + (damaged.isEmpty() ? "" : "; " + damaged.size()
+          + " damaged point file" + (damaged.size() == 1 ? "" : "s") + " skipped") + ")");
+    }
     ctx.out().flush();
     return Main.OK;
   }

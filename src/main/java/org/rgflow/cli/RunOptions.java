@@ -3,6 +3,7 @@ package org.rgflow.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.rgflow.app.Flags;
+import org.rgflow.spec.SpecException;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,8 +38,8 @@ final class RunOptions {
       description = "Networks per work item (default: ${DEFAULT-VALUE}). Never changes results.")
   String chunk;
 
-  @Option(names = "--ntk-neurons", paramLabel = "M", defaultValue = Flags.NTK_NEURONS,
-      description = "Neurons per layer whose NTK entries are measured (default: ${DEFAULT-VALUE};"
+  @Option(names = "--ntk-neurons", paramLabel = "M",
+      description = "Neurons per layer whose NTK entries are measured (default: " + Flags.NTK_NEURONS + ";"
           + " capped at the narrowest width).")
   String ntkNeurons;
 
@@ -56,6 +57,10 @@ final class RunOptions {
 
   /** The given values by flag name without dashes (absent ones left out). */
   Map<String, String> flags() {
+    if (noNtk && ntkNeurons != null) {
+      throw new SpecException("--ntk-neurons", "has no effect with --no-ntk (no NTK is measured);"
+          + " give one of them");
+    }
     Map<String, String> f = new LinkedHashMap<>();
     f.put("ensemble", ensemble);
     f.put("seed", seed);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.rgflow.app.OutDir;
 import org.rgflow.spec.SpecException;
 import org.rgflow.sweep.PointStore;
 import org.rgflow.sweep.SweepPlan;
@@ -64,14 +65,17 @@ final class SweepCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OutDir.check("--out", out);
     SweepPlan plan = plan();
+    Sweeps.validate(ctx, plan);
     int finished = new PointStore(out).readPoints().size();
     if (finished > 0 && !resume) {
       throw new SpecException("--out", out + " already holds " + finished + " finished point"
           + (finished == 1 ? "" : "s") + "; add --resume to continue that sweep, or choose another directory");
     }
     SweepRunner.Summary s = Sweeps.run(ctx, plan, out, retryFailed, progress);
-    ctx.out().println(summary(plan.name(), s, out));
+    ctx.out().println(common.json ? Sweeps.summaryJson(plan.name(), s, out).toPrettyString()
+        : summary(plan.name(), s, out));
     ctx.out().flush();
     if (s.failed() > 0) {
       ctx.err().println("error: " + s.failed() + " of " + s.points() + " points failed (their errors are in "
@@ -89,12 +93,17 @@ final class SweepCommand implements Callable<Integer> {
 
   private SweepPlan plan() throws Exception {
     boolean axes = !set.isEmpty() || !grid.isEmpty();
+    if (retryFailed && !resume) {
+      throw new SpecException("--retry-failed", "only with --resume (it reruns the failed points of"
+          + " an earlier sweep)");
+    }
     if (file != null && axes) {
       throw new SpecException("--grid", "give a sweep FILE or --set/--grid axes, not both");
     }
     if (file != null) {
       if (!Files.isRegularFile(file)) {
-        throw new SpecException("FILE", "no such file: " + file);
+        throw new SpecException("FILE", (Files.isDirectory(file) ? "a directory, not a sweep file: "
+            : "no such file: ") + file);
       }
       return SweepPlan.read(file, Sweeps.sampleDefaults(ctx));
     }
@@ -102,10 +111,20 @@ final class SweepCommand implements Callable<Integer> {
       return SweepPlan.fromAxes("sweep", set, grid, Sweeps.sampleDefaults(ctx));
     }
     Path saved = out.resolve("sweep.json");
-    if (resume && Files.isRegularFile(saved)) {
-      return SweepPlan.fromJson(new com.fasterxml.jackson.databind.ObjectMapper().readTree(saved.toFile()));
+    if (!resume) {
+      throw new SpecException("FILE", "give a sweep file, --set/--grid axes, or --resume with a directory"
+          + " that holds sweep.json");
     }
-    throw new SpecException("FILE", "give a sweep file, --set/--grid axes, or --resume with a directory"
-        + " that holds sweep.json");
+    if (!Files.isRegularFile(saved)) {
+      throw new SpecException("--out", (Files.isDirectory(out) ? out + " holds no sweep.json"
+          : "no such directory: " + out) + "; to resume, give the directory of an earlier sweep"
+          + " (or give a sweep FILE or --set/--grid axes)");
+    }
+    try {
+      return SweepPlan.fromJson(new com.fasterxml.jackson.databind.ObjectMapper().readTree(saved.toFile()));
+    } catch (java.io.IOException e) {
+      throw new SpecException("--out", saved + " is damaged (not valid JSON); give the sweep FILE"
+          + " again with --resume");
+    }
   }
 }

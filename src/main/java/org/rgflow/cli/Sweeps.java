@@ -1,11 +1,16 @@
 package org.rgflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.rgflow.app.Failures;
 import org.rgflow.app.Flags;
 import org.rgflow.app.SampleRun;
@@ -15,7 +20,9 @@ import org.rgflow.report.HtmlReport;
 import org.rgflow.sweep.PointStore;
 import org.rgflow.sweep.Provenance;
 import org.rgflow.sweep.Results;
+import org.rgflow.spec.SpecException;
 import org.rgflow.sweep.SweepPlan;
+import org.rgflow.sweep.SweepPoint;
 import org.rgflow.sweep.SweepProgress;
 import org.rgflow.sweep.SweepRunner;
 
@@ -72,11 +79,37 @@ final class Sweeps {
     return lanes;
   }
 
+  /**
+   * Checks every point of the plan as its run would, before anything is created: the first bad
+   * point is refused naming its flag (as the sweep file spells it), the point and why.
+   */
+  static void validate(Context ctx, SweepPlan plan) {
+    int i = 0;
+    for (SweepPoint p : plan.points()) {
+      i++;
+      try {
+        SampleRun.prepare(Flags.sample(p.flags(), ctx.engines()), ctx.engines());
+      } catch (SpecException e) {
+        String field = e.field().replaceFirst("^--", "");
+        String msg = Failures.of(e).message().substring(e.field().length() + 2);
+        throw new SpecException(field, "sweep point " + i + " of " + plan.points().size() + " ("
+            + p.label() + "): " + msg);
+      }
+    }
+  }
+
   /** Runs the plan into the directory, then regenerates results.csv and results.jsonl. */
   static SweepRunner.Summary run(Context ctx, SweepPlan plan, Path dir, boolean retryFailed, Boolean progress) {
     String version = VersionProvider.version();
     Provenance prov = Provenance.detect(version, Provenance.codeDir());
     try (PointStore store = new PointStore(dir).open()) {
+      Set<String> ids = new HashSet<>();
+      plan.points().forEach(p -> ids.add(p.id()));
+      for (PointStore.Damaged d : store.scan().damaged()) {
+        ctx.err().println(ids.contains(d.id()) ? "note: point " + d.id() + " reruns: " + d.file()
+            + " is damaged (" + d.reason() + ")" : "warning: " + d.file() + " is damaged (" + d.reason()
+            + ") and belongs to no point of this plan; left as it is");
+      }
       PointStore.writeAtomically(dir.resolve("sweep.json"), PointStore.write(plan.toJson(version)));
       SweepProgress bar = new SweepProgress(ctx.err(), ctx.clock(), ProgressBar.wanted(progress));
       SweepRunner.Summary s;
@@ -91,7 +124,7 @@ final class Sweeps {
   }
 
   /** The records of a sweep directory in plan order (sweep.json when present). */
-  static List<JsonNode> records(Path dir) {
+  static List<JsonNode> records(Path dir, Map<String, JsonNode> points) {
     SweepPlan plan = null;
     Path planFile = dir.resolve("sweep.json");
     if (planFile.toFile().isFile()) {
@@ -101,13 +134,72 @@ final class Sweeps {
         plan = null;
       }
     }
-    return Results.ordered(new PointStore(dir).readPoints(), plan);
+    return Results.ordered(points, plan);
   }
 
-  /** Regenerates the CSV/JSONL and writes report.html; returns what was written. */
-  static HtmlReport.Written report(Path dir) {
-    List<JsonNode> recs = records(dir);
+  /**
+   * Regenerates the CSV/JSONL and writes report.html; returns what was written. A damaged point
+   * file stops it (exit 1, every such file named) unless {@code skipDamaged}; then each is named
+   * on stderr and listed in {@code damaged}.
+   */
+  static HtmlReport.Written report(Context ctx, Path dir, boolean skipDamaged,
+      List<PointStore.Damaged> damaged) {
+    PointStore.Scan scan = new PointStore(dir).scan();
+    if (!scan.damaged().isEmpty()) {
+      List<String> names = new ArrayList<>();
+      scan.damaged().forEach(d -> names.add(d.file().getFileName() + " (" + d.reason() + ")"));
+      if (!skipDamaged) {
+        throw new IllegalStateException(scan.damaged().size() + " damaged point file"
+            + (names.size() == 1 ? "" : "s") + " in " + dir.resolve("points") + ": "
+            + String.join("; ", names) + "; rerun the sweep with --resume to redo "
+            + (names.size() == 1 ? "it" : "them") + ", or pass --skip-damaged to report without");
+      }
+      for (PointStore.Damaged d : scan.damaged()) {
+        ctx.err().println("warning: skipped damaged point file " + d.file() + ": " + d.reason());
+      }
+      damaged.addAll(scan.damaged());
+    }
+    List<JsonNode> recs = records(dir, scan.points());
     Results.write(dir, recs);
     return HtmlReport.write(dir, recs, VersionProvider.version());
+  }
+
+  /** {@code sweep --json}'s object (also the tour's "sweep"). */
+  static ObjectNode summaryJson(String name, SweepRunner.Summary s, Path out) {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("rgflow_version", VersionProvider.version());
+    o.put("command", "sweep");
+    o.put("name", name);
+    o.put("out", out.toAbsolutePath().normalize().toString());
+    o.put("points", s.points());
+    o.put("run_now", s.ok() + s.failed());
+    o.put("ok", s.ok());
+    o.put("failed", s.failed());
+    o.put("already_finished", s.alreadyDone());
+    o.put("seconds", Math.round(s.seconds() * 1000) / 1000.0);
+    o.put("results_csv", out.resolve("results.csv").toAbsolutePath().normalize().toString());
+    o.put("results_jsonl", out.resolve("results.jsonl").toAbsolutePath().normalize().toString());
+    return o;
+  }
+
+  /** {@code report --json}'s object (also the tour's "report"). */
+  static ObjectNode reportJson(Path dir, HtmlReport.Written w, List<PointStore.Damaged> damaged) {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("rgflow_version", VersionProvider.version());
+    o.put("command", "report");
+    o.put("dir", dir.toAbsolutePath().normalize().toString());
+    o.put("html", w.html().toAbsolutePath().normalize().toString());
+    ArrayNode f = o.putArray("figures");
+    w.figures().forEach(x -> f.addObject().put("name", x.name()).put("title", x.title()));
+    ArrayNode d = o.putArray("damaged");
+    for (PointStore.Damaged x : damaged) {
+      d.addObject().put("file", x.file().toString()).put("reason", x.reason());
+    }
+    return o;
+  }
+
+  /** "1 figure", "7 figures". */
+  static String figures(int n) {
+    return n + (n == 1 ? " figure" : " figures");
   }
 }

@@ -4,9 +4,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rgflow.app.OutDir;
 import org.rgflow.report.HtmlReport;
+import org.rgflow.sweep.PointStore;
 import org.rgflow.sweep.SweepPlan;
 import org.rgflow.sweep.SweepRunner;
 import picocli.CommandLine.Command;
@@ -60,6 +66,7 @@ final class TourCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OutDir.check("--out", out);
     SweepPlan plan = SweepPlan.parse(tourText(), "tour", Sweeps.sampleDefaults(ctx));
     long t0 = ctx.clock().getAsLong();
     ctx.err().println("rgflow tour — criticality of relu and tanh, the ℓ/n growth of V in both universality"
@@ -71,11 +78,24 @@ final class TourCommand implements Callable<Integer> {
     }
     ctx.err().flush();
     SweepRunner.Summary s = Sweeps.run(ctx, plan, out, false, progress);
-    ctx.out().println(SweepCommand.summary(plan.name(), s, out));
-    HtmlReport.Written w = Sweeps.report(out);
+    if (!common.json) {
+      ctx.out().println(SweepCommand.summary(plan.name(), s, out));
+    }
+    List<PointStore.Damaged> damaged = new ArrayList<>();
+    HtmlReport.Written w = Sweeps.report(ctx, out, false, damaged);
     double secs = (ctx.clock().getAsLong() - t0) / 1e9;
-    ctx.out().println(String.format(Locale.ROOT, "report: %s (%d figures; %.1f s in all)",
-        w.html().toAbsolutePath().normalize(), w.figures().size(), secs));
+    if (common.json) {
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
+      o.put("rgflow_version", VersionProvider.version());
+      o.put("command", "tour");
+      o.put("seconds", Math.round(secs * 1000) / 1000.0);
+      o.set("sweep", Sweeps.summaryJson(plan.name(), s, out));
+      o.set("report", Sweeps.reportJson(out, w, damaged));
+      ctx.out().println(o.toPrettyString());
+    } else {
+      ctx.out().println(String.format(Locale.ROOT, "report: %s (%s; %.1f s in all)",
+          w.html().toAbsolutePath().normalize(), Sweeps.figures(w.figures().size()), secs));
+    }
     ctx.out().flush();
     return s.failed() > 0 ? Main.FAILURE : Main.OK;
   }

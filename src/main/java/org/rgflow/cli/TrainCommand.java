@@ -2,6 +2,7 @@ package org.rgflow.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.rgflow.app.OutDir;
 import org.rgflow.app.TrainOutput;
 import org.rgflow.app.TrainRun;
 import org.rgflow.io.JsonReport;
@@ -41,6 +42,9 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() {
     Path reportDir = train.report == null ? null : Path.of(train.report);
     TrainRun.Options o = TrainRun.options(train.flags(), ctx.engines(), train.evidenceScan || reportDir != null);
+    if (reportDir != null) {
+      OutDir.check("--report", reportDir);
+    }
     TrainOutput out = TrainRun.run(o);
     if (common.json) {
       ctx.out().println(JsonReport.write(TrainJson.toJson(out)));

@@ -57,6 +57,9 @@ public final class EnsembleDriver {
       AtomicLong nextIndex = new AtomicLong();
       AtomicLong done = new AtomicLong();
       AtomicReference<Throwable> failure = new AtomicReference<>();
+      // The divergence reported is the lowest-indexed network's, the same every run: after one,
+      // the threads still finish every chunk that starts below it (those hold lower networks).
+      AtomicReference<DivergenceException> diverged = new AtomicReference<>();
       int batch = Math.max(1, source.batch());
       Runnable task = () -> {
         try {
@@ -74,16 +77,22 @@ public final class EnsembleDriver {
           };
           while (failure.get() == null) {
             long start = nextIndex.getAndAdd(batch);
-            if (start >= e) {
+            DivergenceException d = diverged.get();
+            if (start >= e || d != null && start >= d.network()) {
               break;
             }
             w.emit(start, (int) Math.min(batch, e - start), sink);
           }
+        } catch (DivergenceException d) {
+          diverged.accumulateAndGet(d, (a, b) -> a == null || b.network() < a.network() ? b : a);
         } catch (Throwable t) {
           failure.compareAndSet(null, t);
         }
       };
       runThreads(task, (int) Math.min(source.parallelism(), e), failure);
+      if (diverged.get() != null) {
+        throw diverged.get();
+      }
       MomentAccumulator[] total = reducer.result();
       List<LayerValues> layers = new ArrayList<>();
       for (int l = 1; l <= depth; l++) {

@@ -35,7 +35,7 @@ public final class InputsParser {
 
   /** True when {@code value} is a generator spec rather than a file path. */
   public static boolean isSpec(String value) {
-    return value.contains("=");
+    return value.contains("=") && !Files.isRegularFile(Path.of(value.trim()));
   }
 
   /**
@@ -74,7 +74,7 @@ public final class InputsParser {
       String vals = item.substring(eq + 1);
       switch (key) {
         case "norms" -> norms = numbers(key, vals);
-        case "angles" -> angles = numbers(key, vals);
+        case "angles" -> angles = angles(numbers(key, vals));
         default -> throw new SpecException(FIELD, "unknown key '" + key + "' (known: norms, angles)");
       }
     }
@@ -106,6 +106,16 @@ public final class InputsParser {
     return Inputs.fromNormsAndAngles(n0, norms, ang);
   }
 
+  /** Angles between inputs lie in [0, π]. */
+  private static double[] angles(double[] a) {
+    for (double x : a) {
+      if (x < 0 || x > Math.PI) {
+        throw new SpecException(FIELD, "angles: " + x + " is outside [0, π] (radians)");
+      }
+    }
+    return a;
+  }
+
   private static double[] numbers(String key, String vals) {
     String[] parts = vals.split(",", -1);
     double[] out = new double[parts.length];
@@ -130,7 +140,15 @@ public final class InputsParser {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new SpecException(FIELD, "cannot read '" + file + "': no such file");
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new SpecException(FIELD, "cannot read '" + file + "': not UTF-8 text (a CSV of numbers is"
+          + " expected)");
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new SpecException(FIELD, "cannot read '" + file + "': permission denied");
     } catch (IOException | RuntimeException e) {
+      if (Files.isDirectory(file)) {
+        throw new SpecException(FIELD, "'" + file + "' is a directory, not a CSV file");
+      }
       throw new SpecException(FIELD, "cannot read '" + file + "': " + e.getMessage());
     }
     List<double[]> rows = new ArrayList<>();

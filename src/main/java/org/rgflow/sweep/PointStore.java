@@ -102,29 +102,81 @@ public final class PointStore implements AutoCloseable {
     writeAtomically(pointFile(id), write(record));
   }
 
-  /** The records of finished points by id, in file-name order; unreadable files are skipped. */
+  /** The records of finished points by id, in file-name order (damaged files left out: {@link #scan}). */
   public Map<String, JsonNode> readPoints() {
+    return scan().points();
+  }
+
+  /**
+   * A file in {@code points/} that is not a complete point record.
+   *
+   * @param file the file
+   * @param id the point id its name gives (the name without {@code .json})
+   * @param reason why, on one line, e.g. "not valid JSON (line 40, column 1: unexpected end)"
+   */
+  public record Damaged(Path file, String id, String reason) {}
+
+  /**
+   * What {@code points/} holds.
+   *
+   * @param points the complete records by id, in file-name order
+   * @param damaged every other file, named with why (temporary files of a killed run excepted)
+   */
+  public record Scan(Map<String, JsonNode> points, List<Damaged> damaged) {}
+
+  /** Reads every file of {@code points/}; a file that is not a complete record is named, never dropped. */
+  public Scan scan() {
     Map<String, JsonNode> out = new LinkedHashMap<>();
+    List<Damaged> damaged = new ArrayList<>();
     if (!Files.isDirectory(points)) {
-      return out;
+      return new Scan(out, damaged);
     }
     List<Path> files = new ArrayList<>();
     try (Stream<Path> s = Files.list(points)) {
-      s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().forEach(files::add);
+      s.filter(p -> !p.getFileName().toString().endsWith(".tmp")).sorted().forEach(files::add);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     for (Path f : files) {
-      try {
-        JsonNode n = JSON.readTree(f.toFile());
-        if (n != null && n.has("point_id")) {
-          out.put(n.get("point_id").asText(), n);
+      String name = f.getFileName().toString();
+      String id = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
+      String why = null;
+      JsonNode n = null;
+      if (!name.endsWith(".json") || Files.isDirectory(f)) {
+        why = "not a point file (points/ holds only ID.json files)";
+      } else {
+        try {
+          n = JSON.readTree(f.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          var loc = e.getLocation();
+          why = "not valid JSON" + (loc == null ? "" : " at line " + loc.getLineNr() + ", column "
+              + loc.getColumnNr()) + ": " + oneLine(e.getOriginalMessage());
+        } catch (IOException e) {
+          why = "cannot read: " + oneLine(e.getMessage());
         }
-      } catch (IOException e) {
-        // Only complete files are ever renamed into place; anything else is not ours.
+        if (why == null) {
+          if (n == null || !n.isObject() || !n.hasNonNull("point_id")) {
+            why = n == null || n.isMissingNode() ? "empty" : "not a point record (no point_id)";
+          } else if (!n.path("point_id").asText().equals(id)) {
+            why = "holds point " + n.path("point_id").asText() + ", not " + id;
+          } else if (!"ok".equals(n.path("status").asText()) && !"failed".equals(n.path("status").asText())) {
+            why = "no status ok or failed";
+          } else if ("ok".equals(n.path("status").asText()) && !n.path("result").isObject()) {
+            why = "status ok but no result";
+          }
+        }
+      }
+      if (why == null) {
+        out.put(id, n);
+      } else {
+        damaged.add(new Damaged(f, id, why));
       }
     }
-    return out;
+    return new Scan(out, damaged);
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", "; ");
   }
 
   /** Pretty JSON text. */

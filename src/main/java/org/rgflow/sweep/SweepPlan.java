@@ -76,10 +76,11 @@ public final class SweepPlan {
   /** Reads a sweep file (YAML or JSON). */
   public static SweepPlan read(Path file, Map<String, String> defaults) {
     JsonNode root;
+    boolean json = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
     try {
-      root = YAML.readTree(file.toFile());
+      root = (json ? JSON : YAML).readTree(file.toFile());
     } catch (IOException e) {
-      throw new SpecException("FILE", "cannot read sweep file " + file + ": " + firstLine(e.getMessage()));
+      throw new SpecException("FILE", syntaxError(file.toString(), json, e));
     }
     String fallback = file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
     return parse(root, fallback, defaults);
@@ -90,7 +91,7 @@ public final class SweepPlan {
     try {
       return parse(YAML.readTree(text), name, defaults);
     } catch (IOException e) {
-      throw new SpecException("FILE", "cannot parse sweep: " + firstLine(e.getMessage()));
+      throw new SpecException("FILE", syntaxError(name, false, e));
     }
   }
 
@@ -143,7 +144,12 @@ public final class SweepPlan {
     if (eq <= 0) {
       throw new SpecException(field, "expected KEY=VALUE, got '" + s + "'");
     }
-    return new String[] {s.substring(0, eq).strip(), s.substring(eq + 1).strip()};
+    String k = s.substring(0, eq).strip();
+    if (!KEYS.contains(key(k))) {
+      throw new SpecException(field, "unknown flag '" + k + "' (a sweep sets "
+          + String.join(", ", new java.util.TreeSet<>(KEYS)) + ")");
+    }
+    return new String[] {k, s.substring(eq + 1).strip()};
   }
 
   private static void expand(JsonNode block, Map<String, String> inherited, List<String> groups,
@@ -337,6 +343,36 @@ public final class SweepPlan {
       ps.add(new SweepPoint(new TreeMap<>(f), g));
     }
     return new SweepPlan(root.path("name").asText("sweep"), ps);
+  }
+
+  /**
+   * "FILE:LINE:COLUMN: not valid YAML: what" from a parser's exception, without its Java text
+   * (the source excerpt, the class names).
+   */
+  static String syntaxError(String file, boolean json, IOException e) {
+    String kind = json ? "JSON" : "YAML";
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof java.io.CharConversionException
+          || c instanceof java.nio.charset.CharacterCodingException) {
+        return file + ": not UTF-8 text (a " + kind + " sweep file is expected)";
+      }
+      if (c instanceof org.yaml.snakeyaml.error.MarkedYAMLException y && y.getProblemMark() != null) {
+        return file + ":" + (y.getProblemMark().getLine() + 1) + ":" + (y.getProblemMark().getColumn() + 1)
+            + ": not valid " + kind + ": " + firstLine(y.getProblem())
+            + (y.getContext() == null ? "" : " (" + firstLine(y.getContext()) + ")");
+      }
+    }
+    if (e instanceof com.fasterxml.jackson.core.JsonProcessingException pe) {
+      com.fasterxml.jackson.core.JsonLocation loc = pe.getLocation();
+      String what = pe.getOriginalMessage() == null ? "syntax error" : firstLine(pe.getOriginalMessage());
+      String where = loc == null || loc.getLineNr() < 1 ? file
+          : file + ":" + loc.getLineNr() + ":" + Math.max(1, loc.getColumnNr());
+      return where + ": not valid " + kind + ": " + what.replaceAll("\\s*\\(code \\d+\\)", "");
+    }
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return file + ": no such file";
+    }
+    return file + ": cannot read: " + firstLine(String.valueOf(e.getMessage()));
   }
 
   private static String firstLine(String s) {

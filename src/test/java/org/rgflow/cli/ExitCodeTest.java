@@ -39,6 +39,31 @@ class ExitCodeTest {
         "error: network \\d+ diverged at layer \\d+ .*"), r.err());
   }
 
+  /**
+   * The divergence reported is the lowest-indexed diverging network's, whatever the threads and
+   * chunks: here network 8 at layer 523 (relu, C_W = 10, width 8, depth 600, E = 64). Before, the
+   * first thread to fail won: with 2 threads and chunk 16, network 16 (layer 531) was reported
+   * when the second thread's chunk [16, 32) overflowed first.
+   */
+  @Test
+  void divergenceMessageIsTheSameEveryRun() {
+    String[] base = {"sample", "--act", "relu", "--cw", "10", "--width", "8", "--depth", "600",
+        "--ensemble", "64", "--sampler", "direct", "--no-ntk", "--backend", "cpu"};
+    java.util.Set<String> lines = new java.util.TreeSet<>();
+    for (String[] tc : new String[][] {{"1", "1"}, {"2", "16"}, {"2", "1"}, {"2", "16"}, {"2", "4"}}) {
+      String[] args = java.util.Arrays.copyOf(base, base.length + 4);
+      args[base.length] = "--threads";
+      args[base.length + 1] = tc[0];
+      args[base.length + 2] = "--chunk";
+      args[base.length + 3] = tc[1];
+      Runner r = Runner.run(Engines.defaults(), args);
+      assertEquals(Main.DIVERGED, r.code(), r.err());
+      lines.add(r.errLines().get(r.errLines().size() - 1));
+    }
+    assertEquals(java.util.Set.of("error: network 8 diverged at layer 523 (pre-activations overflowed);"
+        + " lower C_W or the depth"), lines);
+  }
+
   @Test
   void unexpectedFailureIsExitOneWithoutStackTrace() {
     FakeEngines f = new FakeEngines();

@@ -1,6 +1,7 @@
 package org.rgflow.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -41,12 +42,45 @@ class SweepCommandTest {
   @Test
   void aFailingPointIsRecordedAndTheSweepGoesOn(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("s.yaml");
+    Files.writeString(file, "base: {depth: 2, ensemble: 10}\ngrid: {width: [4, 8]}\n");
+    FakeEngines failsAtWidth8 = new FakeEngines() {
+      @Override
+      public org.rgflow.device.Backends.Choice source(String sampler, String backend,
+          org.rgflow.spec.NetworkSpec spec) {
+        org.rgflow.device.Backends.Choice c = super.source(sampler, backend, spec);
+        if (spec == null || spec.width(1) != 8) {
+          return c;
+        }
+        org.rgflow.ensemble.SourceFactory inner = c.source();
+        return new org.rgflow.device.Backends.Choice(new org.rgflow.ensemble.SourceFactory() {
+          @Override public String sampler() { return inner.sampler(); }
+          @Override public String device() { return inner.device(); }
+          @Override public org.rgflow.ensemble.NetworkSource open(org.rgflow.ensemble.EnsembleRun run) {
+            throw new UnsupportedOperationException();
+          }
+          @Override public org.rgflow.ensemble.EnsembleResult run(org.rgflow.ensemble.EnsembleRun run,
+              org.rgflow.ensemble.ProgressListener progress) {
+            throw new org.rgflow.ensemble.DivergenceException(3, 2);
+          }
+        }, c.notes());
+      }
+    };
+    Runner r = Runner.run(failsAtWidth8, "sweep", file.toString(), "--out", dir.resolve("o").toString());
+    assertEquals(Main.FAILURE, r.code());
+    assertTrue(r.err().contains("FAILED") && r.err().contains("network 3 diverged at layer 2"), r.err());
+    assertTrue(r.err().contains("error: 1 of 2 points failed"), r.err());
+    assertTrue(Files.readString(dir.resolve("o").resolve("results.csv")).contains("diverged"));
+  }
+
+  @Test
+  void aBadPointIsRefusedBeforeTheSweepStarts(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("s.yaml");
     Files.writeString(file, "base: {depth: 2, ensemble: 10}\ngrid: {act: [relu, nosuch], width: [4]}\n");
     Runner r = Runner.run(new FakeEngines(), "sweep", file.toString(), "--out", dir.resolve("o").toString());
-    assertEquals(Main.FAILURE, r.code());
-    assertTrue(r.err().contains("FAILED") && r.err().contains("--act: unknown activation 'nosuch'"), r.err());
-    assertTrue(r.err().contains("error: 1 of 2 points failed"), r.err());
-    assertTrue(Files.readString(dir.resolve("o").resolve("results.csv")).contains("unknown activation"));
+    assertEquals(Main.BAD_INPUT, r.code());
+    assertEquals(List.of("error: act: sweep point 2 of 2 (nosuch cb=0 cw=2 width=4 depth=2 E=10): unknown activation"
+        + " 'nosuch'"), r.errLines());
+    assertFalse(Files.exists(dir.resolve("o")));
   }
 
   @Test
