@@ -32,13 +32,18 @@ public record SamplerCost(double exact, double direct, boolean ntk) {
 
   /** The estimate for {@code spec} with {@code inputs} inputs and m NTK neurons (when ntk). */
   public static SamplerCost estimate(NetworkSpec spec, int inputs, boolean ntk, int ntkNeurons) {
-    int depth = spec.depth();
+    return estimate(spec.widths(), inputs, ntk, ntkNeurons);
+  }
+
+  /** As {@link #estimate(NetworkSpec, int, boolean, int)} from the widths n_0, …, n_L. */
+  public static SamplerCost estimate(int[] widths, int inputs, boolean ntk, int ntkNeurons) {
+    int depth = widths.length - 1;
     double exact = OVERHEAD;
     double direct = OVERHEAD;
     double vectors = 0;
     for (int l = 1; l <= depth; l++) {
-      double n = spec.width(l);
-      double weights = (double) spec.width(l - 1) * n;
+      double n = widths[l];
+      double weights = (double) widths[l - 1] * n;
       exact += EXACT_FORWARD * n * inputs * inputs;
       direct += DIRECT_WEIGHT * weights * (1 + inputs) / 2;
       if (ntk) {
