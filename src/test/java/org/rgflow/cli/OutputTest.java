@@ -120,6 +120,26 @@ class OutputTest {
     assertTrue(wide.out().contains("0.00200") && !wide.out().contains("leading order"), wide.out());
   }
 
+  /** sample/theory --out DIR: the JSON, the tidy CSV and a one-page report with figures. */
+  @Test
+  void outDirHoldsJsonCsvAndReport(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws IOException {
+    for (String cmd : List.of("sample", "theory")) {
+      java.nio.file.Path out = dir.resolve(cmd);
+      Runner r = cmd.equals("sample") ? Runner.run(new FakeEngines(), cmd, "--depth", "3", "--width",
+          "16", "--ensemble", "10", "--out", out.toString())
+          : Runner.run(new FakeEngines(), cmd, "--depth", "3", "--width", "16", "--out", out.toString());
+      assertEquals(0, r.code(), r.err());
+      assertEquals(cmd, new ObjectMapper().readTree(out.resolve("result.json").toFile())
+          .get("command").asText());
+      List<String> csv = java.nio.file.Files.readAllLines(out.resolve("results.csv"));
+      assertTrue(csv.get(0).startsWith("point_id,status,") && csv.size() > 3 * 3, csv.toString());
+      assertTrue(csv.get(1).contains(",K,"), csv.get(1));
+      assertTrue(java.nio.file.Files.readString(out.resolve("report.html")).contains("<img"));
+      assertTrue(r.err().contains("wrote " + out.resolve("result.json")), r.err());
+    }
+  }
+
   @Test
   void tableForTwoInputsShowsDiagonalAndZeroOne() {
     Runner r = Runner.run(new FakeEngines(), "sample", "--depth", "1", "--ensemble", "10",
