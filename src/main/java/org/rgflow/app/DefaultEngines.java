@@ -3,6 +3,7 @@ package org.rgflow.app;
 import org.rgflow.act.Activation;
 import org.rgflow.act.Activations;
 import org.rgflow.device.Backends;
+import org.rgflow.device.SamplerCost;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 import org.rgflow.stats.Predictions;
@@ -25,6 +26,13 @@ final class DefaultEngines implements Engines {
   @Override
   public Backends.Choice source(String sampler, String backend, NetworkSpec spec) {
     return Backends.choose(sampler, backend, spec);
+  }
+
+  @Override
+  public Backends.Choice source(String sampler, String backend, NetworkSpec spec, int inputs,
+      boolean ntk, int ntkNeurons) {
+    return Backends.choose(sampler, backend, spec,
+        SamplerCost.estimate(spec, inputs, ntk, ntkNeurons));
   }
 
   @Override

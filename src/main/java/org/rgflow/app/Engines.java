@@ -30,6 +30,15 @@ public interface Engines {
    */
   Backends.Choice source(String sampler, String backend, NetworkSpec spec);
 
+  /**
+   * As {@link #source(String, String, NetworkSpec)}, where {@code auto} may weigh the estimated
+   * cost of the run ({@link org.rgflow.device.SamplerCost}); stand-ins need not.
+   */
+  default Backends.Choice source(String sampler, String backend, NetworkSpec spec, int inputs,
+      boolean ntk, int ntkNeurons) {
+    return source(sampler, backend, spec);
+  }
+
   /** The capability report of {@code rgflow devices}: the real probes (they are safe anywhere). */
   default List<Capability> devices() {
     return Devices.probe();

@@ -90,12 +90,13 @@ public final class SampleRun {
   public static Prepared prepare(Options o, Engines engines) {
     var spec = o.network().spec();
     int nd = o.network().inputs().inputs().count();
-    Backends.Choice choice = engines.source(o.sampler(), o.backend(), spec);
+    RunSettings s = o.settings();
+    Backends.Choice choice = engines.source(o.sampler(), o.backend(), spec, nd, s.ntk(),
+        s.ntkNeurons());
     SourceFactory source = choice.source();
     List<String> notes = new ArrayList<>(o.notes());
     notes.addAll(choice.notes());
     StatSet stats = blocks(o, source, nd, notes);
-    RunSettings s = o.settings();
     if (source.device().equals("cpu")) {
       Budget.sample(spec, nd, s.ensemble(), s.ntk(), s.ntkNeurons(), source.sampler(),
           (int) Math.min(s.threads(), s.ensemble()));

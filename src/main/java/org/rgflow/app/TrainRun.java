@@ -11,6 +11,7 @@ import org.rgflow.core.Host;
 import org.rgflow.spec.NetworkSpec;
 import org.rgflow.spec.SpecException;
 import org.rgflow.theory.TheoryDivergenceException;
+import org.rgflow.ensemble.ProgressListener;
 import org.rgflow.train.CpuTrainer;
 import org.rgflow.train.Dataset;
 import org.rgflow.train.Gaussian;
@@ -178,13 +179,25 @@ public final class TrainRun {
 
   /** Trains every run and returns the record (a scan's with its fits). */
   public static TrainOutput run(Options o) {
+    return run(o, null);
+  }
+
+  /**
+   * As {@link #run(Options)}, telling {@code progress} (when not null) of the networks trained,
+   * over all the runs of a width scan.
+   */
+  public static TrainOutput run(Options o, ProgressListener progress) {
     // The infinite-width evidence does not depend on the width: one scan serves every run. It costs
     // 23 theory runs (about 20 s in all at depth 8), so only when asked for.
     TrainRecord.EvidenceScan evidence = o.evidenceScan()
         ? evidenceScan(o.specs().get(0), o.data(), o.noise()) : null;
     List<TrainRecord> records = new ArrayList<>();
+    long e = o.ensemble();
+    long total = e * o.specs().size();
     for (NetworkSpec spec : o.specs()) {
-      TrainRecord r = runOne(spec, o);
+      long before = records.size() * e;
+      TrainRecord r = runOne(spec, o, progress == null ? ProgressListener.NONE
+          : (done, t) -> progress.progress(before + done, total));
       records.add(evidence == null ? r : r.withEvidence(evidence));
     }
     return o.scan() ? scan(o.specs(), records, o.data()) : records.get(0);
@@ -192,6 +205,10 @@ public final class TrainRun {
 
   /** Trains one ensemble. */
   static TrainRecord runOne(NetworkSpec spec, Options o) {
+    return runOne(spec, o, ProgressListener.NONE);
+  }
+
+  static TrainRecord runOne(NetworkSpec spec, Options o, ProgressListener progress) {
     Dataset d = o.data();
     KernelPredictions kp = Kernels.predictions(spec, d);
     List<String> notes = new ArrayList<>();
@@ -232,7 +249,7 @@ public final class TrainRun {
       nngp = new Gaussian(nanv, nan);
       evidence = Double.NaN;
     }
-    TrainResult r = new CpuTrainer(spec, d, ts, pt).run();
+    TrainResult r = new CpuTrainer(spec, d, ts, pt).run(progress);
     notes.add(ts.converge() ? "NTK prediction at convergence (--tol " + o.tol() + "); mean steps taken "
         + String.format("%.1f", r.steps()) : "NTK prediction after exactly " + o.steps()
         + " steps of the same eta");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.rgflow.device.Capability;
+import org.rgflow.device.LibraryLog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -32,9 +33,15 @@ final class DevicesCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<Capability> caps = ctx.engines().devices();
+    List<String> log = LibraryLog.messages();
     if (common.json) {
-      ctx.out().println(MAPPER.writeValueAsString(json(caps)));
+      ObjectNode j = json(caps);
+      log.forEach(j.putArray("library_log")::add);
+      ctx.out().println(MAPPER.writeValueAsString(j));
     } else {
+      for (String m : log) {
+        ctx.out().println("  library log (kept off stderr during runs): " + m);
+      }
       for (Capability c : caps) {
         if (c.id().equals("auto")) {
           ctx.out().println("\u2192 backend auto \u2192 " + c.summary());

@@ -3,6 +3,7 @@ package org.rgflow.cli;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.rgflow.app.Engines;
 import org.rgflow.app.Failures;
+import org.rgflow.device.LibraryLog;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
@@ -44,14 +46,38 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    LibraryLog.install();
     PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),
         StandardCharsets.UTF_8), true);
-    PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err),
-        StandardCharsets.UTF_8), true);
+    FileOutputStream errStream = new FileOutputStream(stderr());
+    System.setErr(new PrintStream(errStream, true, StandardCharsets.UTF_8));
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(errStream, StandardCharsets.UTF_8), true);
     int code = new Main(Engines.defaults(), out, err).run(args);
     out.flush();
     err.flush();
     System.exit(code);
+  }
+
+  /**
+   * Where rgflow's own stderr goes: the descriptor the launcher names in {@code RGFLOW_STDERR_FD}
+   * (the terminal or file of the caller's stderr, while descriptor 2 passes through a filter of
+   * the OpenCL runtime's native warnings, see the {@code rgflow} script), else descriptor 2.
+   * Writing there directly keeps every line of ours in order and complete when rgflow exits.
+   */
+  static FileDescriptor stderr() {
+    String fd = System.getenv("RGFLOW_STDERR_FD");
+    if (fd != null && fd.matches("\\d{1,4}")) {
+      try {
+        FileDescriptor d = new FileDescriptor();
+        java.lang.reflect.Field f = FileDescriptor.class.getDeclaredField("fd");
+        f.setAccessible(true);
+        f.setInt(d, Integer.parseInt(fd));
+        return d;
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        // not opened to us (no --add-opens): descriptor 2 then
+      }
+    }
+    return FileDescriptor.err;
   }
 
   /** Bare {@code rgflow}: the tour (the built-in sweep and its report), as {@code rgflow tour}. */

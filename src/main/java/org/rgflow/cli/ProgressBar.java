@@ -21,11 +21,30 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
   private long lastDraw;
   private boolean everDrawn;
   private int drawnLength;
+  private final String unit;
+  private long layers;
+  private int depth;
+  private long done;
+  private long total;
 
   ProgressBar(PrintWriter err, LongSupplier clock) {
+    this(err, clock, "networks");
+  }
+
+  /** @param unit what is counted, e.g. "networks", "networks trained" */
+  ProgressBar(PrintWriter err, LongSupplier clock, String unit) {
     this.err = err;
     this.clock = clock;
     this.start = clock.getAsLong();
+    this.unit = unit;
+  }
+
+  /** Layers done, so the bar moves within networks too (wide networks take seconds each). */
+  @Override
+  public synchronized void layer(int depth) {
+    layers++;
+    this.depth = depth;
+    progress(done, total);
   }
 
   /** Whether to draw: {@code --progress}/{@code --no-progress} win, else whether stderr is a terminal. */
@@ -42,6 +61,8 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
 
   @Override
   public synchronized void progress(long done, long total) {
+    this.done = Math.max(this.done, done);
+    this.total = total;
     long now = clock.getAsLong();
     if (now - start < DELAY_NANOS || (everDrawn && now - lastDraw < REDRAW_NANOS && done < total)) {
       return;
@@ -49,12 +70,15 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
     lastDraw = now;
     everDrawn = true;
     double f = total > 0 ? Math.min(1.0, (double) done / total) : 0;
+    if (depth > 0 && total > 0) {
+      f = Math.max(f, Math.min(1.0, (double) layers / ((double) total * depth)));
+    }
     int filled = (int) Math.round(f * BAR);
     double secs = (now - start) / 1e9;
-    String eta = done > 0 && done < total
-        ? String.format(Locale.ROOT, ", ETA %.0f s", secs * (total - done) / done) : "";
-    String line = String.format(Locale.ROOT, "[%s%s] %3.0f%%  %d/%d networks  %.1f s%s",
-        "#".repeat(filled), ".".repeat(BAR - filled), 100 * f, done, total, secs, eta);
+    String eta = f > 0 && f < 1
+        ? String.format(Locale.ROOT, ", ETA %.0f s", secs * (1 - f) / f) : "";
+    String line = String.format(Locale.ROOT, "[%s%s] %3.0f%%  %d/%d %s  %.1f s%s",
+        "#".repeat(filled), ".".repeat(BAR - filled), 100 * f, this.done, total, unit, secs, eta);
     String pad = " ".repeat(Math.max(0, drawnLength - line.length()));
     err.print("\r" + line + pad);
     err.flush();

@@ -49,10 +49,10 @@ final class ReportCommand implements Callable<Integer> {
     List<PointStore.Damaged> damaged = new ArrayList<>();
     HtmlReport.Written w = Sweeps.report(ctx, dir, skipDamaged, damaged);
     if (common.json) {
-      ctx.out().println(Sweeps.reportJson(dir, w, damaged).toPrettyString());
+      ctx.out().println(SweepJson.reportJson(dir, w, damaged).toPrettyString());
     } else {
       ctx.out().println("report: " + w.html().toAbsolutePath().normalize() + " ("
-          + Sweeps.figures(w.figures().size()) + (damaged.isEmpty() ? "" : "; " + damaged.size()
+          + SweepJson.figures(w.figures().size()) + (damaged.isEmpty() ? "" : "; " + damaged.size()
           + " damaged point file" + (damaged.size() == 1 ? "" : "s") + " skipped") + ")");
     }
     ctx.out().flush();

@@ -21,6 +21,7 @@ final class SampleCommand implements Callable<Integer> {
 
   @Mixin NetworkOptions net = new NetworkOptions();
   @Mixin RunOptions run = new RunOptions();
+  @Mixin RunOutput output = new RunOutput();
   @Mixin CommonOptions common = new CommonOptions();
 
   SampleCommand(Context ctx) {
@@ -32,11 +33,13 @@ final class SampleCommand implements Callable<Integer> {
     Map<String, String> flags = net.flags();
     flags.putAll(run.flags());
     SampleRun.Options options = Flags.sample(flags, ctx.engines());
+    output.check();
     LayerReport r;
     try (ProgressBar bar = ProgressBar.wanted(run.progress) ? new ProgressBar(ctx.err(), ctx.clock())
         : null) {
       r = SampleRun.run(options, ctx.engines(), bar);
     }
+    output.write(ctx, JsonReport.toJson(r), flags);
     if (common.json) {
       ctx.out().println(JsonReport.write(r));
       ctx.out().flush();

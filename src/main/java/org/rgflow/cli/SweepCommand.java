@@ -74,7 +74,7 @@ final class SweepCommand implements Callable<Integer> {
           + (finished == 1 ? "" : "s") + "; add --resume to continue that sweep, or choose another directory");
     }
     SweepRunner.Summary s = Sweeps.run(ctx, plan, out, retryFailed, progress);
-    ctx.out().println(common.json ? Sweeps.summaryJson(plan.name(), s, out).toPrettyString()
+    ctx.out().println(common.json ? SweepJson.summaryJson(plan.name(), s, out).toPrettyString()
         : summary(plan.name(), s, out));
     ctx.out().flush();
     if (s.failed() > 0) {

@@ -17,6 +17,7 @@ final class TheoryCommand implements Callable<Integer> {
   private final Context ctx;
 
   @Mixin NetworkOptions net = new NetworkOptions();
+  @Mixin RunOutput output = new RunOutput();
   @Mixin CommonOptions common = new CommonOptions();
 
   TheoryCommand(Context ctx) {
@@ -25,7 +26,10 @@ final class TheoryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    LayerReport r = TheoryRun.run(Flags.network(net.flags(), ctx.engines()), ctx.engines());
+    Flags.Network network = Flags.network(net.flags(), ctx.engines());
+    output.check();
+    LayerReport r = TheoryRun.run(network, ctx.engines());
+    output.write(ctx, JsonReport.toJson(r), net.flags());
     if (common.json) {
       ctx.out().println(JsonReport.write(r));
       ctx.out().flush();

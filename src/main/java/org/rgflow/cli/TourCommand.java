@@ -89,12 +89,12 @@ final class TourCommand implements Callable<Integer> {
       o.put("rgflow_version", VersionProvider.version());
       o.put("command", "tour");
       o.put("seconds", Math.round(secs * 1000) / 1000.0);
-      o.set("sweep", Sweeps.summaryJson(plan.name(), s, out));
-      o.set("report", Sweeps.reportJson(out, w, damaged));
+      o.set("sweep", SweepJson.summaryJson(plan.name(), s, out));
+      o.set("report", SweepJson.reportJson(out, w, damaged));
       ctx.out().println(o.toPrettyString());
     } else {
       ctx.out().println(String.format(Locale.ROOT, "report: %s (%s; %.1f s in all)",
-          w.html().toAbsolutePath().normalize(), Sweeps.figures(w.figures().size()), secs));
+          w.html().toAbsolutePath().normalize(), SweepJson.figures(w.figures().size()), secs));
     }
     ctx.out().flush();
     return s.failed() > 0 ? Main.FAILURE : Main.OK;

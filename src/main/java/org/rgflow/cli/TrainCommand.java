@@ -45,7 +45,11 @@ final class TrainCommand implements Callable<Integer> {
     if (reportDir != null) {
       OutDir.check("--report", reportDir);
     }
-    TrainOutput out = TrainRun.run(o);
+    TrainOutput out;
+    try (ProgressBar bar = ProgressBar.wanted(train.progress) ? new ProgressBar(ctx.err(), ctx.clock(),
+        "networks trained") : null) {
+      out = TrainRun.run(o, bar);
+    }
     if (common.json) {
       ctx.out().println(JsonReport.write(TrainJson.toJson(out)));
     } else {

@@ -43,6 +43,10 @@ final class TrainOptions {
       description = "Seed; network e's initial parameters depend only on (seed, e) (default: ${DEFAULT-VALUE}).")
   String seed;
 
+  @Option(names = "--progress", negatable = true,
+      description = "Progress bar on stderr (default: only when stderr is a terminal).")
+  Boolean progress;
+
   @Option(names = "--threads", paramLabel = "T",
       description = "Worker threads (default: available processors). Never changes results.")
   String threads;

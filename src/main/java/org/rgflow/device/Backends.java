@@ -132,6 +132,16 @@ public final class Backends {
    * @param spec the network, or null when it is not known yet
    */
   public static Choice choose(String sampler, String backend, NetworkSpec spec) {
+    return choose(sampler, backend, spec, null);
+  }
+
+  /**
+   * As {@link #choose(String, String, NetworkSpec)}, where {@code auto} on the CPU takes the
+   * sampler the cost estimate says is faster, and says so with both estimates.
+   *
+   * @param cost the estimate for the run ({@link SamplerCost#estimate}), or null for exact
+   */
+  public static Choice choose(String sampler, String backend, NetworkSpec spec, SamplerCost cost) {
     String s = normalize(sampler);
     String b = normalize(backend);
     if (!s.equals("auto") && !s.equals(CpuEnsemble.SAMPLER) && !s.equals(ExactEnsemble.SAMPLER)) {
@@ -140,9 +150,12 @@ public final class Backends {
     }
     List<String> notes = new ArrayList<>();
     String device;
+    String exactRefuses = spec == null ? null : new ExactEnsemble().unsupported(spec);
+    boolean costSaysDirect = s.equals("auto") && exactRefuses == null && cost != null
+        && !cost.exactIsFaster();
     if (b.equals("auto")) {
       Decision d = auto();
-      if (s.equals(CpuEnsemble.SAMPLER) || d.backend().equals("cpu")) {
+      if (s.equals(CpuEnsemble.SAMPLER) || costSaysDirect || d.backend().equals("cpu")) {
         device = d.backend();
         notes.add(d.note());
       } else {
@@ -159,17 +172,25 @@ public final class Backends {
         }
       }
     }
-    String exactRefuses = spec == null ? null : new ExactEnsemble().unsupported(spec);
     String resolved = !s.equals("auto") ? s : device.equals("cpu") && exactRefuses == null
-        ? ExactEnsemble.SAMPLER : CpuEnsemble.SAMPLER;
+        && !costSaysDirect ? ExactEnsemble.SAMPLER : CpuEnsemble.SAMPLER;
     SourceFactory f = provider(device).source(resolved);
     if (f == null) {
       throw new SpecException("--sampler", "the " + resolved + " sampler has no " + device
           + " implementation yet; use --backend cpu, or --sampler direct on " + device);
     }
-    notes.add("sampler " + s + " \u2192 " + resolved + ": " + (device.equals("cpu") && s.equals("auto")
-        && exactRefuses != null ? "the exact sampler cannot sample this network (" + exactRefuses + ")"
-        : samplerReason(s, resolved, device)));
+    String why;
+    if (s.equals("auto") && exactRefuses != null && device.equals("cpu")) {
+      why = "the exact sampler cannot sample this network (" + exactRefuses + ")";
+    } else if (costSaysDirect) {
+      why = cost.versus(false) + (cost.ntk() ? " (with the NTK the exact sampler's cost grows as the"
+          + " square of the depth)" : "") + "; --sampler exact forces it";
+    } else if (s.equals("auto") && cost != null && resolved.equals(ExactEnsemble.SAMPLER)) {
+      why = cost.versus(true) + "; " + samplerReason(s, resolved, device);
+    } else {
+      why = samplerReason(s, resolved, device);
+    }
+    notes.add("sampler " + s + " \u2192 " + resolved + ": " + why);
     return new Choice(f, notes);
   }
 

@@ -60,7 +60,10 @@ public final class EnsembleDriver {
       // The divergence reported is the lowest-indexed network's, the same every run: after one,
       // the threads still finish every chunk that starts below it (those hold lower networks).
       AtomicReference<DivergenceException> diverged = new AtomicReference<>();
-      int batch = Math.max(1, source.batch());
+      int threads = (int) Math.min(source.parallelism(), e);
+      // Split by work: never fewer chunks than threads (E = 2 on 2 cores runs both at once; the
+      // ordered reduction makes the result independent of the chunking).
+      int batch = (int) Math.max(1, Math.min(source.batch(), (e + threads - 1) / threads));
       Runnable task = () -> {
         try {
           NetworkSource.Worker w = source.worker();
@@ -70,6 +73,7 @@ public final class EnsembleDriver {
               x[0] = new double[depth][stats.dim()];
             }
             stats.compute(data, x[0][layer - 1]);
+            listener.layer(depth);
             if (layer == depth) {
               reducer.deposit(net, x[0]);
               listener.progress(done.incrementAndGet(), e);
@@ -89,7 +93,7 @@ public final class EnsembleDriver {
           failure.compareAndSet(null, t);
         }
       };
-      runThreads(task, (int) Math.min(source.parallelism(), e), failure);
+      runThreads(task, threads, failure);
       if (diverged.get() != null) {
         throw diverged.get();
       }

@@ -6,4 +6,7 @@ public interface ProgressListener {
   ProgressListener NONE = (done, total) -> {};
 
   void progress(long done, long total);
+
+  /** One more layer of some network is done (of {@code depth}); for bars that move within networks. */
+  default void layer(int depth) {}
 }

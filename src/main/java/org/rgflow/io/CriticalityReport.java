@@ -33,7 +33,19 @@ public final class CriticalityReport {
     out.println("rgflow criticality — " + r.activation().name());
     Map<String, Object> fields = Records.toMap(r.report());
     int w = fields.keySet().stream().mapToInt(String::length).max().orElse(0);
-    fields.forEach((k, v) -> out.println(k + " ".repeat(w - k.length()) + "  " + text(v)));
+    fields.forEach((k, v) -> {
+      if (v instanceof String t && t.isEmpty()) {
+        return; // e.g. no reason: the class is not "none"
+      }
+      if (v instanceof Map<?, ?> m) {
+        out.println(k);
+        int mw = m.keySet().stream().mapToInt(x -> String.valueOf(x).length()).max().orElse(0);
+        m.forEach((a, b) -> out.println("  " + a + " ".repeat(mw - String.valueOf(a).length()) + "  "
+            + text(b)));
+        return;
+      }
+      out.println(k + " ".repeat(w - k.length()) + "  " + text(v));
+    });
     out.flush();
   }
 

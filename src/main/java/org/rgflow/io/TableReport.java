@@ -20,7 +20,15 @@ public final class TableReport {
   /** |z| above this is flagged with {@code *} (a 3σ deviation: 0.27% per component by chance). */
   static final double FLAG_Z = 3.0;
 
+  /** ℓ/n above which a |z| > 3 is noted as the expected next-order correction. */
+  static final double LEADING_ORDER_L_OVER_N = 0.02;
+
   private TableReport() {}
+
+  /** ℓ/n_{ℓ−1} of layer ℓ ("-" at layer 1, which is exactly Gaussian at any width). */
+  static String lOverN(NetworkSpec s, int layer) {
+    return layer == 1 ? "-" : String.format(Locale.ROOT, "%.3g", (double) layer / s.width(layer - 1));
+  }
 
   public static void write(LayerReport r, PrintWriter out) {
     NetworkSpec s = r.spec();
@@ -28,7 +36,8 @@ public final class TableReport {
     out.println("rgflow " + r.command() + " — " + describe(r));
     List<String[]> rows = new ArrayList<>();
     boolean comp = nd > 1;
-    List<String> head = new ArrayList<>(List.of("layer", "n_prev", "observable"));
+    List<String> head = new ArrayList<>(List.of("layer", "n_prev", "ℓ/n", "observable"));
+    List<Integer> leadingOrder = new ArrayList<>();
     if (comp) {
       head.add("component");
     }
@@ -48,6 +57,7 @@ public final class TableReport {
           List<String> row = new ArrayList<>();
           row.add(first ? Integer.toString(lv.layer()) : "");
           row.add(first ? Integer.toString(s.width(lv.layer() - 1)) : "");
+          row.add(first ? lOverN(s, lv.layer()) : "");
           first = false;
           row.add(o.name());
           if (comp) {
@@ -64,6 +74,11 @@ public final class TableReport {
             row.add(fmt(th, dec));
             row.add(Double.isNaN(z) ? "-" : String.format(Locale.ROOT, "%.2f", z)
                 + (Math.abs(z) > FLAG_Z ? "*" : " "));
+            if (Math.abs(z) > FLAG_Z && lv.layer() > 1
+                && (double) lv.layer() / s.width(lv.layer() - 1) > LEADING_ORDER_L_OVER_N
+                && !leadingOrder.contains(lv.layer())) {
+              leadingOrder.add(lv.layer());
+            }
           } else {
             row.add(fmt(th));
           }
@@ -71,7 +86,7 @@ public final class TableReport {
         }
       }
     }
-    printAligned(rows, out, comp ? 4 : 3);
+    printAligned(rows, out, comp ? 5 : 4);
     if (r.timing() != null) {
       LayerReport.Timing t = r.timing();
       out.printf(Locale.ROOT, "timing: %d networks in %.2f s — %.4g networks/s, %.4g weights/s%n",
@@ -79,6 +94,12 @@ public final class TableReport {
     }
     for (String n : r.notes()) {
       out.println("note: " + n);
+    }
+    if (!leadingOrder.isEmpty()) {
+      out.println("note: |z| > 3 at layer" + (leadingOrder.size() == 1 ? " " : "s ")
+          + leadingOrder.toString().replaceAll("[\\[\\]]", "") + ", where ℓ/n > "
+          + LEADING_ORDER_L_OVER_N + ": the theory is leading order in 1/n, so at large E a deviation"
+          + " of relative size O(ℓ/n) shows (README \"Reading the table\")");
     }
     if (r.measured()) {
       out.println("Values are per-neuron ensemble statistics (README \"Observables\"); ± SE is the standard"
@@ -178,7 +199,9 @@ public final class TableReport {
     if (decimals < 0 || Double.isNaN(v) || Math.abs(v) >= 1e7) {
       return fmt(v);
     }
-    return String.format(Locale.ROOT, "%." + decimals + "f", v);
+    String t = String.format(Locale.ROOT, "%." + decimals + "f", v);
+    // never "-0.0000": a value that rounds to zero prints without a sign
+    return t.startsWith("-") && t.matches("-0\\.?0*") ? t.substring(1) : t;
   }
 
   /** A number as short as it can be written exactly to six significant digits (for settings). */

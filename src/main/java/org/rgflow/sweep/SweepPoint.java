@@ -28,6 +28,9 @@ public record SweepPoint(SortedMap<String, String> flags, List<String> groups) {
     groups = List.copyOf(groups);
   }
 
+  /** Seconds every point costs besides its networks (theory, set-up), for the estimate. */
+  static final double POINT_OVERHEAD = 0.5;
+
   /** Stable id: 16 hex digits of SHA-256 of the canonical flags. */
   public String id() {
     StringBuilder b = new StringBuilder();
@@ -75,6 +78,13 @@ public record SweepPoint(SortedMap<String, String> flags, List<String> groups) {
     if (flags.containsKey("ensemble")) {
       b.append(" E=").append(flags.get("ensemble"));
     }
+    // points that differ only in these need them in the label
+    for (String k : List.of("seed", "sampler", "inputs")) {
+      String v = flags.get(k);
+      if (v != null && !v.equals(k.equals("seed") ? "0" : k.equals("sampler") ? "auto" : "norms=1")) {
+        b.append(' ').append(k).append('=').append(v);
+      }
+    }
     return b.toString();
   }
 
@@ -88,21 +98,29 @@ public record SweepPoint(SortedMap<String, String> flags, List<String> groups) {
   }
 
   /**
-   * Relative cost for the progress estimate: E · Σ_ℓ n_{ℓ−1} n_ℓ (weights sampled), at least 1.
-   * Only the estimate uses it, never a result.
+   * Estimated seconds of the point for the progress estimate: E times the time per network of
+   * the sampler it will run ({@link org.rgflow.device.SamplerCost}; auto: the faster), plus
+   * {@value #POINT_OVERHEAD} s for the point's theory and set-up. Only the estimate uses it, never
+   * a result.
    */
   double cost() {
     try {
       int depth = Integer.parseInt(flags.getOrDefault("depth", "1"));
       String[] ws = flags.getOrDefault("width", "1").split(",");
-      double sum = 0;
-      double prev = Double.parseDouble(flags.getOrDefault("n0", "8"));
+      int[] w = new int[depth + 1];
+      w[0] = Integer.parseInt(flags.getOrDefault("n0", "8"));
       for (int l = 1; l <= depth; l++) {
-        double w = Double.parseDouble(ws[Math.min(l - 1, ws.length - 1)].trim());
-        sum += prev * w + w;
-        prev = w;
+        w[l] = Integer.parseInt(ws[Math.min(l - 1, ws.length - 1)].trim());
       }
-      return Math.max(1, Math.max(1, ensemble()) * sum);
+      String in = flags.getOrDefault("inputs", "norms=1");
+      int nd = in.contains("norms=") ? in.replaceAll(".*norms=([^;]*).*", "$1").split(",").length : 1;
+      boolean ntk = !Boolean.parseBoolean(flags.getOrDefault("no-ntk", "false"));
+      int m = Integer.parseInt(flags.getOrDefault("ntk-neurons", "4"));
+      org.rgflow.device.SamplerCost c = org.rgflow.device.SamplerCost.estimate(w, nd, ntk, m);
+      String s = flags.getOrDefault("sampler", "auto");
+      double per = s.equals("exact") ? c.exact() : s.equals("direct") ? c.direct()
+          : Math.min(c.exact(), c.direct());
+      return POINT_OVERHEAD + Math.max(1, ensemble()) * per;
     } catch (RuntimeException e) {
       return 1;
     }

@@ -76,7 +76,13 @@ public final class CpuTrainer {
 
   /** Trains all E networks on {@code settings.threads()} threads and reduces them in network order. */
   public TrainResult run() {
+    return run(org.rgflow.ensemble.ProgressListener.NONE);
+  }
+
+  /** As {@link #run()}, telling {@code progress} of every trained network (from worker threads). */
+  public TrainResult run(org.rgflow.ensemble.ProgressListener progress) {
     long t0 = System.nanoTime();
+    AtomicLong trained = new AtomicLong();
     Layout lay = new Layout(data.trainCount(), data.testCount(), settings.checkpoints().length);
     OrderedReducer red = new OrderedReducer(1, lay.dim, settings.ensemble());
     AtomicLong next = new AtomicLong();
@@ -93,6 +99,7 @@ public final class CpuTrainer {
           Worker wk = new Worker();
           for (long e = next.getAndIncrement(); e < settings.ensemble(); e = next.getAndIncrement()) {
             red.deposit(e, new double[][] {lay.vector(wk.train(e), testMap, data.yTrain())});
+            progress.progress(trained.incrementAndGet(), settings.ensemble());
           }
           return null;
         }));

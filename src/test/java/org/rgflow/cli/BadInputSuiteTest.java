@@ -32,7 +32,7 @@ import org.rgflow.app.Engines;
  */
 class BadInputSuiteTest {
   /** How many cases {@link #cases} lists; the suite fails if a different number ran. */
-  static final int CASES = 68;
+  static final int CASES = 70;
   private static final AtomicInteger RAN = new AtomicInteger();
   private static final Pattern JAVA_NAME = Pattern.compile(
       "\\b[A-Z]\\w*(Exception|Error)\\b|\\bjava\\.|\\borg\\.rgflow|\\bcom\\.fasterxml|picocli");
@@ -99,7 +99,9 @@ class BadInputSuiteTest {
     c.add(c("--inputs", "[0, π]", "sample", "--inputs", "norms=1,1;angles=4"));
     c.add(c("--inputs", "directory", "sample", "--inputs", x));
     c.add(c("--bogus", null, "sample", "--bogus"));
+    c.add(c("--out", "a file", "sample", "--out", x + "/a-file", "--ensemble", "10"));
     // theory
+    c.add(c("--out", "a file", "theory", "--out", x + "/a-file"));
     c.add(c("--depth", "heap", "theory", "--depth", "1000000000"));
     c.add(c("--width", null, "theory", "--width", "8,8,8", "--depth", "8"));
     c.add(c("--n0", null, "theory", "--n0", "0"));

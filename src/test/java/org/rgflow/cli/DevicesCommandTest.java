@@ -77,7 +77,7 @@ class DevicesCommandTest {
     assertEquals("devices", j.get("command").asText());
     JsonNode caps = j;
     List<String> ids = new java.util.ArrayList<>(iterable(caps.fieldNames()));
-    ids.removeAll(List.of("rgflow_version", "command"));
+    ids.removeAll(List.of("rgflow_version", "command", "library_log"));
     assertEquals(IDS, ids);
     for (String id : IDS) {
       JsonNode c = caps.get(id);

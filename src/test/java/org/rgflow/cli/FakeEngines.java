@@ -31,6 +31,8 @@ class FakeEngines implements Engines {
   /** Thrown by the backend when set. */
   RuntimeException backendFailure;
   RunSettings lastSettings;
+  /** The measured K's offset from the theory (its SE is 0.01). */
+  double kOffset = 0.02;
 
   static final Activation RELU = new Activation() {
     @Override public String name() { return "relu"; }
@@ -126,7 +128,7 @@ class FakeEngines implements Engines {
           Tensor k = Tensor.of(inputs.count(), Obs.K);
           Tensor ke = Tensor.of(inputs.count(), Obs.K);
           for (int f = 0; f < k.size(); f++) {
-            k.setFlat(f, t.theory().get(Obs.K).getFlat(f) + 0.02);
+            k.setFlat(f, t.theory().get(Obs.K).getFlat(f) + kOffset);
             ke.setFlat(f, 0.01);
           }
           Tensor v = Tensor.of(inputs.count(), Obs.V_over_nK2);

@@ -97,13 +97,47 @@ class OutputTest {
     List<String> lines = r.out().lines().toList();
     assertTrue(lines.get(0).startsWith("rgflow sample — relu, n0=8, widths 256×2"), lines.get(0));
     String head = lines.get(1);
-    assertTrue(head.matches("layer\\s+n_prev\\s+observable\\s+measured\\s+± SE\\s+theory\\s+z"), head);
+    assertTrue(head.matches("layer\\s+n_prev\\s+ℓ/n\\s+observable\\s+measured\\s+± SE\\s+theory\\s+z"), head);
     // Layer 1, K: measured 2.02 ± 0.01 vs theory 2 → z = 2.00; right-aligned under "measured".
     String k1 = lines.get(2);
-    assertTrue(k1.matches("\\s*1\\s+8\\s+K\\s+2\\.020\\s+± 0\\.010\\s+2\\.000\\s+2\\.00"), k1);
+    assertTrue(k1.matches("\\s*1\\s+8\\s+-\\s+K\\s+2\\.020\\s+± 0\\.010\\s+2\\.000\\s+2\\.00"), k1);
     assertEquals(head.indexOf("measured") + "measured".length(), k1.indexOf("2.020") + "2.020".length());
     assertTrue(r.out().contains("timing: 10 networks"), r.out());
     assertTrue(r.out().contains("chi_par"), "theory-only rows are shown");
+  }
+
+  /** ℓ/n per layer, and one note when |z| > 3 comes with ℓ/n > 0.02 (the theory is leading order). */
+  @Test
+  void leadingOrderDeviationsAreLabelled() {
+    FakeEngines f = new FakeEngines();
+    f.kOffset = 0.05; // z = 5 on K at every layer
+    Runner narrow = Runner.run(f, "sample", "--width", "16", "--depth", "3", "--ensemble", "10");
+    assertTrue(narrow.out().lines().anyMatch(l -> l.matches("\\s*2\\s+16\\s+0\\.125\\s+K\\s.*")),
+        narrow.out());
+    assertTrue(narrow.out().contains("note: |z| > 3 at layers 2, 3, where ℓ/n > 0.02: the theory is"
+        + " leading order in 1/n"), narrow.out());
+    Runner wide = Runner.run(f, "sample", "--width", "1000", "--depth", "3", "--ensemble", "10");
+    assertTrue(wide.out().contains("0.00200") && !wide.out().contains("leading order"), wide.out());
+  }
+
+  /** sample/theory --out DIR: the JSON, the tidy CSV and a one-page report with figures. */
+  @Test
+  void outDirHoldsJsonCsvAndReport(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws IOException {
+    for (String cmd : List.of("sample", "theory")) {
+      java.nio.file.Path out = dir.resolve(cmd);
+      Runner r = cmd.equals("sample") ? Runner.run(new FakeEngines(), cmd, "--depth", "3", "--width",
+          "16", "--ensemble", "10", "--out", out.toString())
+          : Runner.run(new FakeEngines(), cmd, "--depth", "3", "--width", "16", "--out", out.toString());
+      assertEquals(0, r.code(), r.err());
+      assertEquals(cmd, new ObjectMapper().readTree(out.resolve("result.json").toFile())
+          .get("command").asText());
+      List<String> csv = java.nio.file.Files.readAllLines(out.resolve("results.csv"));
+      assertTrue(csv.get(0).startsWith("point_id,status,") && csv.size() > 3 * 3, csv.toString());
+      assertTrue(csv.get(1).contains(",K,"), csv.get(1));
+      assertTrue(java.nio.file.Files.readString(out.resolve("report.html")).contains("<img"));
+      assertTrue(r.err().contains("wrote " + out.resolve("result.json")), r.err());
+    }
   }
 
   @Test

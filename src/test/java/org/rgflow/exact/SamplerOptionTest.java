@@ -13,7 +13,7 @@ import org.rgflow.cli.Main;
 
 /**
  * {@code --sampler exact|direct|auto} on the command line (the decision itself: BackendsTest) with
- * the real engines on a small network (width 8, depth 2, E 40: well under a second): the
+ * the real engines on a small network (width 256, depth 2, E 40, where auto's cost estimate picks exact: well under a second): the
  * JSON {@code spec.sampler} records the sampler that ran and a note says why. Run:
  * {@code mvn -q test -Dtest=SamplerOptionTest}.
  */
@@ -24,7 +24,7 @@ class SamplerOptionTest {
     StringWriter o = new StringWriter();
     StringWriter e = new StringWriter();
     int code = new Main(Engines.defaults(), new PrintWriter(o), new PrintWriter(e)).run("sample",
-        "--json", "--width", "8", "--depth", "2", "--n0", "3", "--ensemble", "40", "--threads", "1",
+        "--json", "--width", "256", "--depth", "2", "--n0", "3", "--ensemble", "40", "--threads", "1",
         "--progress=false", "--backend", "cpu", "--sampler", sampler);
     assertEquals(0, code, e.toString());
     return M.readTree(o.toString());
