@@ -43,4 +43,18 @@ class ResidualFlagsTest {
     assertEquals("[null,0.5,0.5]", spec.path("gamma").toString());
     assertEquals("[null,1.0,1.0]", spec.path("xi").toString());
   }
+
+  @Test
+  void criticalityOfAResidualNetwork() throws Exception {
+    Runner r = Runner.run(Engines.defaults(), "criticality", "--act", "relu", "--gamma", "0.5",
+        "--json");
+    assertEquals(0, r.code(), r.err());
+    com.fasterxml.jackson.databind.JsonNode j =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+    assertEquals(1.5, j.path("cw").asDouble(), 1e-15);
+    assertEquals("scale-invariant", j.path("cls").asText());
+    assertEquals(6.4273, j.path("constants").path("nu").asDouble(), 1e-4);
+    refused("--nu", "no γ in [0, 1)", "criticality", "--act", "relu", "--nu", "7");
+    refused("--gamma", "0 <= γ < 1", "criticality", "--act", "tanh", "--gamma", "1.5");
+  }
 }
