@@ -98,6 +98,7 @@ public final class Flags {
     Budget.depth("--depth", l, in.inputs().count());
     Activation a = engines.activation(f.get("act"));
     NetworkSpec spec = new NetworkSpec(in.inputs().dim(), widths, a, cbs, cws, lbs, lws);
+    spec = ResidualFlags.apply(spec, f.get("gamma"), f.get("xi"));
     return new Network(spec, in);
   }
 

@@ -19,6 +19,20 @@ final class CriticalityCommand implements Callable<Integer> {
       description = "Activation σ (default: ${DEFAULT-VALUE}).")
   String act;
 
+  @Option(names = "--gamma", paramLabel = "G",
+      description = "Residual network z' = γz + ξ(b + Wσ(z)) (PDLT appendix B): its critical point"
+          + " and ν(γ) at this γ (default: none, the MLP).")
+  String gamma;
+
+  @Option(names = "--xi", paramLabel = "X",
+      description = "Residual network: the weight ξ of the dense branch (default: 1).")
+  String xi;
+
+  @Option(names = "--nu", paramLabel = "NU",
+      description = "Residual network: the γ in [0, 1) that give V/(nK²) ≈ ν ℓ/n with this ν"
+          + " (analysed at the smallest when --gamma is not given).")
+  String nu;
+
   @Mixin CommonOptions common = new CommonOptions();
 
   CriticalityCommand(Context ctx) {
@@ -27,7 +41,7 @@ final class CriticalityCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CriticalityRun.Result r = CriticalityRun.run(act, ctx.engines());
+    CriticalityRun.Result r = CriticalityRun.run(act, gamma, xi, nu, ctx.engines());
     if (common.json) {
       ctx.out().println(CriticalityReport.json(r));
     } else {

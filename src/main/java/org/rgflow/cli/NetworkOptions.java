@@ -54,6 +54,17 @@ final class NetworkOptions {
           + " (default: ${DEFAULT-VALUE}).")
   String lambdaW;
 
+  @Option(names = "--gamma", paramLabel = "LIST",
+      description = "Residual network (PDLT appendix B): z^{(ℓ+1)} = γ z^{(ℓ)} + ξ [b + W σ(z^{(ℓ)})]"
+          + " from layer 2 on, with this γ: one value or one per layer 2..L (default: none, an MLP)."
+          + " Needs equal widths from layer 1 on.")
+  String gamma;
+
+  @Option(names = "--xi", paramLabel = "LIST",
+      description = "Residual network: the weight ξ of the dense branch, one value or one per layer"
+          + " 2..L (default: 1 when --gamma is given).")
+  String xi;
+
   /** The given values by flag name without dashes (absent ones left out). */
   Map<String, String> flags() {
     Map<String, String> f = new LinkedHashMap<>();
@@ -67,6 +78,8 @@ final class NetworkOptions {
     f.put("inputs", inputs);
     f.put("lambda-b", lambdaB);
     f.put("lambda-w", lambdaW);
+    f.put("gamma", gamma);
+    f.put("xi", xi);
     f.values().removeIf(v -> v == null);
     return f;
   }

@@ -16,6 +16,11 @@ public final class KernelState {
   public final double[] fb;
   public final double[] fd;
   public final double[] ff;
+  /**
+   * The three-point function T_{(α1α2)α3} = n_{ℓ−1} E[z_{i;α1} z_{i;α2} z_{k;α3}] (i ≠ k) at leading
+   * order, or null where it vanishes (every MLP layer, by the sign-flip symmetry; docs/THEORY.md §14).
+   */
+  public double[][][] t3;
 
   public KernelState(int layer, double[][] k, double[][] g1, double[][][][] v, double[][] theta,
       double[] fa, double[] fb, double[] fd, double[] ff) {

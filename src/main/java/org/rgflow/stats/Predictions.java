@@ -21,6 +21,19 @@ import org.rgflow.theory.TheoryResult;
 public final class Predictions {
   private Predictions() {}
 
+  /**
+   * Whether no layer has a skip connection (γ = 0 everywhere): the exact product formula holds only
+   * then (a residual layer with γ = 0 is a dense one with C_b, C_W scaled by ξ²).
+   */
+  static boolean withoutSkips(NetworkSpec spec) {
+    for (org.rgflow.layer.Layer l : spec.layers()) {
+      if (l instanceof org.rgflow.layer.Residual r && r.gamma() != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Every block's predictions for {@code spec} on {@code inputs}. */
   public static TheoryResult compute(NetworkSpec spec, Inputs inputs) {
     return compute(spec, inputs, StatSet.ALL);
@@ -36,7 +49,7 @@ public final class Predictions {
     for (int l = 1; l <= spec.depth(); l++) {
       noBias &= spec.cb(l) == 0;
     }
-    boolean exactSi = slopes != null && noBias;
+    boolean exactSi = slopes != null && noBias && withoutSkips(spec);
     boolean linear = exactSi && slopes[0] == slopes[1];
     if (exactSi) {
       notes.add("V_over_nK2 diagonal, kurtosis and G4: exact finite-width product formula for scale-invariant "

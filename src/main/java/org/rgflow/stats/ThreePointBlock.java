@@ -67,15 +67,18 @@ public final class ThreePointBlock extends BaseBlock {
     Estimator.put(lv, Obs.T21, t21, t21Err);
   }
 
-  /** Zero for an MLP, exactly, at every layer and width (the sign-flip symmetry). */
+  /**
+   * Zero for an MLP, exactly, at every layer and width (the sign-flip symmetry); for a residual
+   * network both estimate T_{(αα)α} at leading order (docs/THEORY.md §14).
+   */
   @Override
   public void theory(TheoryView t, LayerValues lv) {
     int nd = t.inputs();
     Tensor zero = Tensor.of(nd, Obs.T3);
     Tensor zero21 = Tensor.of(nd, Obs.T21);
     for (int a = 0; a < nd; a++) {
-      zero.set(0.0, a);
-      zero21.set(0.0, a);
+      zero.set(t.layer().tDiag(a), a);
+      zero21.set(t.layer().tDiag(a), a);
     }
     lv.theory().put(Obs.T3, zero);
     lv.theory().put(Obs.T21, zero21);

@@ -43,12 +43,12 @@ public final class SweepPlan {
   /** Flags a sweep may set. */
   public static final Set<String> KEYS = Set.of("act", "cb", "cw", "width", "depth", "n0", "out-width",
       "inputs", "lambda-b", "lambda-w", "ensemble", "seed", "backend", "sampler", "ntk-neurons", "no-ntk",
-      "observables");
+      "observables", "gamma", "xi");
   /** Flags without a value. */
   static final Set<String> SWITCHES = Set.of("no-ntk");
   /** Flags whose values are numbers (canonicalised: 2.0 → 2). */
   private static final Set<String> NUMERIC = Set.of("cb", "cw", "width", "depth", "n0", "out-width",
-      "lambda-b", "lambda-w", "ensemble", "seed", "ntk-neurons");
+      "lambda-b", "lambda-w", "ensemble", "seed", "ntk-neurons", "gamma", "xi");
   private static final Map<String, String> ALIASES = Map.of("activation", "act", "c-b", "cb", "c-w", "cw",
       "widths", "width", "e", "ensemble", "ensemble-size", "ensemble", "lambdab", "lambda-b", "lambdaw", "lambda-w");
   private static final Set<String> STRUCTURE = Set.of("name", "base", "grid", "points", "groups",

@@ -31,6 +31,8 @@ final class Recursions {
   double[] fb;
   double[] fd;
   double[] ff;
+  /** T_{(α1α2)α3}, or null where it vanishes. */
+  double[][][] t3;
   private KernelState state;
   /** The Gaussian averages at the current layer (filled by {@link #diagStats}). */
   private Averages avg;
@@ -54,6 +56,7 @@ final class Recursions {
     fb = s.fb;
     fd = s.fd;
     ff = s.ff;
+    t3 = s.t3;
     avg = null;
     checkKernel();
   }

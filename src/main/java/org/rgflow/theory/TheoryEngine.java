@@ -139,6 +139,17 @@ public final class TheoryEngine {
         }
       }
     }
-    return new TheoryLayer(r.layer, k, g1, v, th, cpar, cperp, a, b, d, f);
+    double[][][] t3 = null;
+    if (r.t3 != null) {
+      t3 = new double[nd][nd][nd];
+      for (int i = 0; i < nd; i++) {
+        for (int j = 0; j < nd; j++) {
+          for (int p = 0; p < nd; p++) {
+            t3[i][j][p] = finite ? r.t3[map[i]][map[j]][map[p]] : Double.NaN;
+          }
+        }
+      }
+    }
+    return new TheoryLayer(r.layer, k, g1, v, th, cpar, cperp, a, b, d, f, t3);
   }
 }

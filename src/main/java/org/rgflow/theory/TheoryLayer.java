@@ -14,9 +14,22 @@ package org.rgflow.theory;
  * @param b single-input B per input; null for step
  * @param d single-input D per input; null for step
  * @param f single-input F per input; null for step
+ * @param t3 T_{(α1α2)α3}, the three-point function (docs/THEORY.md §14); null where it vanishes
  */
 public record TheoryLayer(int layer, double[][] kernel, double[][] g1, double[][][][] v, double[][] theta,
-    double[] chiPar, double[] chiPerp, double[] a, double[] b, double[] d, double[] f) {
+    double[] chiPar, double[] chiPerp, double[] a, double[] b, double[] d, double[] f,
+    double[][][] t3) {
+
+  /** Without a three-point function (T = 0, as in every MLP). */
+  public TheoryLayer(int layer, double[][] kernel, double[][] g1, double[][][][] v, double[][] theta,
+      double[] chiPar, double[] chiPerp, double[] a, double[] b, double[] d, double[] f) {
+    this(layer, kernel, g1, v, theta, chiPar, chiPerp, a, b, d, f, null);
+  }
+
+  /** T_{(αα)α} for input α (0 where T vanishes). */
+  public double tDiag(int alpha) {
+    return t3 == null ? 0.0 : t3[alpha][alpha][alpha];
+  }
 
   /** V_{(αα)(αα)} for input α. */
   public double vDiag(int alpha) {
