@@ -71,6 +71,26 @@ public record Residual(int width, double cb, double cw, double lambdaB, double l
     return out;
   }
 
+  /**
+   * Why a device kernel (OpenCL, CUDA) cannot run {@code spec}, or null: it runs dense and residual
+   * layers, with the activations {@code kernelFor} accepts (it throws
+   * UnsupportedOperationException with the reason otherwise).
+   */
+  public static String kernelRefusal(org.rgflow.spec.NetworkSpec spec,
+      java.util.function.Consumer<org.rgflow.act.Activation> kernelFor) {
+    for (Layer l : spec.layers()) {
+      if (!(l instanceof Dense) && !(l instanceof Residual)) {
+        return "it implements dense and residual layers only";
+      }
+    }
+    try {
+      kernelFor.accept(spec.activation());
+      return null;
+    } catch (UnsupportedOperationException e) {
+      return e.getMessage();
+    }
+  }
+
   private static double[] expand(String field, double[] v, int depth) {
     int m = depth - 1;
     if (v.length != 1 && v.length != m) {
