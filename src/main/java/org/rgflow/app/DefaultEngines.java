@@ -4,6 +4,7 @@ import org.rgflow.act.Activation;
 import org.rgflow.act.Activations;
 import org.rgflow.device.Backends;
 import org.rgflow.device.SamplerCost;
+import org.rgflow.ensemble.ProgressListener;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 import org.rgflow.stats.Predictions;
@@ -21,6 +22,16 @@ final class DefaultEngines implements Engines {
   @Override
   public TheoryResult theory(NetworkSpec spec, Inputs inputs) {
     return Predictions.compute(spec, inputs);
+  }
+
+  @Override
+  public TheoryResult theory(NetworkSpec spec, Inputs inputs, ProgressListener progress) {
+    if (progress == null) {
+      return theory(spec, inputs);
+    }
+    int depth = spec.depth();
+    return Predictions.compute(spec, inputs, org.rgflow.stats.StatSet.ALL,
+        l -> progress.progress(l, depth));
   }
 
   @Override

@@ -5,6 +5,7 @@ import org.rgflow.act.Activation;
 import org.rgflow.device.Backends;
 import org.rgflow.device.Capability;
 import org.rgflow.device.Devices;
+import org.rgflow.ensemble.ProgressListener;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 import org.rgflow.theory.Criticality;
@@ -22,6 +23,11 @@ public interface Engines {
 
   /** The theory's predictions per layer. */
   TheoryResult theory(NetworkSpec spec, Inputs inputs);
+
+  /** As {@link #theory(NetworkSpec, Inputs)}, reporting layers done to {@code progress} (may be null). */
+  default TheoryResult theory(NetworkSpec spec, Inputs inputs, ProgressListener progress) {
+    return theory(spec, inputs);
+  }
 
   /**
    * The source for {@code --sampler} and {@code --backend}, with why ({@link Backends#choose}).

@@ -1,6 +1,7 @@
 package org.rgflow.app;
 
 import java.util.ArrayList;
+import org.rgflow.ensemble.ProgressListener;
 import org.rgflow.io.Combine;
 import org.rgflow.theory.TheoryResult;
 
@@ -10,7 +11,12 @@ public final class TheoryRun {
 
   /** The predictions for the network and inputs of {@code network}. */
   public static LayerReport run(Flags.Network network, Engines engines) {
-    TheoryResult th = engines.theory(network.spec(), network.inputs().inputs());
+    return run(network, engines, null);
+  }
+
+  /** As {@link #run(Flags.Network, Engines)}, reporting layers done to {@code progress} (may be null). */
+  public static LayerReport run(Flags.Network network, Engines engines, ProgressListener progress) {
+    TheoryResult th = engines.theory(network.spec(), network.inputs().inputs(), progress);
     return new LayerReport(Version.current(), "theory", network.spec(), network.inputs(), null, null,
         null, null, Combine.combine(network.spec(), th, null), null, new ArrayList<>(th.notes()));
   }

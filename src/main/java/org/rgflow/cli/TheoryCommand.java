@@ -8,6 +8,7 @@ import org.rgflow.io.JsonReport;
 import org.rgflow.io.TableReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code rgflow theory}: the book's predictions per layer ({@link TheoryRun}). */
 @Command(name = "theory", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -20,6 +21,10 @@ final class TheoryCommand implements Callable<Integer> {
   @Mixin RunOutput output = new RunOutput();
   @Mixin CommonOptions common = new CommonOptions();
 
+  @Option(names = "--progress", negatable = true,
+      description = "Progress bar on stderr, layers done (default: only when stderr is a terminal).")
+  Boolean progress;
+
   TheoryCommand(Context ctx) {
     this.ctx = ctx;
   }
@@ -28,8 +33,12 @@ final class TheoryCommand implements Callable<Integer> {
   public Integer call() {
     Flags.Network network = Flags.network(net.flags(), ctx.engines());
     output.check();
-    LayerReport r = TheoryRun.run(network, ctx.engines());
-    output.write(ctx, JsonReport.toJson(r), net.flags());
+    LayerReport r;
+    try (ProgressBar bar = ProgressBar.wanted(progress) ? new ProgressBar(ctx.err(), ctx.clock(),
+        "layers") : null) {
+      r = TheoryRun.run(network, ctx.engines(), bar);
+    }
+    output.write(ctx, () -> JsonReport.toJson(r), net.flags());
     if (common.json) {
       ctx.out().println(JsonReport.write(r));
       ctx.out().flush();

@@ -34,6 +34,8 @@ public final class Predictions {
     return true;
   }
 
+  private static final int[] NO_WIDTHS = new int[0];
+
   /** Every block's predictions for {@code spec} on {@code inputs}. */
   public static TheoryResult compute(NetworkSpec spec, Inputs inputs) {
     return compute(spec, inputs, StatSet.ALL);
@@ -41,7 +43,13 @@ public final class Predictions {
 
   /** The predictions of the given blocks. */
   public static TheoryResult compute(NetworkSpec spec, Inputs inputs, List<StatBlock> blocks) {
-    TheoryEngine.Theory t = TheoryEngine.layers(spec, inputs);
+    return compute(spec, inputs, blocks, null);
+  }
+
+  /** As {@link #compute(NetworkSpec, Inputs, List)}, calling {@code layerDone} after each layer's recursion. */
+  public static TheoryResult compute(NetworkSpec spec, Inputs inputs, List<StatBlock> blocks,
+      java.util.function.IntConsumer layerDone) {
+    TheoryEngine.Theory t = TheoryEngine.layers(spec, inputs, layerDone);
     List<String> notes = new ArrayList<>(t.notes());
     Activation act = spec.activation();
     double[] slopes = act.scaleInvariantSlopes();
@@ -57,17 +65,20 @@ public final class Predictions {
     }
     List<LayerValues> out = new ArrayList<>();
     double prod4 = 1;
-    List<Integer> hidden = new ArrayList<>();
+    // n_1..n_{L-1}; each layer's view gets its prefix only where the deep-linear forms use it
+    // (a copy per layer is O(L^2): 200000 layers took a minute)
+    int[] hidden = new int[Math.max(0, spec.depth() - 1)];
+    int nHidden = 0;
     for (TheoryLayer tl : t.layers()) {
       int l = tl.layer();
       if (l >= 2) {
-        hidden.add(spec.width(l - 1));
+        hidden[nHidden++] = spec.width(l - 1);
         if (exactSi) {
           prod4 *= 1 + ScaleInvariant.nu(slopes) / spec.width(l - 1);
         }
       }
       TheoryView view = new TheoryView(spec, tl, spec.width(l - 1), exactSi, linear, prod4,
-          hidden.stream().mapToInt(Integer::intValue).toArray(), t.layers().subList(0, l));
+          linear ? java.util.Arrays.copyOf(hidden, nHidden) : NO_WIDTHS, t.layers().subList(0, l));
       LayerValues lv = new LayerValues(l);
       for (StatBlock b : blocks) {
         b.theory(view, lv);

@@ -17,7 +17,7 @@ import org.rgflow.theory.TheoryLayer;
  * @param exactScaleInvariant σ is scale-invariant and C_b = 0 in every layer
  * @param linear σ is linear (and C_b = 0 everywhere)
  * @param product ∏_{ℓ'&lt;ℓ}(1 + ν/n_ℓ') when {@code exactScaleInvariant}, else 1
- * @param hiddenWidths n_1..n_{ℓ−1}
+ * @param hiddenWidths n_1..n_{ℓ−1} when {@code linear} (the deep-linear closed forms), else empty
  * @param below the recursions' values at layers 1..ℓ, or null
  */
 public record TheoryView(NetworkSpec spec, TheoryLayer layer, int nPrev, boolean exactScaleInvariant,

@@ -32,6 +32,11 @@ public final class TheoryEngine {
    * @throws org.rgflow.spec.SpecException (field --inputs) when some K_αα = 0 (zero input, C_b = 0)
    */
   public static Theory layers(NetworkSpec spec, Inputs inputs) {
+    return layers(spec, inputs, null);
+  }
+
+  /** As {@link #layers(NetworkSpec, Inputs)}, calling {@code layerDone} with ℓ after each layer. */
+  public static Theory layers(NetworkSpec spec, Inputs inputs, java.util.function.IntConsumer layerDone) {
     double[][] gram = inputs.gram();
     int nd = gram.length;
     // de-duplicate identical inputs (equal Gram rows)
@@ -78,6 +83,9 @@ public final class TheoryEngine {
       }
       r.diagStats();
       out.add(expand(r, map, nd, singular, finite));
+      if (layerDone != null) {
+        layerDone.accept(l);
+      }
       if (l < spec.depth()) {
         try {
           r.step(finite);
