@@ -37,6 +37,9 @@ public final class ResidualCriticality {
     double g2 = gamma * gamma;
     if (cls.equals("scale-invariant")) {
       double[] s = act.scaleInvariantSlopes();
+      if (s == null) {
+        return Double.NaN;
+      }
       double a2 = ScaleInvariant.a2(s);
       double odd = s[0] * s[0] - s[1] * s[1];
       double t = withT ? 4 / Math.PI * gamma * (1 + gamma) * odd * odd / (a2 * a2) : 0;
