@@ -139,6 +139,9 @@ public final class CudaEnsemble implements SourceFactory {
 
   @Override
   public String unsupported(Need need) {
+    if (need == Need.DNTK) {
+      return DNTK_REFUSAL;
+    }
     return need == Need.ODD_SUMS && !ODD_POWER_SUMS ? "the CUDA kernels reduce only the even power"
         + " sums (Σz and Σz³ are not reduced on the device)" : null;
   }
