@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 @Command(name = "aspect-ratio", mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class, sortOptions = false,
     description = {"The optimal depth-to-width ratio r* = L/n (PDLT appendix A, docs/THEORY.md"
-        + " §14.6): the information between groups of the n_L outputs, I/(m_A m_B) = (v²/8)(1 −"
+        + " §17.6): the information between groups of the n_L outputs, I/(m_A m_B) = (v²/8)(1 −"
         + " (3n_L+20)v/6) with v = V/(nK²) ≈ ν L/n, is largest at v* = 4/(20+3n_L), so r* ="
         + " 4/((20+3n_L)ν). Prints ν, r* and the optimal depth for --width; measures V at a few"
         + " depths around it (CPU direct sampler) and, with --out, draws the information against"

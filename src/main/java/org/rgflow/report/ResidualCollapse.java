@@ -17,7 +17,7 @@ import org.rgflow.spec.NetworkSpec;
 import org.rgflow.theory.ResidualSeries;
 
 /**
- * The residual data collapse (issue 14; docs/THEORY.md §14): for each activation with residual
+ * The residual data collapse (issue 14; docs/THEORY.md §17): for each activation with residual
  * one-input points in a sweep, V/(nK²) against ℓ/n, one colour per γ, one marker shape per width,
  * and two theory lines per point: the leading-order theory with the three-point function T (solid;
  * the point's recorded theory) and without it (dashed; {@link ResidualSeries} with T dropped). For ReLU the two differ at O(1) in the slope ν

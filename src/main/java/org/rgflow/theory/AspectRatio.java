@@ -1,7 +1,7 @@
 package org.rgflow.theory;
 
 /**
- * The optimal aspect ratio r = L/n (PDLT appendix A; docs/THEORY.md §14.6), derived from the
+ * The optimal aspect ratio r = L/n (PDLT appendix A; docs/THEORY.md §17.6), derived from the
  * nearly-Gaussian distribution of one input's n_L outputs.
  *
  * <p>For m neurons with exact variance K and connected four-point function

@@ -9,7 +9,7 @@ import org.rgflow.spec.NetworkSpec;
 
 /**
  * The single-input leading-order series K^{(ℓ)}, T^{(ℓ)}, V^{(ℓ)} of a network whose layers 2..L are
- * residual (docs/THEORY.md §14), with the three-point function T switched on or off: the data
+ * residual (docs/THEORY.md §17), with the three-point function T switched on or off: the data
  * collapse's "without T" line (report/ResidualCollapse) and the aspect-ratio curve
  * (theory/AspectRatio) read it. With T it is the single-input case of {@link Residual#step}
  * (equal to {@link TheoryEngine}'s K, V and T; ResidualSeriesTest), written out for one input:
