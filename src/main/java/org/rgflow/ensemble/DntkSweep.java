@@ -11,27 +11,31 @@ import org.rgflow.spec.NetworkSpec;
 
 /**
  * The dNTK statistics of one network of the direct sampler (docs/THEORY.md §16), for every layer t and
- * input α, after {@link CpuNetwork}'s forward pass; weights are regenerated row by row from the
- * randomness contract, nothing of size n² is stored.
+ * every component (α0, α1, α2, α3), after {@link CpuNetwork}'s forward pass; weights are regenerated
+ * row by row from the randomness contract, nothing of size n² is stored.
  *
- * <p>With u_{kα} = λ∇_θ z^{(t)}_{k;α} (the NTK direction of neuron k: λ_b g on the biases and
- * (λ_W/n_{a−1}) g ⊗ σ^{(a−1)}_α on the weights of layer a, g^{(a)} = ∂z^{(t)}_k/∂z^{(a)}), the dNTK is a
- * second directional derivative: dΘ̂_{i0 k1 k2;ααα} = ∂_{u_{k1}}∂_{u_{k2}} z^{(t)}_{i0;α}, for every i0 at
- * once. One sweep down carries g for the measured neurons k ∈ S and for c = Σ_k z_{k;α} e_k (its
- * direction is Σ_k z_k u_k, so its dNTK is Σ_k z_k dΘ̂_{·,·,k}); one sweep up carries the first-order
- * tangents ż (ż^{(t)}_i = Θ̂_{ik}) and the second-order ones z̈ of the pairs (k, k) and (i, c):
+ * <p>With u_{kα} = λ∇_θ z^{(t)}_{k;α} (the NTK direction of neuron k on input α: λ_b g on the biases and
+ * (λ_W/n_{a−1}) g ⊗ σ^{(a−1)}_α on the weights of layer a, g^{(a)} = ∂z^{(t)}_{k;α}/∂z^{(a)}_α), the dNTK
+ * is a second directional derivative: dΘ̂_{i0 k1 k2;β α1 α2} = ∂_{u_{k1α1}}∂_{u_{k2α2}} z^{(t)}_{i0;β}, for
+ * every i0 and β at once. Directions: u_{kα} for the measured neurons k ∈ S, and c_{α2α3} =
+ * Σ_k z_{k;α3} u_{kα2} (g from the start vector z^{(t)}_{α3} on input α2), whose dNTK is
+ * Σ_k z_{k;α3} dΘ̂_{·,·,k}. One sweep down carries every direction's g; one sweep up carries the
+ * first-order tangents ż_β (ż^{(t)}_{i;β} = Θ̂_{ik;βα}) and the second-order ones z̈_β of the pairs
+ * (kα1, kα2) and (iα1, c_{α2α3}), at every input β:
  *
  * <pre>
- * ż^{(1)} = coef^{(1)} g^{(1)},   ż^{(a+1)} = coef^{(a+1)} g^{(a+1)} + W (σ′ ⊙ ż^{(a)})
- * z̈^{(1)} = 0,   z̈^{(a+1)} = W (σ″ ⊙ ż₁ ⊙ ż₂ + σ′ ⊙ z̈^{(a)})
- *                 + (λ_W/n_a) [g₁^{(a+1)} σ^{(a)}·(σ′ ⊙ ż₂^{(a)}) + g₂^{(a+1)} σ^{(a)}·(σ′ ⊙ ż₁^{(a)})]
+ * ż^{(1)}_β = coef^{(1)}_{αβ} g^{(1)},   ż^{(a+1)}_β = coef^{(a+1)}_{αβ} g^{(a+1)} + W (σ′_β ⊙ ż^{(a)}_β)
+ * z̈^{(1)} = 0,   z̈^{(a+1)}_β = W (σ″_β ⊙ ż₁ ⊙ ż₂ + σ′_β ⊙ z̈^{(a)}_β)
+ *              + (λ_W/n_a) [g₁^{(a+1)} σ^{(a)}_{α₁}·(σ′_β ⊙ ż₂_β) + g₂^{(a+1)} σ^{(a)}_{α₂}·(σ′_β ⊙ ż₁_β)]
  * </pre>
  *
- * coef^{(a)} = λ_b + (λ_W/n_{a−1}) σ^{(a−1)}_α·σ^{(a−1)}_α. Statistics per layer, 2·N_D numbers
- * ({@link org.rgflow.stats.DntkBlock}): p_α = Σ_{k∈S} Σ_{i≠k} z_i dΘ̂_{ikk} / (m(n−1)) and
- * q_α = Σ_{i∈S} (z̈^{(i,c)}_i − z_i dΘ̂_{iii}) / (m(n−1)). Cost per network and input, with m measured
- * neurons: (m+1) vectors down and 3m+1 up through every layer below each target, plus two regenerations
- * of the weights. Dense layers only.
+ * coef^{(a)}_{αβ} = λ_b + (λ_W/n_{a−1}) σ^{(a−1)}_α·σ^{(a−1)}_β. Statistics per layer, 2·N_D⁴ numbers
+ * ({@link org.rgflow.stats.DntkBlock}), flat over (α0, α1, α2, α3):
+ * p = Σ_{k∈S} Σ_{i≠k} z_{i;α3} dΘ̂_{ikk;α0α1α2} / (m(n−1)) and
+ * q = Σ_{i∈S} (z̈^{(iα1, c_{α2α3})}_{i;α0} − z_{i;α3} dΘ̂_{iii;α0α1α2}) / (m(n−1)). Cost per network
+ * and target layer, with m measured neurons: m N_D + N_D² directions down, N_D (m N_D + N_D²) first-order
+ * and N_D (m N_D² + m N_D³) second-order vectors up through every layer below, plus two regenerations
+ * of the weights (N_D = 1, m = 4: 5 down, 5 + 8 up; N_D = 2: 12 down, 24 + 96 up). Dense layers only.
  */
 final class DntkSweep {
   private final int depth;
@@ -45,8 +49,13 @@ final class DntkSweep {
   private final int[] m;
   private final double[][][] d1;
   private final double[][][] d2;
-  /** g[t][α][dir][a], a = 1..t; dir m[t] is c. */
-  private final double[][][][][] g;
+  /** Per target t: direction d's input and its g^{(a)}, a = 1..t. */
+  private final int[][] dirAlpha;
+  private final double[][][][] g;
+  /** Per target t and pair p: its two directions. */
+  private final int[][] pair1;
+  private final int[][] pair2;
+  /** ż[t][d][β], z̈[t][p][β] at the current level, and the next; h = σ′⊙ż, r the z̈ inputs. */
   private final double[][][][] zd;
   private final double[][][][] zdNext;
   private final double[][][][] zdd;
@@ -57,7 +66,8 @@ final class DntkSweep {
   private final double[][] vin;
   private final double[][] vout;
   private final int[] valpha;
-  /** stats[t][0..2N_D): p_α then q_α. */
+  private final double[][] coef;
+  /** stats[t][0..2N_D⁴): p then q, flat over (α0, α1, α2, α3). */
   final double[][] stats;
 
   /** Why the sweep cannot measure {@code spec}, or null when it can. */
@@ -93,7 +103,10 @@ final class DntkSweep {
         d2[l][a] = new double[w[l]];
       }
     }
-    g = new double[depth + 1][][][][];
+    dirAlpha = new int[depth + 1][];
+    g = new double[depth + 1][][][];
+    pair1 = new int[depth + 1][];
+    pair2 = new int[depth + 1][];
     zd = new double[depth + 1][][][];
     zdNext = new double[depth + 1][][][];
     zdd = new double[depth + 1][][][];
@@ -102,39 +115,74 @@ final class DntkSweep {
     rBuf = new double[depth + 1][][][];
     int vectors = 0;
     for (int t = 1; t <= depth; t++) {
-      m[t] = Math.min(w[t], neurons);
-      int dirs = m[t] + 1;
-      int pairs = 2 * m[t];
-      g[t] = new double[nd][dirs][t + 1][];
-      for (int a = 0; a < nd; a++) {
-        for (int d = 0; d < dirs; d++) {
-          for (int l = 1; l <= t; l++) {
-            g[t][a][d][l] = new double[w[l]];
+      int mt = Math.min(w[t], neurons);
+      m[t] = mt;
+      int dirs = mt * nd + nd * nd;
+      dirAlpha[t] = new int[dirs];
+      for (int k = 0; k < mt; k++) {
+        for (int a = 0; a < nd; a++) {
+          dirAlpha[t][k * nd + a] = a;
+        }
+      }
+      for (int a2 = 0; a2 < nd; a2++) {
+        for (int a3 = 0; a3 < nd; a3++) {
+          dirAlpha[t][cDir(t, a2, a3)] = a2;
+        }
+      }
+      g[t] = new double[dirs][t + 1][];
+      for (int d = 0; d < dirs; d++) {
+        for (int l = 1; l <= t; l++) {
+          g[t][d][l] = new double[w[l]];
+        }
+      }
+      int pairs = mt * nd * nd + mt * nd * nd * nd;
+      pair1[t] = new int[pairs];
+      pair2[t] = new int[pairs];
+      for (int k = 0; k < mt; k++) {
+        for (int a1 = 0; a1 < nd; a1++) {
+          for (int a2 = 0; a2 < nd; a2++) {
+            int pp = pPair(k, a1, a2);
+            pair1[t][pp] = k * nd + a1;
+            pair2[t][pp] = k * nd + a2;
+            for (int a3 = 0; a3 < nd; a3++) {
+              int qp = qPair(t, k, a1, a2, a3);
+              pair1[t][qp] = k * nd + a1;
+              pair2[t][qp] = cDir(t, a2, a3);
+            }
           }
         }
       }
-      zd[t] = new double[nd][dirs][maxW];
-      zdNext[t] = new double[nd][dirs][maxW];
-      zdd[t] = new double[nd][pairs][maxW];
-      zddNext[t] = new double[nd][pairs][maxW];
-      hBuf[t] = new double[nd][dirs][maxW];
-      rBuf[t] = new double[nd][pairs][maxW];
-      vectors += nd * (dirs + pairs);
+      zd[t] = new double[dirs][nd][maxW];
+      zdNext[t] = new double[dirs][nd][maxW];
+      zdd[t] = new double[pairs][nd][maxW];
+      zddNext[t] = new double[pairs][nd][maxW];
+      hBuf[t] = new double[dirs][nd][maxW];
+      rBuf[t] = new double[pairs][nd][maxW];
+      vectors += Math.max(dirs, nd * (dirs + pairs));
     }
     row = new double[maxW];
     vin = new double[vectors][];
     vout = new double[vectors][];
     valpha = new int[vectors];
-    stats = new double[depth + 1][2 * nd];
+    coef = new double[nd][nd];
+    stats = new double[depth + 1][2 * nd * nd * nd * nd];
   }
 
-  /** The two directions of pair p at target t: (p, p) for p &lt; m, (p − m, c) after. */
-  private int dir1(int t, int p) {
-    return p < m[t] ? p : p - m[t];
+  private int cDir(int t, int a2, int a3) {
+    return m[t] * nd + a2 * nd + a3;
   }
 
-  private int dir2(int t, int p) {
-    return p < m[t] ? p : m[t];
+  /** Pair (kα1, kα2), for every ordered (α1, α2) (the two orders give the same numbers). */
+  private int pPair(int k, int a1, int a2) {
+    return (k * nd + a1) * nd + a2;
+  }
+
+  private int qPair(int t, int i, int a1, int a2, int a3) {
+    return m[t] * nd * nd + ((i * nd + a1) * nd + a2) * nd + a3;
+  }
+
+  private int flat(int a0, int a1, int a2, int a3) {
+    return ((a0 * nd + a1) * nd + a2) * nd + a3;
   }
 
   /**
@@ -157,27 +205,24 @@ final class DntkSweep {
 
   private void down(long e, double[][][] z) {
     for (int t = 1; t <= depth; t++) {
-      for (int a = 0; a < nd; a++) {
-        for (int d = 0; d <= m[t]; d++) {
-          double[] v = g[t][a][d][t];
-          if (d < m[t]) {
-            Arrays.fill(v, 0);
-            v[d] = 1;
-          } else {
-            System.arraycopy(z[t][a], 0, v, 0, w[t]);
-          }
+      for (int d = 0; d < g[t].length; d++) {
+        double[] v = g[t][d][t];
+        if (d < m[t] * nd) {
+          Arrays.fill(v, 0);
+          v[d / nd] = 1;
+        } else {
+          int a3 = (d - m[t] * nd) % nd;
+          System.arraycopy(z[t][a3], 0, v, 0, w[t]);
         }
       }
     }
     for (int lvl = depth; lvl >= 2; lvl--) {
       int count = 0;
       for (int t = lvl; t <= depth; t++) {
-        for (int a = 0; a < nd; a++) {
-          for (int d = 0; d <= m[t]; d++) {
-            vin[count] = g[t][a][d][lvl];
-            vout[count] = g[t][a][d][lvl - 1];
-            valpha[count++] = a;
-          }
+        for (int d = 0; d < g[t].length; d++) {
+          vin[count] = g[t][d][lvl];
+          vout[count] = g[t][d][lvl - 1];
+          valpha[count++] = dirAlpha[t][d];
         }
       }
       int nIn = w[lvl - 1];
@@ -208,24 +253,32 @@ final class DntkSweep {
     }
   }
 
-  private double coef(int layer, double[] sIn, int nIn) {
-    return lb[layer] + lw[layer] / nIn * Sums.dot(sIn, sIn, nIn);
+  /** coef[α][β] = λ_b + (λ_W/n_in) σ_α·σ_β of layer {@code layer}. */
+  private void coefficients(int layer, double[][] sIn, int nIn) {
+    for (int a = 0; a < nd; a++) {
+      for (int b = 0; b < nd; b++) {
+        coef[a][b] = lb[layer] + lw[layer] / nIn * Sums.dot(sIn[a], sIn[b], nIn);
+      }
+    }
   }
 
   private void up(long e, double[][][] z, double[][][] sig) {
-    // level 1
+    coefficients(1, sig[0], w[0]);
     for (int t = 1; t <= depth; t++) {
-      for (int a = 0; a < nd; a++) {
-        double c1 = coef(1, sig[0][a], w[0]);
-        for (int d = 0; d <= m[t]; d++) {
-          double[] gv = g[t][a][d][1];
-          double[] o = zd[t][a][d];
+      for (int d = 0; d < g[t].length; d++) {
+        double[] gv = g[t][d][1];
+        int ad = dirAlpha[t][d];
+        for (int b = 0; b < nd; b++) {
+          double c1 = coef[ad][b];
+          double[] o = zd[t][d][b];
           for (int i = 0; i < w[1]; i++) {
             o[i] = c1 * gv[i];
           }
         }
-        for (int p = 0; p < 2 * m[t]; p++) {
-          Arrays.fill(zdd[t][a][p], 0, w[1], 0);
+      }
+      for (int p = 0; p < pair1[t].length; p++) {
+        for (int b = 0; b < nd; b++) {
+          Arrays.fill(zdd[t][p][b], 0, w[1], 0);
         }
       }
     }
@@ -235,28 +288,31 @@ final class DntkSweep {
       int nOut = w[lvl + 1];
       int count = 0;
       for (int t = lvl + 1; t <= depth; t++) {
-        for (int a = 0; a < nd; a++) {
-          double[] dd1 = d1[lvl][a];
-          double[] dd2 = d2[lvl][a];
-          for (int d = 0; d <= m[t]; d++) {
-            double[] h = hBuf[t][a][d];
-            double[] x = zd[t][a][d];
+        for (int d = 0; d < g[t].length; d++) {
+          for (int b = 0; b < nd; b++) {
+            double[] h = hBuf[t][d][b];
+            double[] x = zd[t][d][b];
+            double[] dd1 = d1[lvl][b];
             for (int j = 0; j < nIn; j++) {
               h[j] = dd1[j] * x[j];
             }
             vin[count] = h;
-            vout[count++] = zdNext[t][a][d];
+            vout[count++] = zdNext[t][d][b];
           }
-          for (int p = 0; p < 2 * m[t]; p++) {
-            double[] r = rBuf[t][a][p];
-            double[] x1 = zd[t][a][dir1(t, p)];
-            double[] x2 = zd[t][a][dir2(t, p)];
-            double[] y = zdd[t][a][p];
+        }
+        for (int p = 0; p < pair1[t].length; p++) {
+          for (int b = 0; b < nd; b++) {
+            double[] r = rBuf[t][p][b];
+            double[] x1 = zd[t][pair1[t][p]][b];
+            double[] x2 = zd[t][pair2[t][p]][b];
+            double[] y = zdd[t][p][b];
+            double[] dd1 = d1[lvl][b];
+            double[] dd2 = d2[lvl][b];
             for (int j = 0; j < nIn; j++) {
               r[j] = dd2[j] * x1[j] * x2[j] + dd1[j] * y[j];
             }
             vin[count] = r;
-            vout[count++] = zddNext[t][a][p];
+            vout[count++] = zddNext[t][p][b];
           }
         }
       }
@@ -270,36 +326,41 @@ final class DntkSweep {
       }
       int l2 = lvl + 1;
       double rate = lw[l2] / nIn;
+      coefficients(l2, sig[lvl], nIn);
       for (int t = l2; t <= depth; t++) {
-        for (int a = 0; a < nd; a++) {
-          double c = coef(l2, sig[lvl][a], nIn);
-          double[] sa = sig[lvl][a];
-          for (int d = 0; d <= m[t]; d++) {
-            double[] gv = g[t][a][d][l2];
-            double[] o = zdNext[t][a][d];
+        for (int d = 0; d < g[t].length; d++) {
+          double[] gv = g[t][d][l2];
+          int ad = dirAlpha[t][d];
+          for (int b = 0; b < nd; b++) {
+            double c = coef[ad][b];
+            double[] o = zdNext[t][d][b];
             for (int i = 0; i < nOut; i++) {
               o[i] += c * gv[i];
             }
           }
-          for (int p = 0; p < 2 * m[t]; p++) {
-            int k1 = dir1(t, p);
-            int k2 = dir2(t, p);
-            double f1 = rate * Sums.dot(sa, hBuf[t][a][k2], nIn);
-            double f2 = rate * Sums.dot(sa, hBuf[t][a][k1], nIn);
-            double[] g1 = g[t][a][k1][l2];
-            double[] g2 = g[t][a][k2][l2];
-            double[] o = zddNext[t][a][p];
+        }
+        for (int p = 0; p < pair1[t].length; p++) {
+          int k1 = pair1[t][p];
+          int k2 = pair2[t][p];
+          double[] s1 = sig[lvl][dirAlpha[t][k1]];
+          double[] s2 = sig[lvl][dirAlpha[t][k2]];
+          double[] g1 = g[t][k1][l2];
+          double[] g2 = g[t][k2][l2];
+          for (int b = 0; b < nd; b++) {
+            double f1 = rate * Sums.dot(s1, hBuf[t][k2][b], nIn);
+            double f2 = rate * Sums.dot(s2, hBuf[t][k1][b], nIn);
+            double[] o = zddNext[t][p][b];
             for (int i = 0; i < nOut; i++) {
               o[i] += f1 * g1[i] + f2 * g2[i];
             }
           }
-          double[][] sw1 = zd[t][a];
-          zd[t][a] = zdNext[t][a];
-          zdNext[t][a] = sw1;
-          double[][] sw2 = zdd[t][a];
-          zdd[t][a] = zddNext[t][a];
-          zddNext[t][a] = sw2;
         }
+        double[][][] sw1 = zd[t];
+        zd[t] = zdNext[t];
+        zdNext[t] = sw1;
+        double[][][] sw2 = zdd[t];
+        zdd[t] = zddNext[t];
+        zddNext[t] = sw2;
       }
       finish(l2, z);
     }
@@ -310,32 +371,40 @@ final class DntkSweep {
     int n = w[t];
     int mt = m[t];
     double norm = (double) mt * (n - 1);
-    for (int a = 0; a < nd; a++) {
-      double[] zz = z[t][a];
-      double p = 0;
-      double q = 0;
-      for (int k = 0; k < mt; k++) {
-        double[] kk = zdd[t][a][k];
-        p += Sums.dot(zz, kk, n) - zz[k] * kk[k];
-        q += zdd[t][a][mt + k][k] - zz[k] * kk[k];
+    int n4 = nd * nd * nd * nd;
+    double[] st = stats[t];
+    for (int a0 = 0; a0 < nd; a0++) {
+      for (int a1 = 0; a1 < nd; a1++) {
+        for (int a2 = 0; a2 < nd; a2++) {
+          for (int a3 = 0; a3 < nd; a3++) {
+            double[] zz = z[t][a3];
+            double p = 0;
+            double q = 0;
+            for (int k = 0; k < mt; k++) {
+              double[] kk = zdd[t][pPair(k, a1, a2)][a0];
+              p += Sums.dot(zz, kk, n) - zz[k] * kk[k];
+              q += zdd[t][qPair(t, k, a1, a2, a3)][a0][k] - zz[k] * kk[k];
+            }
+            st[flat(a0, a1, a2, a3)] = p / norm;
+            st[n4 + flat(a0, a1, a2, a3)] = q / norm;
+          }
+        }
       }
-      stats[t][a] = p / norm;
-      stats[t][nd + a] = q / norm;
     }
   }
 
-  /** dΘ̂_{i0 k k;ααα} over i0 at target t (test access), after {@link #run}. */
-  double[] diagonal(int t, int alpha, int k) {
-    return Arrays.copyOf(zdd[t][alpha][k], w[t]);
+  /** dΘ̂_{i0 k k;β α1 α2} over i0 at target t (test access), after {@link #run}. */
+  double[] diagonal(int t, int beta, int a1, int a2, int k) {
+    return Arrays.copyOf(zdd[t][pPair(k, a1, a2)][beta], w[t]);
   }
 
-  /** Σ_k z_k dΘ̂_{i0 i k;ααα} over i0 at target t (test access). */
-  double[] withC(int t, int alpha, int i) {
-    return Arrays.copyOf(zdd[t][alpha][m[t] + i], w[t]);
+  /** Σ_j z_{j;α3} dΘ̂_{i0 i j;β α1 α2} over i0 at target t (test access). */
+  double[] withC(int t, int beta, int a1, int a2, int a3, int i) {
+    return Arrays.copyOf(zdd[t][qPair(t, i, a1, a2, a3)][beta], w[t]);
   }
 
-  /** Θ̂_{i0 k;αα} over i0 at target t, the first-order tangent (test access). */
-  double[] tangent(int t, int alpha, int k) {
-    return Arrays.copyOf(zd[t][alpha][k], w[t]);
+  /** Θ̂_{i0 k;β α} over i0 at target t, the first-order tangent (test access). */
+  double[] tangent(int t, int beta, int alpha, int k) {
+    return Arrays.copyOf(zd[t][k * nd + alpha][beta], w[t]);
   }
 }

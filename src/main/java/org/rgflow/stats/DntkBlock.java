@@ -8,15 +8,15 @@ import org.rgflow.core.Tensor;
 import org.rgflow.theory.DntkTheory;
 
 /**
- * The dNTK–preactivation correlators P and Q for each input α (docs/THEORY.md §16). A source that
- * provides {@link Need#DNTK} hands over, per network and layer, 2·N_D numbers
- * ({@link LayerData#dntk}): for each input α
+ * The dNTK–preactivation correlators P and Q, full tensors over (α0, α1, α2, α3) (docs/THEORY.md §16).
+ * A source that provides {@link Need#DNTK} hands over, per network and layer, 2·N_D⁴ numbers
+ * ({@link LayerData#dntk}), flat over (α0, α1, α2, α3):
  * <ul>
- *   <li>p_α = mean over k ∈ S and i ≠ k (all n neurons) of dΘ̂_{ikk;ααα} z_{i;α},
- *   <li>q_α = mean over i ∈ S and k ≠ i (all n neurons) of dΘ̂_{iik;ααα} z_{k;α},
+ *   <li>p = mean over k ∈ S and i ≠ k (all n neurons) of dΘ̂_{ikk;α0α1α2} z_{i;α3},
+ *   <li>q = mean over i ∈ S and k ≠ i (all n neurons) of dΘ̂_{iik;α0α1α2} z_{k;α3},
  * </ul>
  * S the measured neurons. Estimates, n = n_{ℓ−1}: P = n E p, Q = n E q (E dΘ̂ = 0 by parity, so no
- * mean is subtracted).
+ * mean is subtracted). Theory: {@link DntkTheory#full}.
  */
 public final class DntkBlock extends BaseBlock {
   public static final DntkBlock INSTANCE = new DntkBlock();
@@ -27,14 +27,14 @@ public final class DntkBlock extends BaseBlock {
 
   @Override
   public int dim(int nd) {
-    return 2 * nd;
+    return 2 * nd * nd * nd * nd;
   }
 
   @Override
   public void compute(LayerData d, double[] out, int off) {
     double[] s = d.dntk();
-    int nd = d.inputs();
-    for (int i = 0; i < 2 * nd; i++) {
+    int dim = dim(d.inputs());
+    for (int i = 0; i < dim; i++) {
       out[off + i] = s == null ? Double.NaN : s[i];
     }
   }
@@ -43,16 +43,18 @@ public final class DntkBlock extends BaseBlock {
   public void estimate(Estimator e, LayerValues lv) {
     int nd = e.inputs();
     int off = e.offset(this);
+    int n4 = nd * nd * nd * nd;
     double n = e.nPrev();
-    Tensor p = new Tensor(nd, 1);
-    Tensor pErr = new Tensor(nd, 1);
-    Tensor q = new Tensor(nd, 1);
-    Tensor qErr = new Tensor(nd, 1);
-    for (int a = 0; a < nd; a++) {
-      p.set(n * e.mean(off + a), a);
-      pErr.set(e.linearError(off + a, n), a);
-      q.set(n * e.mean(off + nd + a), a);
-      qErr.set(e.linearError(off + nd + a, n), a);
+    Tensor p = new Tensor(nd, 4);
+    Tensor pErr = new Tensor(nd, 4);
+    Tensor q = new Tensor(nd, 4);
+    Tensor qErr = new Tensor(nd, 4);
+    for (int f = 0; f < n4; f++) {
+      int[] c = p.unflat(f);
+      p.set(n * e.mean(off + f), c);
+      pErr.set(e.linearError(off + f, n), c);
+      q.set(n * e.mean(off + n4 + f), c);
+      qErr.set(e.linearError(off + n4 + f, n), c);
     }
     Estimator.put(lv, Obs.P, p, pErr);
     Estimator.put(lv, Obs.Q, q, qErr);
@@ -63,10 +65,17 @@ public final class DntkBlock extends BaseBlock {
     if (t.below() == null || DntkTheory.unsupported(t.spec()) != null) {
       return;
     }
-    DntkTheory.Result r = DntkTheory.single(t.spec(), t.below());
+    DntkTheory.Full r = DntkTheory.full(t.spec(), t.below());
     int l = t.below().size() - 1;
     int nd = t.inputs();
-    lv.theory().put(Obs.P, KernelBlock.vector(nd, Obs.P, r.p()[l]));
-    lv.theory().put(Obs.Q, KernelBlock.vector(nd, Obs.Q, r.q()[l]));
+    Tensor p = Tensor.of(nd, Obs.P);
+    Tensor q = Tensor.of(nd, Obs.Q);
+    for (int f = 0; f < p.size(); f++) {
+      int[] c = p.unflat(f);
+      p.set(r.p()[l][c[0]][c[1]][c[2]][c[3]], c);
+      q.set(r.q()[l][c[0]][c[1]][c[2]][c[3]], c);
+    }
+    lv.theory().put(Obs.P, p);
+    lv.theory().put(Obs.Q, q);
   }
 }

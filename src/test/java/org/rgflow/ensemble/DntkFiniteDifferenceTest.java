@@ -185,60 +185,106 @@ class DntkFiniteDifferenceTest {
     double[] rate = ex.rates();
     int checked = 0;
     double maxAbs = 0;
+    double maxMixed = 0;
     for (int t = 1; t <= depth; t++) {
       int n = spec.width(t);
       int m = Math.min(n, neurons);
+      double[][] z = new double[nd][];
+      double[][][] jac = new double[nd][][];
+      double[][][] u = new double[nd][n][ex.size];
+      double[][][] uc = new double[nd][nd][ex.size];
       for (int a = 0; a < nd; a++) {
-        double[] z = ex.z(th, xs[a], t);
-        double[][] jac = ex.jacobian(th, xs[a], t);
-        double[][] u = new double[n][ex.size];
-        double[] uc = new double[ex.size];
+        z[a] = ex.z(th, xs[a], t);
+        jac[a] = ex.jacobian(th, xs[a], t);
         for (int k = 0; k < n; k++) {
           for (int mu = 0; mu < ex.size; mu++) {
-            u[k][mu] = rate[mu] * jac[k][mu];
-            uc[mu] += z[k] * u[k][mu];
+            u[a][k][mu] = rate[mu] * jac[a][k][mu];
           }
         }
-        double p = 0;
-        double q = 0;
-        for (int k = 0; k < m; k++) {
-          // first order: ż^{(t)}_{i0} = Θ̂_{i0 k}
-          double[] tan = sweep.tangent(t, a, k);
-          for (int i0 = 0; i0 < n; i0++) {
-            double ref = 0;
+      }
+      for (int a2 = 0; a2 < nd; a2++) {
+        for (int a3 = 0; a3 < nd; a3++) {
+          for (int k = 0; k < n; k++) {
             for (int mu = 0; mu < ex.size; mu++) {
-              ref += jac[i0][mu] * u[k][mu];
+              uc[a2][a3][mu] += z[a3][k] * u[a2][k][mu];
             }
-            assertEquals(ref, tan[i0], 1e-8 * (1 + Math.abs(ref)), "Θ̂ t=" + t + " α=" + a);
           }
-          double[] refKk = ex.second(th, xs[a], t, u[k], u[k]);
-          double[] gotKk = sweep.diagonal(t, a, k);
-          double[] refKc = ex.second(th, xs[a], t, u[k], uc);
-          double[] gotKc = sweep.withC(t, a, k);
-          for (int i0 = 0; i0 < n; i0++) {
-            assertEquals(refKk[i0], gotKk[i0], 1e-6 * (1 + Math.abs(refKk[i0])),
-                "dΘ̂_{i0 k k} t=" + t + " α=" + a + " i0=" + i0 + " k=" + k);
-            assertEquals(refKc[i0], gotKc[i0], 1e-6 * (1 + Math.abs(refKc[i0])),
-                "Σ z dΘ̂_{i0 k ·} t=" + t + " α=" + a + " i0=" + i0 + " k=" + k);
-            maxAbs = Math.max(maxAbs, Math.abs(refKk[i0]));
-            if (i0 != k) {
-              p += z[i0] * refKk[i0];
-            }
-            checked++;
-          }
-          q += refKc[k] - z[k] * refKk[k];
         }
-        double norm = (double) m * (n - 1);
-        assertEquals(p / norm, sweep.stats[t][a], 1e-6 * (1 + Math.abs(p / norm)), "p t=" + t);
-        assertEquals(q / norm, sweep.stats[t][nd + a], 1e-6 * (1 + Math.abs(q / norm)), "q t=" + t);
-        if (t == 1) {
-          assertEquals(0, sweep.stats[t][a], 0);
-          assertEquals(0, sweep.stats[t][nd + a], 0);
+      }
+      double[][][][][] kk = new double[m][nd][nd][nd][]; // [k][β][α1][α2][i0]
+      for (int k = 0; k < m; k++) {
+        for (int b = 0; b < nd; b++) {
+          for (int a = 0; a < nd; a++) {
+            // first order: ż^{(t)}_{i0;β} = Θ̂_{i0 k;β α}
+            double[] tan = sweep.tangent(t, b, a, k);
+            for (int i0 = 0; i0 < n; i0++) {
+              double ref = 0;
+              for (int mu = 0; mu < ex.size; mu++) {
+                ref += jac[b][i0][mu] * u[a][k][mu];
+              }
+              assertEquals(ref, tan[i0], 1e-8 * (1 + Math.abs(ref)), "Θ̂ t=" + t + " β=" + b + " α=" + a);
+            }
+          }
+          for (int a1 = 0; a1 < nd; a1++) {
+            for (int a2 = 0; a2 < nd; a2++) {
+              double[] ref = ex.second(th, xs[b], t, u[a1][k], u[a2][k]);
+              double[] got = sweep.diagonal(t, b, a1, a2, k);
+              kk[k][b][a1][a2] = ref;
+              for (int i0 = 0; i0 < n; i0++) {
+                assertEquals(ref[i0], got[i0], 1e-6 * (1 + Math.abs(ref[i0])),
+                    "dΘ̂_{i0 k k} t=" + t + " β=" + b + " α=" + a1 + a2 + " i0=" + i0 + " k=" + k);
+                maxAbs = Math.max(maxAbs, Math.abs(ref[i0]));
+                if (a1 != a2 || a1 != b) {
+                  maxMixed = Math.max(maxMixed, Math.abs(ref[i0]));
+                }
+                checked++;
+              }
+              for (int a3 = 0; a3 < nd; a3++) {
+                double[] refC = ex.second(th, xs[b], t, u[a1][k], uc[a2][a3]);
+                double[] gotC = sweep.withC(t, b, a1, a2, a3, k);
+                for (int i0 = 0; i0 < n; i0++) {
+                  assertEquals(refC[i0], gotC[i0], 1e-6 * (1 + Math.abs(refC[i0])),
+                      "Σ z dΘ̂_{i0 k ·} t=" + t + " β=" + b + " α=" + a1 + a2 + a3 + " i0=" + i0);
+                  checked++;
+                }
+              }
+            }
+          }
+        }
+      }
+      // the statistics
+      double norm = (double) m * (n - 1);
+      int n4 = nd * nd * nd * nd;
+      for (int a0 = 0; a0 < nd; a0++) {
+        for (int a1 = 0; a1 < nd; a1++) {
+          for (int a2 = 0; a2 < nd; a2++) {
+            for (int a3 = 0; a3 < nd; a3++) {
+              double p = 0;
+              double q = 0;
+              for (int k = 0; k < m; k++) {
+                double[] ref = kk[k][a0][a1][a2];
+                for (int i0 = 0; i0 < n; i0++) {
+                  if (i0 != k) {
+                    p += z[a3][i0] * ref[i0];
+                  }
+                }
+                q += ex.second(th, xs[a0], t, u[a1][k], uc[a2][a3])[k] - z[a3][k] * ref[k];
+              }
+              int f = ((a0 * nd + a1) * nd + a2) * nd + a3;
+              assertEquals(p / norm, sweep.stats[t][f], 1e-6 * (1 + Math.abs(p / norm)), "p t=" + t);
+              assertEquals(q / norm, sweep.stats[t][n4 + f], 1e-6 * (1 + Math.abs(q / norm)), "q t=" + t);
+              if (t == 1) {
+                assertEquals(0, sweep.stats[t][f], 0);
+                assertEquals(0, sweep.stats[t][n4 + f], 0);
+              }
+            }
+          }
         }
       }
     }
     assertTrue(checked > 0);
     assertTrue(maxAbs > 0.05, "dNTK not vacuous: max |dΘ̂| = " + maxAbs);
+    assertTrue(maxMixed > 0.05, "mixed-input components not vacuous: " + maxMixed);
   }
 
   @Test

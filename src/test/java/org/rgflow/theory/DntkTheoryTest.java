@@ -104,8 +104,8 @@ class DntkTheoryTest {
     var layers = Predictions.compute(spec, new Inputs(new double[][] {x})).layers();
     for (int l = 1; l <= w.length; l++) {
       LayerValues lv = layers.get(l - 1);
-      double p = lv.theory().get(Obs.P).get(0);
-      double q = lv.theory().get(Obs.Q).get(0);
+      double p = lv.theory().get(Obs.P).get(0, 0, 0, 0);
+      double q = lv.theory().get(Obs.Q).get(0, 0, 0, 0);
       double scale = Math.max(1e-300, Math.max(Math.abs(ref[l - 1][0]), Math.abs(ref[l - 1][1])));
       assertEquals(ref[l - 1][0], p, TOL * scale, actName + " P layer " + l);
       assertEquals(ref[l - 1][1], q, TOL * scale, actName + " Q layer " + l);
@@ -130,8 +130,8 @@ class DntkTheoryTest {
     // not vacuous: P and Q are O(1) here
     NetworkSpec spec = NetworkSpec.uniform(3, 8, 3, Activations.parse("tanh"), 0.2, 1.5, 0.5, 1.0);
     var lv = Predictions.compute(spec, new Inputs(new double[][] {{0.9, -0.4, 1.1}})).layers().get(2);
-    assertTrue(Math.abs(lv.theory().get(Obs.P).get(0)) > 0.1);
-    assertTrue(Math.abs(lv.theory().get(Obs.Q).get(0)) > 0.05);
+    assertTrue(Math.abs(lv.theory().get(Obs.P).get(0, 0, 0, 0)) > 0.1);
+    assertTrue(Math.abs(lv.theory().get(Obs.Q).get(0, 0, 0, 0)) > 0.05);
   }
 
   @Test
@@ -164,9 +164,9 @@ class DntkTheoryTest {
     double r = k / 2 / th0;
     for (int ell = 1; ell <= l; ell++) {
       LayerValues lv = layers.get(ell - 1);
-      assertEquals(0, lv.theory().get(Obs.P).get(0), 0, "relu P = 0");
+      assertEquals(0, lv.theory().get(Obs.P).get(0, 0, 0, 0), 0, "relu P = 0");
       double q = r * 2 * th0 * th0 * (ell - 1) * ell * (ell + 1) / 6.0;
-      assertEquals(q, lv.theory().get(Obs.Q).get(0), 1e-9 * Math.max(1, q), "relu Q layer " + ell);
+      assertEquals(q, lv.theory().get(Obs.Q).get(0, 0, 0, 0), 1e-9 * Math.max(1, q), "relu Q layer " + ell);
     }
   }
 
@@ -174,5 +174,284 @@ class DntkTheoryTest {
     int[] a = new int[n];
     java.util.Arrays.fill(a, v);
     return a;
+  }
+
+  // --- two inputs: all 16 components of P and Q --------------------------------------------------
+
+  /**
+   * E f(z_0, z_1) over N(0, K) in polar coordinates of the whitened variables: z = L r (cos φ, sin φ),
+   * Simpson in r on [0, 12] and in φ on the arcs between the angles where z_0 or z_1 changes sign
+   * (exact across relu's kinks). f writes {@code m} values.
+   */
+  static double[] mean2(double[][] k, int m, java.util.function.BiConsumer<double[], double[]> f) {
+    double l00 = Math.sqrt(k[0][0]);
+    double l10 = k[1][0] / l00;
+    double l11 = Math.sqrt(k[1][1] - l10 * l10);
+    // z_0 = l00 r cos φ, z_1 = r (l10 cos φ + l11 sin φ)
+    double[] cuts = {Math.PI / 2, 3 * Math.PI / 2, norm(Math.atan2(-l10, l11)),
+        norm(Math.atan2(-l10, l11) + Math.PI)};
+    java.util.Arrays.sort(cuts);
+    double[] res = new double[m];
+    double[] val = new double[m];
+    double[] z = new double[2];
+    int nr = 600;
+    double hr = 12.0 / nr;
+    int np = 160;
+    for (int seg = 0; seg < 4; seg++) {
+      double a = cuts[seg];
+      double b = seg < 3 ? cuts[seg + 1] : cuts[0] + 2 * Math.PI;
+      double hp = (b - a) / np;
+      double scale = hp / 3 * hr / 3 / (2 * Math.PI);
+      for (int ip = 0; ip <= np; ip++) {
+        // just inside the arc at its ends (one-sided limit at a kink)
+        double phi = ip == 0 ? a + 1e-12 : ip == np ? b - 1e-12 : a + ip * hp;
+        double wp = ip == 0 || ip == np ? 1 : (ip % 2 == 1 ? 4 : 2);
+        double c = Math.cos(phi);
+        double sn = Math.sin(phi);
+        for (int ir = 1; ir <= nr; ir++) { // the r = 0 end has weight r = 0
+          double r = ir * hr;
+          double wr = ir == nr ? 1 : (ir % 2 == 1 ? 4 : 2);
+          z[0] = l00 * r * c;
+          z[1] = r * (l10 * c + l11 * sn);
+          f.accept(z, val);
+          double wt = scale * wp * wr * r * Math.exp(-r * r / 2);
+          for (int i = 0; i < m; i++) {
+            res[i] += wt * val[i];
+          }
+        }
+      }
+    }
+    return res;
+  }
+
+  static double norm(double x) {
+    double t = x % (2 * Math.PI);
+    return t < 0 ? t + 2 * Math.PI : t;
+  }
+
+  /** [ℓ−1][0: P, 1: Q][a0][a1][a2][a3] by the reference two-input recursions. */
+  static double[][][][][][] reference2(Act act, double[][] g, int[] w, int n0, double[] cb, double[] cw,
+      double[] lb, double[] lw) {
+    int depth = w.length;
+    double[][][][][][] out = new double[depth][2][2][2][2][2];
+    double[][] k = new double[2][2];
+    double[][] th = new double[2][2];
+    for (int a = 0; a < 2; a++) {
+      for (int b = 0; b < 2; b++) {
+        k[a][b] = cb[0] + cw[0] * g[a][b];
+        th[a][b] = lb[0] + lw[0] * g[a][b];
+      }
+    }
+    double[][][][] bb = new double[2][2][2][2];
+    double[][][][] ff = new double[2][2][2][2];
+    double[][][][] pp = new double[2][2][2][2];
+    double[][][][] qq = new double[2][2][2][2];
+    for (int l = 1; l < depth; l++) {
+      double c = cw[l];
+      double rho = (double) w[l - 1] / (l >= 2 ? w[l - 2] : n0);
+      // raw averages, named by what they hold
+      double[] m = mean2(k, 2 * 4 + 4 * 16 + 4 * 8, (z, v) -> {
+        double[] s = new double[2];
+        double[] d = new double[2];
+        double[] e = new double[2];
+        for (int i = 0; i < 2; i++) {
+          s[i] = act.s().applyAsDouble(z[i]);
+          d[i] = act.d().applyAsDouble(z[i]);
+          e[i] = act.dd().applyAsDouble(z[i]);
+        }
+        int o = 0;
+        for (int a = 0; a < 2; a++) {
+          for (int b = 0; b < 2; b++) {
+            v[o++] = s[a] * s[b];
+            v[o++] = d[a] * d[b];
+          }
+        }
+        for (int a = 0; a < 2; a++) {
+          for (int b = 0; b < 2; b++) {
+            for (int x = 0; x < 2; x++) {
+              for (int y = 0; y < 2; y++) {
+                v[o++] = d[a] * d[b] * d[x] * d[y];
+                v[o++] = d[a] * d[b] * s[x] * s[y];
+                v[o++] = e[a] * d[b] * d[x] * s[y];
+                v[o++] = d[a] * s[b] * d[x] * s[y];
+              }
+            }
+          }
+        }
+        for (int a = 0; a < 2; a++) {
+          for (int b = 0; b < 2; b++) {
+            for (int x = 0; x < 2; x++) {
+              v[o++] = d[a] * s[b] * z[x];
+              v[o++] = e[a] * d[b] * z[x];
+              v[o++] = e[a] * s[b];
+              v[o++] = 0;
+            }
+          }
+        }
+      });
+      double[][] ss = new double[2][2];
+      double[][] dd = new double[2][2];
+      double[][][][] d4 = new double[2][2][2][2];
+      double[][][][] d2s2 = new double[2][2][2][2];
+      double[][][][] edds = new double[2][2][2][2];
+      double[][][][] dsds = new double[2][2][2][2];
+      double[][][] dsz = new double[2][2][2];
+      double[][][] edz = new double[2][2][2];
+      double[][] es = new double[2][2];
+      int o = 0;
+      for (int a = 0; a < 2; a++) {
+        for (int b = 0; b < 2; b++) {
+          ss[a][b] = m[o++];
+          dd[a][b] = m[o++];
+        }
+      }
+      for (int a = 0; a < 2; a++) {
+        for (int b = 0; b < 2; b++) {
+          for (int x = 0; x < 2; x++) {
+            for (int y = 0; y < 2; y++) {
+              d4[a][b][x][y] = m[o++];
+              d2s2[a][b][x][y] = m[o++];
+              edds[a][b][x][y] = m[o++];
+              dsds[a][b][x][y] = m[o++];
+            }
+          }
+        }
+      }
+      for (int a = 0; a < 2; a++) {
+        for (int b = 0; b < 2; b++) {
+          for (int x = 0; x < 2; x++) {
+            dsz[a][b][x] = m[o++];
+            edz[a][b][x] = m[o++];
+            es[a][b] = m[o++];
+            o++;
+          }
+        }
+      }
+      double det = k[0][0] * k[1][1] - k[0][1] * k[1][0];
+      double[][] ki = {{k[1][1] / det, -k[0][1] / det}, {-k[1][0] / det, k[0][0] / det}};
+      // linear responses
+      double[][][] lin = new double[2][2][2];
+      double[][][] linE = new double[2][2][2];
+      for (int a = 0; a < 2; a++) {
+        for (int b = 0; b < 2; b++) {
+          for (int be = 0; be < 2; be++) {
+            for (int x = 0; x < 2; x++) {
+              lin[a][b][be] += dsz[a][b][x] * ki[x][be];
+              linE[a][b][be] += edz[a][b][x] * ki[x][be];
+            }
+          }
+        }
+      }
+      double[][][][] b2 = new double[2][2][2][2];
+      double[][][][] f2 = new double[2][2][2][2];
+      double[][][][] p2 = new double[2][2][2][2];
+      double[][][][] q2 = new double[2][2][2][2];
+      for (int a0 = 0; a0 < 2; a0++) {
+        for (int a1 = 0; a1 < 2; a1++) {
+          for (int a2 = 0; a2 < 2; a2++) {
+            for (int a3 = 0; a3 < 2; a3++) {
+              b2[a0][a1][a2][a3] = c * c * d4[a0][a1][a2][a3] * th[a0][a1] * th[a2][a3]
+                  + rho * c * c * dd[a0][a2] * dd[a1][a3] * bb[a0][a1][a2][a3];
+              double fsum = 0;
+              double qf1 = 0;
+              double qf2 = 0;
+              for (int x = 0; x < 2; x++) {
+                for (int y = 0; y < 2; y++) {
+                  fsum += ff[a0][a1][x][y] * lin[a0][a2][x] * lin[a1][a3][y];
+                  qf1 += ff[a0][a2][x][y] * lin[a0][a1][x] * lin[a2][a3][y];
+                  qf2 += ff[a0][a2][x][y] * linE[a0][a1][x] * lin[a2][a3][y];
+                }
+              }
+              f2[a0][a1][a2][a3] = c * c * th[a0][a1] * d2s2[a0][a1][a2][a3] + rho * c * c * fsum;
+              double psum = 0;
+              double qsum = 0;
+              for (int be = 0; be < 2; be++) {
+                psum += pp[a0][a1][a2][be] * lin[a0][a3][be];
+                qsum += qq[a0][a1][a2][be] * lin[a2][a3][be];
+              }
+              p2[a0][a1][a2][a3] = c * c * th[a0][a1] * th[a0][a2] * edds[a0][a1][a2][a3]
+                  + rho * c * c * es[a0][a3] * dd[a1][a2] * bb[a0][a1][a0][a2]
+                  + rho * c * c * dd[a1][a2] * psum;
+              q2[a0][a1][a2][a3] = lw[l] * c * (th[a0][a2] * dsds[a0][a1][a2][a3] + rho * qf1)
+                  + c * c * (th[a0][a1] * th[a0][a2] * edds[a0][a1][a2][a3] + rho * th[a0][a1] * qf2)
+                  + rho * c * c * dd[a0][a1] * qsum;
+            }
+          }
+        }
+      }
+      double[][] k2 = new double[2][2];
+      double[][] t2 = new double[2][2];
+      for (int a = 0; a < 2; a++) {
+        for (int b = 0; b < 2; b++) {
+          k2[a][b] = cb[l] + c * ss[a][b];
+          t2[a][b] = lb[l] + lw[l] * ss[a][b] + c * dd[a][b] * th[a][b];
+        }
+      }
+      k = k2;
+      th = t2;
+      bb = b2;
+      ff = f2;
+      pp = p2;
+      qq = q2;
+      for (int a0 = 0; a0 < 2; a0++) {
+        for (int a1 = 0; a1 < 2; a1++) {
+          for (int a2 = 0; a2 < 2; a2++) {
+            for (int a3 = 0; a3 < 2; a3++) {
+              out[l][0][a0][a1][a2][a3] = pp[a0][a1][a2][a3];
+              out[l][1][a0][a1][a2][a3] = qq[a0][a1][a2][a3];
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  static void check2(String actName, Act act, int[] w, double[] cb, double[] cw, double[] lb, double[] lw,
+      double[][] g) {
+    int n0 = 2;
+    double x11 = Math.sqrt(g[0][0]);
+    double x21 = g[0][1] / x11;
+    double x22 = Math.sqrt(g[1][1] - x21 * x21);
+    double r = Math.sqrt(n0);
+    Inputs in = new Inputs(new double[][] {{r * x11, 0}, {r * x21, r * x22}});
+    NetworkSpec spec = new NetworkSpec(n0, w, Activations.parse(actName), cb, cw, lb, lw);
+    double[][][][][][] ref = reference2(act, g, w, n0, cb, cw, lb, lw);
+    var layers = Predictions.compute(spec, in).layers();
+    double mixed = 0;
+    for (int l = 1; l <= w.length; l++) {
+      LayerValues lv = layers.get(l - 1);
+      double scale = 1e-300;
+      for (int o = 0; o < 2; o++) {
+        for (int f = 0; f < 16; f++) {
+          scale = Math.max(scale, Math.abs(ref[l - 1][o][f >> 3 & 1][f >> 2 & 1][f >> 1 & 1][f & 1]));
+        }
+      }
+      for (int o = 0; o < 2; o++) {
+        Obs obs = o == 0 ? Obs.P : Obs.Q;
+        for (int f = 0; f < 16; f++) {
+          int[] c = {f >> 3 & 1, f >> 2 & 1, f >> 1 & 1, f & 1};
+          double want = ref[l - 1][o][c[0]][c[1]][c[2]][c[3]];
+          double got = lv.theory().get(obs).get(c);
+          assertEquals(want, got, TOL * scale, actName + " " + obs + java.util.Arrays.toString(c) + " layer " + l);
+          if (!(c[0] == c[1] && c[1] == c[2] && c[2] == c[3])) {
+            mixed = Math.max(mixed, Math.abs(want));
+          }
+        }
+      }
+    }
+    assertTrue(mixed > 0.05, actName + ": mixed components not vacuous (" + mixed + ")");
+  }
+
+  @Test
+  void twoInputsAllComponentsAgreeWithReference() {
+    double[][] g = {{0.6, 0.3}, {0.3, 0.5}};
+    int l = 5;
+    check2("tanh", TANH, fillInt(l, 10), fill(l, 0.2), fill(l, 1.5), fill(l, 0.5), fill(l, 1), g);
+    check2("sin", SIN, fillInt(l, 10), fill(l, 0), fill(l, 1), fill(l, 0.5), fill(l, 1), g);
+    check2("relu", RELU, fillInt(l, 10), fill(l, 0), fill(l, 2), fill(l, 0.5), fill(l, 1), g);
+    check2("tanh", TANH, new int[] {8, 16, 12, 20, 10}, new double[] {0.2, 0.1, 0.3, 0.2, 0.25},
+        new double[] {1.5, 1.2, 1.8, 1.5, 1.0}, new double[] {0.5, 0.4, 0.3, 0.6, 0.5},
+        new double[] {1.0, 0.7, 1.3, 0.9, 1.1}, new double[][] {{1.1, -0.4}, {-0.4, 0.7}});
   }
 }
