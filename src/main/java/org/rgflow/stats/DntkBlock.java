@@ -6,6 +6,7 @@ import org.rgflow.core.LayerValues;
 import org.rgflow.core.Obs;
 import org.rgflow.core.Tensor;
 import org.rgflow.theory.DntkTheory;
+import org.rgflow.theory.TheoryLayer;
 
 /**
  * The dNTK–preactivation correlators P and Q, full tensors over (α0, α1, α2, α3) (docs/THEORY.md §16).
@@ -65,8 +66,8 @@ public final class DntkBlock extends BaseBlock {
     if (t.below() == null || DntkTheory.unsupported(t.spec()) != null) {
       return;
     }
-    DntkTheory.Full r = DntkTheory.full(t.spec(), t.below());
-    int l = t.below().size() - 1;
+    DntkTheory.Full r = full(t);
+    int l = t.layer().layer() - 1;
     int nd = t.inputs();
     Tensor p = Tensor.of(nd, Obs.P);
     Tensor q = Tensor.of(nd, Obs.Q);
@@ -77,5 +78,21 @@ public final class DntkBlock extends BaseBlock {
     }
     lv.theory().put(Obs.P, p);
     lv.theory().put(Obs.Q, q);
+  }
+
+  private static List<TheoryLayer> cachedFor;
+  private static DntkTheory.Full cached;
+
+  /**
+   * The recursions' P, Q at every layer, computed once per prediction: the views of one
+   * {@link Predictions#compute} share the list of all layers, and the recursions run forward, so a
+   * layer's values do not depend on the layers above it. (Once per layer was O(L²).)
+   */
+  private static synchronized DntkTheory.Full full(TheoryView t) {
+    if (cachedFor != t.below()) {
+      cached = DntkTheory.full(t.spec(), t.below());
+      cachedFor = t.below();
+    }
+    return cached;
   }
 }

@@ -18,7 +18,8 @@ import org.rgflow.theory.TheoryLayer;
  * @param linear σ is linear (and C_b = 0 everywhere)
  * @param product ∏_{ℓ'&lt;ℓ}(1 + ν/n_ℓ') when {@code exactScaleInvariant}, else 1
  * @param hiddenWidths n_1..n_{ℓ−1} when {@code linear} (the deep-linear closed forms), else empty
- * @param below the recursions' values at layers 1..ℓ, or null
+ * @param below the recursions' values at every layer 1..L (one list shared by all views of a
+ *     prediction; this view is layer {@code layer().layer()}), or null
  */
 public record TheoryView(NetworkSpec spec, TheoryLayer layer, int nPrev, boolean exactScaleInvariant,
     boolean linear, double product, int[] hiddenWidths, List<TheoryLayer> below) {

@@ -5,6 +5,7 @@ import org.rgflow.act.Activation;
 import org.rgflow.gauss.GaussQuadrature;
 import org.rgflow.layer.Dense;
 import org.rgflow.layer.Layer;
+import org.rgflow.layer.Residual;
 import org.rgflow.spec.NetworkSpec;
 
 /**
@@ -34,7 +35,9 @@ public final class DntkTheory {
       return "sigma' of " + spec.activation().name() + " is a Dirac delta";
     }
     for (Layer l : spec.layers()) {
-      if (!(l instanceof Dense)) {
+      boolean plain = l instanceof Dense
+          || l instanceof Residual r && r.gamma() == 0 && r.xi() == 1; // γ = 0, ξ = 1 is the dense layer
+      if (!plain) {
         return "the dNTK recursion is derived for dense layers only";
       }
     }
