@@ -34,7 +34,9 @@ public final class DntkTheory {
       return "sigma' of " + spec.activation().name() + " is a Dirac delta";
     }
     for (Layer l : spec.layers()) {
-      if (!(l instanceof Dense)) {
+      // a residual layer at γ = 0, ξ = 1 is the dense layer exactly (layer/Residual)
+      if (!(l instanceof Dense) && !(l instanceof org.rgflow.layer.Residual r && r.gamma() == 0
+          && r.xi() == 1)) {
         return "the dNTK recursion is derived for dense layers only";
       }
     }
