@@ -91,6 +91,7 @@ public final class TheoryEngine {
         }
       }
     }
+    ResidualNtkB.fill(spec, out, singular);
     return new Theory(out, notes);
   }
 
