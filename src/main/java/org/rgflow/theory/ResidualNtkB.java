@@ -92,7 +92,7 @@ public final class ResidualNtkB {
       for (int lp = 1; lp < l; lp++) {
         // |E[s s]| ≤ ⟨s²⟩: weights below 1e-17 of the largest cannot change the sum
         if (w[l - 1][lp - 1] != 0 && Math.abs(w[l - 1][lp - 1]) > 1e-17 * wMax) {
-          su += w[l - 1][lp - 1] * cross(q, act, kk, k[lp - 1], Math.pow(gamma, l - lp) * k[lp - 1]);
+          su += w[l - 1][lp - 1] * cross(q, act, kk, k[lp - 1], skip(spec, lp, l) * k[lp - 1]);
         }
       }
       double s = m[0];
@@ -111,9 +111,9 @@ public final class ResidualNtkB {
   }
 
   /**
-   * For a network with a residual layer at γ ≠ 0 (and a regular σ′), B of every input α in
-   * {@code layers} (the engine's output, where the one-layer step leaves it NaN) from this series
-   * at K^{(1)}_αα, Θ^{(1)}_αα. Other networks are left as they are (their numbers unchanged).
+   * For a network with a residual layer at γ ≠ 0 (and a regular σ′), B and F of every input α in
+   * {@code layers} (the engine's output, where the one-layer step leaves them NaN) from this series
+   * and {@link ResidualNtkF} at K^{(1)}_αα, Θ^{(1)}_αα. Other networks are left as they are (their numbers unchanged).
    */
   static void fill(NetworkSpec spec, java.util.List<TheoryLayer> layers, boolean singular) {
     boolean skips = false;
@@ -130,10 +130,21 @@ public final class ResidualNtkB {
     int nd = first.b().length;
     for (int a = 0; a < nd; a++) {
       Series s = of(spec, first.kernel()[a][a], first.theta()[a][a]);
+      ResidualNtkF.Series f = ResidualNtkF.of(spec, first.kernel()[a][a], first.theta()[a][a]);
       for (int l = 0; l < layers.size(); l++) {
         layers.get(l).b()[a] = s.b()[l];
+        layers.get(l).f()[a] = f.f()[l];
       }
     }
+  }
+
+  /** Π γ^{(m)} over layers m = from+1..to: Cov(z^{(from)}, z^{(to)}) = this × K^{(from)}. */
+  static double skip(NetworkSpec spec, int from, int to) {
+    double g = 1;
+    for (int m = from + 1; m <= to; m++) {
+      g *= spec.layer(m) instanceof Residual r ? r.gamma() : 0;
+    }
+    return g;
   }
 
   /** E[σ′²(z_a) σ′²(z_b)] with Var z_a = ka, Var z_b = kb, Cov = c. */

@@ -35,6 +35,9 @@ class ResidualNtkBTest {
       assertEquals(e.kernel()[0][0], s.k()[l - 1], 1e-9 * e.kernel()[0][0], "K layer " + l);
       assertEquals(e.theta()[0][0], s.theta()[l - 1], 1e-9 * e.theta()[0][0], "Θ layer " + l);
       assertEquals(e.b()[0], s.b()[l - 1], 1e-9 * Math.abs(e.b()[0]) + 1e-12, "B layer " + l);
+      org.rgflow.theory.ResidualNtkF.Series f = org.rgflow.theory.ResidualNtkF.of(spec,
+          first.kernel()[0][0], first.theta()[0][0]);
+      assertEquals(e.f()[0], f.f()[l - 1], 1e-9 * Math.abs(e.f()[0]) + 1e-12, "F layer " + l);
     }
   }
 
@@ -67,7 +70,10 @@ class ResidualNtkBTest {
     TheoryLayer first = TheoryEngine.layers(spec, in).layers().get(0);
     ResidualNtkB.Series s = ResidualNtkB.of(spec, first.kernel()[0][0], first.theta()[0][0]);
     return new double[] {p.m(depth).value().get(org.rgflow.core.Obs.B).getFlat(0),
-        p.m(depth).err().get(org.rgflow.core.Obs.B).getFlat(0), s.b()[depth - 1]};
+        p.m(depth).err().get(org.rgflow.core.Obs.B).getFlat(0), s.b()[depth - 1],
+        p.m(depth).value().get(org.rgflow.core.Obs.F).getFlat(0),
+        p.m(depth).err().get(org.rgflow.core.Obs.F).getFlat(0),
+        p.t(depth).theory().get(org.rgflow.core.Obs.F).getFlat(0)};
   }
 
   /**
@@ -80,8 +86,10 @@ class ResidualNtkBTest {
     double[] m = measuredB("tanh", 0.5, 64, 3, 6000, 1714L);
     double z = (m[0] - m[2]) / m[1];
     System.out.printf("[ResidualNtkBTest] tanh gamma=0.5 n=64 L=3 E=6000: B %.5f +- %.5f, theory %.5f"
-        + " (z %.2f)%n", m[0], m[1], m[2], z);
+        + " (z %.2f); F %.5f +- %.5f, theory %.5f (z %.2f)%n", m[0], m[1], m[2], z, m[3], m[4], m[5],
+        (m[3] - m[5]) / m[4]);
     assertEquals(m[2], m[0], 3 * m[1]);
+    assertEquals(m[5], m[3], 3 * m[4]);
   }
 
   /**
@@ -100,5 +108,38 @@ class ResidualNtkBTest {
         + " 2B(64) - B(32) %.4f +- %.4f, theory %.4f (z %.2f)%n", a[0], a[1], b[0], b[1], ex, se,
         b[2], (ex - b[2]) / se);
     assertEquals(b[2], ex, 3 * se);
+    double exF = 2 * b[3] - a[3];
+    double seF = Math.sqrt(4 * b[4] * b[4] + a[4] * a[4]);
+    System.out.printf("[ResidualNtkBTest] relu gamma=0.9 L=4: F(32) %.4f +- %.4f, F(64) %.4f +- %.4f,"
+        + " 2F(64) - F(32) %.4f +- %.4f, theory %.4f (z %.2f)%n", a[3], a[4], b[3], b[4], exF, seF,
+        b[5], (exF - b[5]) / seF);
+    assertEquals(b[5], exF, 3 * seF);
+  }
+
+  static void tableF(String act, double gamma, double[] wantF, double[] wantU) {
+    double cw = (1 - gamma * gamma) * (act.equals("relu") ? 2 : 1);
+    NetworkSpec spec = ResidualTheoryTest.spec(act, 64, 6, 0, cw, 0.5, 1, gamma, 1);
+    org.rgflow.theory.ResidualNtkF.Series s = org.rgflow.theory.ResidualNtkF.of(spec, 1, 1);
+    for (int l = 2; l <= 6; l++) {
+      System.out.printf("[ResidualNtkBTest] %s gamma=%s layer %d: F %.6g (%s), U' %.6g (%s)%n",
+          act, gamma, l, s.f()[l - 1], wantF[l - 2], s.uPrime()[l - 1], wantU[l - 2]);
+    }
+    for (int l = 2; l <= 6; l++) {
+      double tf = 0.6 * Math.pow(10, Math.floor(Math.log10(Math.abs(wantF[l - 2]))) - 3);
+      assertEquals(wantF[l - 2], s.f()[l - 1], tf, act + " γ=" + gamma + " F layer " + l);
+      double tu = wantU[l - 2] == 0 ? 1e-12
+          : 0.6 * Math.pow(10, Math.floor(Math.log10(Math.abs(wantU[l - 2]))) - 3);
+      assertEquals(wantU[l - 2], s.uPrime()[l - 1], tu, act + " γ=" + gamma + " U' layer " + l);
+    }
+  }
+
+  @Test
+  void fAndUPrimeReproduceTheIndependentTheoryTable() {
+    tableF("relu", 0.5, new double[] {1.5, 4.904, 10.4, 18.07, 27.96},
+        new double[] {0.2992, 0.748, 1.272, 1.833, 2.412});
+    tableF("relu", 0.9, new double[] {0.38, 1.2, 2.51, 4.352, 6.765},
+        new double[] {0.1364, 0.3957, 0.7654, 1.235, 1.793});
+    tableF("tanh", 0.5, new double[] {0.1104, 0.1881, 0.2402, 0.2801, 0.3144},
+        new double[] {0, 0, 0, 0, 0});
   }
 }
