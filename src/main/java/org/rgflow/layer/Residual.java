@@ -196,8 +196,10 @@ public record Residual(int width, double cb, double cw, double lambdaB, double l
    * </pre>
    *
    * At γ = 0 the NTK fluctuations A, B, D, F are ξ⁴ times the dense branch's; for γ ≠ 0 one weight
-   * enters both Θ̂_ik and z_k and they need the depth history of each neuron, not implemented here:
-   * NaN.
+   * enters both Θ̂_ik and z_k and they need the depth history of each neuron, which one step cannot
+   * see: NaN here; B and F are then filled in by {@link org.rgflow.theory.ResidualNtkB} and
+   * {@link org.rgflow.theory.ResidualNtkF} (single input, per input) after the engine's pass; A and
+   * D stay NaN.
    */
   @Override
   public KernelState step(KernelState below, Averages avg, double rho, boolean withFiniteWidth) {

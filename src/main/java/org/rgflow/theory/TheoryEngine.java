@@ -99,6 +99,7 @@ public final class TheoryEngine {
         }
       }
     }
+    ResidualNtkB.fill(spec, out, singular);
     return new Theory(out, notes);
   }
 

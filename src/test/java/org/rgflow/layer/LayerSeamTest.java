@@ -2,8 +2,6 @@ package org.rgflow.layer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -107,13 +105,11 @@ class LayerSeamTest {
     TheoryResult ta = Predictions.compute(DENSE, IN);
     TheoryResult tb = Predictions.compute(r, IN);
     for (int l = 0; l < 3; l++) {
-      // the dNTK recursion is derived for dense layers only: a new type gets no P, Q (and says why)
-      assertTrue(ta.layers().get(l).theory().containsKey(Obs.P), "dense P layer " + l);
-      assertFalse(tb.layers().get(l).theory().containsKey(Obs.P), "renamed P layer " + l);
-      assertFalse(tb.layers().get(l).theory().containsKey(Obs.Q), "renamed Q layer " + l);
-      assertNotNull(org.rgflow.theory.DntkTheory.unsupported(r));
       for (Obs o : ta.layers().get(l).theory().keySet()) {
         if (o == Obs.P || o == Obs.Q) {
+          // the dNTK recursion (theory.DntkTheory) is derived for dense layers only: a new layer
+          // type gets no P, Q until it is derived for it
+          assertTrue(!tb.layers().get(l).theory().containsKey(o), o + " layer " + l);
           continue;
         }
         assertArrayEquals(ta.layers().get(l).theory().get(o).raw(),

@@ -16,7 +16,7 @@ import org.rgflow.opencl.ClProbe;
  * Residual networks on the device samplers against the leading-order theory, with
  * {@link ResidualVsTheoryTest}'s checks, seeds and sizes (|measured − theory| ≤ 3 SE, relu and tanh
  * at γ = 0.5 and 0.9, n = 64, L = 3, E = 4000, ℓ/n ≤ 0.047; the T resolution at relu γ = 0.5,
- * n = 64, L = 3, E = 12000, margin &gt; 5 SE). OpenCL (fp64, POCL in CI) runs by default and skips
+ * n = 64, L = 3, E = 12000, margin &gt; 5 SE; slow profile). OpenCL (fp64, POCL in CI) runs by default and skips
  * without a device unless RGFLOW_REQUIRE_OPENCL=1; CUDA (float32) is tagged {@code gpu}.
  */
 class ResidualOnDevicesTest {
@@ -44,6 +44,8 @@ class ResidualOnDevicesTest {
     ResidualVsTheoryTest.singleInput(openCl(), act, gamma, 64, 3, 4000);
   }
 
+  /** Slow profile: the CPU test already resolves T by default, and OpenCL runs the same networks. */
+  @Tag("slow")
   @Test
   void openClResolvesTheThreePointTerm() {
     ResidualVsTheoryTest.resolvesT(openCl(), 64, 3, 12000);
