@@ -6,6 +6,7 @@ import org.rgflow.core.LayerValues;
 import org.rgflow.core.Obs;
 import org.rgflow.core.Tensor;
 import org.rgflow.theory.DntkTheory;
+import org.rgflow.theory.TheoryLayer;
 
 /**
  * The dNTK–preactivation correlators P and Q, full tensors over (α0, α1, α2, α3) (docs/THEORY.md §16).
@@ -60,13 +61,25 @@ public final class DntkBlock extends BaseBlock {
     Estimator.put(lv, Obs.Q, q, qErr);
   }
 
+  /** The last network's tensors, per thread: the hook runs once per layer on the same layer list. */
+  private static final ThreadLocal<Object[]> LAST = new ThreadLocal<>();
+
+  private static DntkTheory.Full full(org.rgflow.spec.NetworkSpec spec, List<TheoryLayer> all) {
+    Object[] c = LAST.get();
+    if (c == null || c[0] != all || c[1] != spec) {
+      c = new Object[] {all, spec, DntkTheory.full(spec, all)};
+      LAST.set(c);
+    }
+    return (DntkTheory.Full) c[2];
+  }
+
   @Override
   public void theory(TheoryView t, LayerValues lv) {
     if (t.below() == null || DntkTheory.unsupported(t.spec()) != null) {
       return;
     }
-    DntkTheory.Full r = DntkTheory.full(t.spec(), t.below());
-    int l = t.below().size() - 1;
+    DntkTheory.Full r = full(t.spec(), t.below());
+    int l = t.layer().layer() - 1;
     int nd = t.inputs();
     Tensor p = Tensor.of(nd, Obs.P);
     Tensor q = Tensor.of(nd, Obs.Q);

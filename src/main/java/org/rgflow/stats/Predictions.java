@@ -67,7 +67,7 @@ public final class Predictions {
         }
       }
       TheoryView view = new TheoryView(spec, tl, spec.width(l - 1), exactSi, linear, prod4,
-          hidden.stream().mapToInt(Integer::intValue).toArray(), t.layers().subList(0, l));
+          hidden.stream().mapToInt(Integer::intValue).toArray(), t.layers());
       LayerValues lv = new LayerValues(l);
       for (StatBlock b : blocks) {
         b.theory(view, lv);

@@ -79,7 +79,8 @@ public final class DntkTheory {
    * The full tensors P_{α0α1α2α3} and Q_{α0α1α2α3} per layer (index ℓ−1), [ℓ−1][α0][α1][α2][α3]:
    * components with one distinct input from {@link #single}, those with two distinct inputs a, b from
    * the two-input problem on (a, b) alone (exact: the network on inputs a, b is the same network),
-   * NaN where three or more distinct inputs occur. For each pair, with ⟨·⟩ over (z_a, z_b) ~ N(0, K),
+   * NaN where three or more distinct inputs occur (and off the diagonal above {@link #MAX_FULL_INPUTS}
+   * inputs). For each pair, with ⟨·⟩ over (z_a, z_b) ~ N(0, K),
    * L[f]_β = Σ_γ ⟨f z_γ⟩ K^{γβ}, subscripts 0..3 for α0..α3, ρ on every term carried from below:
    *
    * <pre>
@@ -121,7 +122,7 @@ public final class DntkTheory {
         q[l][a][a][a][a] = one.q()[l][a];
       }
     }
-    for (int a = 0; a < nd; a++) {
+    for (int a = 0; a < nd && nd <= MAX_FULL_INPUTS; a++) {
       for (int b = a + 1; b < nd; b++) {
         double[][][][][][] pq = pair(spec, layers, a, b, one);
         int[] idx = {a, b};
@@ -144,6 +145,12 @@ public final class DntkTheory {
     }
     return new Full(p, q);
   }
+
+  /**
+   * Above this many inputs only the single-input (diagonal) components are computed (one 2-D
+   * quadrature per pair and layer: N_D(N_D−1)/2 of them).
+   */
+  public static final int MAX_FULL_INPUTS = 4;
 
   /** The full tensors P and Q, [ℓ−1][α0][α1][α2][α3]. */
   public record Full(double[][][][][] p, double[][][][][] q) {}
