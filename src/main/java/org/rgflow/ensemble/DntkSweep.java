@@ -3,7 +3,6 @@ package org.rgflow.ensemble;
 import java.util.Arrays;
 import org.rgflow.act.Activation;
 import org.rgflow.core.Sums;
-import org.rgflow.layer.Dense;
 import org.rgflow.layer.Layer;
 import org.rgflow.layer.Weights;
 import org.rgflow.spec.Inputs;
@@ -74,7 +73,7 @@ final class DntkSweep {
   /** Why the sweep cannot measure {@code spec}, or null when it can. */
   static String unsupported(NetworkSpec spec) {
     for (Layer l : spec.layers()) {
-      if (!(l instanceof Dense)) {
+      if (!l.plainMlp()) {
         return "the dNTK is measured for dense layers only";
       }
     }

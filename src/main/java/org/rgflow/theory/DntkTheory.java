@@ -3,7 +3,6 @@ package org.rgflow.theory;
 import java.util.List;
 import org.rgflow.act.Activation;
 import org.rgflow.gauss.GaussQuadrature;
-import org.rgflow.layer.Dense;
 import org.rgflow.layer.Layer;
 import org.rgflow.spec.NetworkSpec;
 
@@ -34,7 +33,7 @@ public final class DntkTheory {
       return "sigma' of " + spec.activation().name() + " is a Dirac delta";
     }
     for (Layer l : spec.layers()) {
-      if (!(l instanceof Dense)) {
+      if (!l.plainMlp()) {
         return "the dNTK recursion is derived for dense layers only";
       }
     }
