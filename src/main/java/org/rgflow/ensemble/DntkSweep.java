@@ -3,7 +3,6 @@ package org.rgflow.ensemble;
 import java.util.Arrays;
 import org.rgflow.act.Activation;
 import org.rgflow.core.Sums;
-import org.rgflow.layer.Dense;
 import org.rgflow.layer.Layer;
 import org.rgflow.layer.Weights;
 import org.rgflow.spec.Inputs;
@@ -62,7 +61,8 @@ final class DntkSweep {
   private final double[][][][] zddNext;
   private final double[][][][] hBuf;
   private final double[][][][] rBuf;
-  private final double[] row;
+  private static final int TILE = 16;
+  private final double[][] tile;
   private final double[][] vin;
   private final double[][] vout;
   private final int[] valpha;
@@ -73,7 +73,7 @@ final class DntkSweep {
   /** Why the sweep cannot measure {@code spec}, or null when it can. */
   static String unsupported(NetworkSpec spec) {
     for (Layer l : spec.layers()) {
-      if (!(l instanceof Dense)) {
+      if (!l.plainMlp()) {
         return "the dNTK is measured for dense layers only";
       }
     }
@@ -160,7 +160,7 @@ final class DntkSweep {
       rBuf[t] = new double[pairs][nd][maxW];
       vectors += Math.max(dirs, nd * (dirs + pairs));
     }
-    row = new double[maxW];
+    tile = new double[TILE][maxW];
     vin = new double[vectors][];
     vout = new double[vectors][];
     valpha = new int[vectors];
@@ -172,9 +172,22 @@ final class DntkSweep {
     return m[t] * nd + a2 * nd + a3;
   }
 
-  /** Pair (kα1, kα2), for every ordered (α1, α2) (the two orders give the same numbers). */
+  /**
+   * Pair (kα1, kα2); (α1, α2) and (α2, α1) are the same pair (dΘ̂ is symmetric under (i1α1) ↔ (i2α2)),
+   * so only α1 ≤ α2 is propagated ({@link #active}).
+   */
   private int pPair(int k, int a1, int a2) {
-    return (k * nd + a1) * nd + a2;
+    return a1 <= a2 ? (k * nd + a1) * nd + a2 : (k * nd + a2) * nd + a1;
+  }
+
+  /** Whether pair p is propagated (the P pairs with α1 &gt; α2 are not: see {@link #pPair}). */
+  private boolean active(int t, int p) {
+    if (p >= m[t] * nd * nd) {
+      return true;
+    }
+    int a1 = p / nd % nd;
+    int a2 = p % nd;
+    return a1 <= a2;
   }
 
   private int qPair(int t, int i, int a1, int a2, int a3) {
@@ -230,16 +243,13 @@ final class DntkSweep {
         Arrays.fill(vout[v], 0, nIn, 0);
       }
       Weights wt = new Weights(seed, e, lvl);
-      for (int i = 0; i < w[lvl]; i++) {
-        wt.row(i, nIn, row);
+      for (int i0 = 0; i0 < w[lvl]; i0 += TILE) {
+        int rows = Math.min(TILE, w[lvl] - i0);
+        for (int r = 0; r < rows; r++) {
+          wt.row(i0 + r, nIn, tile[r]);
+        }
         for (int v = 0; v < count; v++) {
-          double c = vin[v][i];
-          if (c != 0) {
-            double[] o = vout[v];
-            for (int j = 0; j < nIn; j++) {
-              o[j] += c * row[j];
-            }
-          }
+          accumulateTile(vin[v], i0, rows, vout[v], nIn);
         }
       }
       double s = sw[lvl];
@@ -250,6 +260,65 @@ final class DntkSweep {
           o[j] *= s * dd[j];
         }
       }
+    }
+  }
+
+  /** out += Σ_r g[i0 + r] · tile_r, four rows per pass (rows whose four coefficients are 0 skipped). */
+  private void accumulateTile(double[] g, int i0, int rows, double[] out, int nIn) {
+    int r = 0;
+    for (; r + 3 < rows; r += 4) {
+      double c0 = g[i0 + r];
+      double c1 = g[i0 + r + 1];
+      double c2 = g[i0 + r + 2];
+      double c3 = g[i0 + r + 3];
+      if (c0 == 0 && c1 == 0 && c2 == 0 && c3 == 0) {
+        continue;
+      }
+      double[] t0 = tile[r];
+      double[] t1 = tile[r + 1];
+      double[] t2 = tile[r + 2];
+      double[] t3 = tile[r + 3];
+      for (int j = 0; j < nIn; j++) {
+        out[j] += (c0 * t0[j] + c1 * t1[j]) + (c2 * t2[j] + c3 * t3[j]);
+      }
+    }
+    for (; r < rows; r++) {
+      double c = g[i0 + r];
+      if (c != 0) {
+        double[] t0 = tile[r];
+        for (int j = 0; j < nIn; j++) {
+          out[j] += c * t0[j];
+        }
+      }
+    }
+  }
+
+  /** out[i0 + r] = s · tile_r · x for the tile's rows, four rows per pass over x. */
+  private void dotTile(double[] x, int i0, int rows, double[] out, int nIn, double s) {
+    int r = 0;
+    for (; r + 3 < rows; r += 4) {
+      double[] t0 = tile[r];
+      double[] t1 = tile[r + 1];
+      double[] t2 = tile[r + 2];
+      double[] t3 = tile[r + 3];
+      double a0 = 0;
+      double a1 = 0;
+      double a2 = 0;
+      double a3 = 0;
+      for (int j = 0; j < nIn; j++) {
+        double v = x[j];
+        a0 += t0[j] * v;
+        a1 += t1[j] * v;
+        a2 += t2[j] * v;
+        a3 += t3[j] * v;
+      }
+      out[i0 + r] = s * a0;
+      out[i0 + r + 1] = s * a1;
+      out[i0 + r + 2] = s * a2;
+      out[i0 + r + 3] = s * a3;
+    }
+    for (; r < rows; r++) {
+      out[i0 + r] = s * Sums.dot(tile[r], x, nIn);
     }
   }
 
@@ -301,6 +370,9 @@ final class DntkSweep {
           }
         }
         for (int p = 0; p < pair1[t].length; p++) {
+          if (!active(t, p)) {
+            continue;
+          }
           for (int b = 0; b < nd; b++) {
             double[] r = rBuf[t][p][b];
             double[] x1 = zd[t][pair1[t][p]][b];
@@ -318,10 +390,13 @@ final class DntkSweep {
       }
       Weights wt = new Weights(seed, e, lvl + 1);
       double s = sw[lvl + 1];
-      for (int i = 0; i < nOut; i++) {
-        wt.row(i, nIn, row);
+      for (int i0 = 0; i0 < nOut; i0 += TILE) {
+        int rows = Math.min(TILE, nOut - i0);
+        for (int r = 0; r < rows; r++) {
+          wt.row(i0 + r, nIn, tile[r]);
+        }
         for (int v = 0; v < count; v++) {
-          vout[v][i] = s * Sums.dot(row, vin[v], nIn);
+          dotTile(vin[v], i0, rows, vout[v], nIn, s);
         }
       }
       int l2 = lvl + 1;
@@ -340,6 +415,9 @@ final class DntkSweep {
           }
         }
         for (int p = 0; p < pair1[t].length; p++) {
+          if (!active(t, p)) {
+            continue;
+          }
           int k1 = pair1[t][p];
           int k2 = pair2[t][p];
           double[] s1 = sig[lvl][dirAlpha[t][k1]];

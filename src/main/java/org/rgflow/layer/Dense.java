@@ -162,6 +162,11 @@ public record Dense(int width, double cb, double cw, double lambdaB, double lamb
         new double[n], new double[n], new double[n]);
   }
 
+  @Override
+  public boolean plainMlp() {
+    return true;
+  }
+
   /** χ∥ = C_W ∂_K⟨σ²⟩ (docs/THEORY.md §4). */
   @Override
   public double chiPar(Averages avg, int alpha) {

@@ -61,12 +61,24 @@ public final class DntkBlock extends BaseBlock {
     Estimator.put(lv, Obs.Q, q, qErr);
   }
 
+  /** The last network's tensors, per thread: the hook runs once per layer on the same layer list. */
+  private static final ThreadLocal<Object[]> LAST = new ThreadLocal<>();
+
+  private static DntkTheory.Full full(org.rgflow.spec.NetworkSpec spec, List<TheoryLayer> all) {
+    Object[] c = LAST.get();
+    if (c == null || c[0] != all || c[1] != spec) {
+      c = new Object[] {all, spec, DntkTheory.full(spec, all)};
+      LAST.set(c);
+    }
+    return (DntkTheory.Full) c[2];
+  }
+
   @Override
   public void theory(TheoryView t, LayerValues lv) {
     if (t.below() == null || DntkTheory.unsupported(t.spec()) != null) {
       return;
     }
-    DntkTheory.Full r = full(t);
+    DntkTheory.Full r = full(t.spec(), t.below());
     int l = t.layer().layer() - 1;
     int nd = t.inputs();
     Tensor p = Tensor.of(nd, Obs.P);
@@ -78,21 +90,5 @@ public final class DntkBlock extends BaseBlock {
     }
     lv.theory().put(Obs.P, p);
     lv.theory().put(Obs.Q, q);
-  }
-
-  private static List<TheoryLayer> cachedFor;
-  private static DntkTheory.Full cached;
-
-  /**
-   * The recursions' P, Q at every layer, computed once per prediction: the views of one
-   * {@link Predictions#compute} share the list of all layers, and the recursions run forward, so a
-   * layer's values do not depend on the layers above it. (Once per layer was O(L²).)
-   */
-  private static synchronized DntkTheory.Full full(TheoryView t) {
-    if (cachedFor != t.below()) {
-      cached = DntkTheory.full(t.spec(), t.below());
-      cachedFor = t.below();
-    }
-    return cached;
   }
 }

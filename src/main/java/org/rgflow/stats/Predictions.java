@@ -34,8 +34,6 @@ public final class Predictions {
     return true;
   }
 
-  private static final int[] NO_WIDTHS = new int[0];
-
   /** Every block's predictions for {@code spec} on {@code inputs}. */
   public static TheoryResult compute(NetworkSpec spec, Inputs inputs) {
     return compute(spec, inputs, StatSet.ALL);
@@ -43,13 +41,7 @@ public final class Predictions {
 
   /** The predictions of the given blocks. */
   public static TheoryResult compute(NetworkSpec spec, Inputs inputs, List<StatBlock> blocks) {
-    return compute(spec, inputs, blocks, null);
-  }
-
-  /** As {@link #compute(NetworkSpec, Inputs, List)}, calling {@code layerDone} after each layer's recursion. */
-  public static TheoryResult compute(NetworkSpec spec, Inputs inputs, List<StatBlock> blocks,
-      java.util.function.IntConsumer layerDone) {
-    TheoryEngine.Theory t = TheoryEngine.layers(spec, inputs, layerDone);
+    TheoryEngine.Theory t = TheoryEngine.layers(spec, inputs);
     List<String> notes = new ArrayList<>(t.notes());
     Activation act = spec.activation();
     double[] slopes = act.scaleInvariantSlopes();
@@ -65,20 +57,17 @@ public final class Predictions {
     }
     List<LayerValues> out = new ArrayList<>();
     double prod4 = 1;
-    // n_1..n_{L-1}; each layer's view gets its prefix only where the deep-linear forms use it
-    // (a copy per layer is O(L^2): 200000 layers took a minute)
-    int[] hidden = new int[Math.max(0, spec.depth() - 1)];
-    int nHidden = 0;
+    List<Integer> hidden = new ArrayList<>();
     for (TheoryLayer tl : t.layers()) {
       int l = tl.layer();
       if (l >= 2) {
-        hidden[nHidden++] = spec.width(l - 1);
+        hidden.add(spec.width(l - 1));
         if (exactSi) {
           prod4 *= 1 + ScaleInvariant.nu(slopes) / spec.width(l - 1);
         }
       }
       TheoryView view = new TheoryView(spec, tl, spec.width(l - 1), exactSi, linear, prod4,
-          linear ? java.util.Arrays.copyOf(hidden, nHidden) : NO_WIDTHS, t.layers());
+          hidden.stream().mapToInt(Integer::intValue).toArray(), t.layers());
       LayerValues lv = new LayerValues(l);
       for (StatBlock b : blocks) {
         b.theory(view, lv);

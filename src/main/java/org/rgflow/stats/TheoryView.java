@@ -17,14 +17,14 @@ import org.rgflow.theory.TheoryLayer;
  * @param exactScaleInvariant σ is scale-invariant and C_b = 0 in every layer
  * @param linear σ is linear (and C_b = 0 everywhere)
  * @param product ∏_{ℓ'&lt;ℓ}(1 + ν/n_ℓ') when {@code exactScaleInvariant}, else 1
- * @param hiddenWidths n_1..n_{ℓ−1} when {@code linear} (the deep-linear closed forms), else empty
- * @param below the recursions' values at every layer 1..L (one list shared by all views of a
- *     prediction; this view is layer {@code layer().layer()}), or null
+ * @param hiddenWidths n_1..n_{ℓ−1}
+ * @param below the recursions' values at every layer of the network (1..L; ℓ is {@code layer.layer()}),
+ *     or null
  */
 public record TheoryView(NetworkSpec spec, TheoryLayer layer, int nPrev, boolean exactScaleInvariant,
     boolean linear, double product, int[] hiddenWidths, List<TheoryLayer> below) {
 
-  /** Without the layers below (blocks that need the depth history, as the dNTK's, then predict nothing). */
+  /** Without the other layers (blocks that need the depth history, as the dNTK's, then predict nothing). */
   public TheoryView(NetworkSpec spec, TheoryLayer layer, int nPrev, boolean exactScaleInvariant,
       boolean linear, double product, int[] hiddenWidths) {
     this(spec, layer, nPrev, exactScaleInvariant, linear, product, hiddenWidths, null);

@@ -67,6 +67,7 @@ class LayerSeamTest {
       return d.step(below, avg, rho, finite);
     }
 
+    @Override public boolean plainMlp() { return d.plainMlp(); }
     @Override public double chiPar(Averages avg, int a) { return d.chiPar(avg, a); }
     @Override public double chiPerp(Averages avg, int a) { return d.chiPerp(avg, a); }
   }
