@@ -127,6 +127,7 @@ public final class Main implements Callable<Integer> {
     cl.addSubcommand("sample", new SampleCommand(ctx));
     cl.addSubcommand("train", new TrainCommand(ctx));
     cl.addSubcommand("criticality", new CriticalityCommand(ctx));
+    cl.addSubcommand("aspect-ratio", new AspectRatioCommand(ctx));
     cl.addSubcommand("devices", new DevicesCommand(ctx));
     cl.addSubcommand("sweep", new SweepCommand(ctx));
     cl.addSubcommand("report", new ReportCommand(ctx));

@@ -18,7 +18,7 @@ public final class KernelState {
   public final double[] ff;
   /**
    * The three-point function T_{(α1α2)α3} = n_{ℓ−1} E[z_{i;α1} z_{i;α2} z_{k;α3}] (i ≠ k) at leading
-   * order, or null where it vanishes (every MLP layer, by the sign-flip symmetry; docs/THEORY.md §14).
+   * order, or null where it vanishes (every MLP layer, by the sign-flip symmetry; docs/THEORY.md §17).
    */
   public double[][][] t3;
 

@@ -92,6 +92,7 @@ public final class HtmlReport {
         out.add(f);
       }
     }
+    out.addAll(ResidualCollapse.figures(d.residual()));
     out.add(phase(d));
     return out;
   }

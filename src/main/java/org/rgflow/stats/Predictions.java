@@ -78,7 +78,7 @@ public final class Predictions {
         }
       }
       TheoryView view = new TheoryView(spec, tl, spec.width(l - 1), exactSi, linear, prod4,
-          linear ? java.util.Arrays.copyOf(hidden, nHidden) : NO_WIDTHS);
+          linear ? java.util.Arrays.copyOf(hidden, nHidden) : NO_WIDTHS, t.layers().subList(0, l));
       LayerValues lv = new LayerValues(l);
       for (StatBlock b : blocks) {
         b.theory(view, lv);
