@@ -32,7 +32,7 @@ import org.rgflow.app.Engines;
  */
 class BadInputSuiteTest {
   /** How many cases {@link #cases} lists; the suite fails if a different number ran. */
-  static final int CASES = 113;
+  static final int CASES = 120;
   private static final AtomicInteger RAN = new AtomicInteger();
   private static final Pattern JAVA_NAME = Pattern.compile(
       "\\b[A-Z]\\w*(Exception|Error)\\b|\\bjava\\.|\\borg\\.rgflow|\\bcom\\.fasterxml|picocli");
@@ -180,6 +180,14 @@ class BadInputSuiteTest {
     c.add(c("sampler", "opencl", "sweep", "--set", "sampler=exact", "--set", "backend=opencl", "--out",
         "{out}"));
     c.add(c("--set", "threads", "sweep", "--set", "threads=4", "--out", "{out}"));
+    // aspect-ratio (came with issue 14 step 5)
+    c.add(c("--width", "heap", "aspect-ratio", "--width", "2000000000"));
+    c.add(c("--width", "heap", "aspect-ratio", "--width", "300000"));
+    c.add(c("--gamma", "γ < 1", "aspect-ratio", "--gamma", "1.2"));
+    c.add(c("--out-width", null, "aspect-ratio", "--out-width", "0"));
+    c.add(c("--act", "ν", "aspect-ratio", "--act", "step"));
+    c.add(c("--out", "not writable", "aspect-ratio", "--out", locked));
+    c.add(c("--seed", null, "aspect-ratio", "--seed", "x"));
     // report, tour, the root command
     c.add(c("DIR", "no such directory", "report", "{out}"));
     c.add(c("DIR", "no points", "report", x + "/nopoints"));
