@@ -86,6 +86,15 @@ public final class AspectRatioRun {
     double vStar = AspectRatio.vStar(nL);
     double rStar = vStar / nu;
     double lStar = rStar * n;
+    if (2.2 * lStar > Integer.MAX_VALUE
+        || 2.2 * lStar * Budget.THEORY_BYTES_PER_LAYER > Budget.available()) {
+      // the theory curve runs to 2.2 L*: refused before any per-layer array exists (was an
+      // OutOfMemoryError at --width 2000000000)
+      throw new SpecException("--width", String.format(java.util.Locale.ROOT, "width %d puts the optimal"
+          + " depth at L* = %.3g layers; its theory curve to %.3g layers needs about %s, more than the %s of"
+          + " heap available; lower the width", n, lStar, 2.2 * lStar,
+          Budget.bytes(2.2 * lStar * Budget.THEORY_BYTES_PER_LAYER), Budget.bytes(Budget.available())));
+    }
     int lMax = Math.max(4, (int) Math.ceil(2.2 * lStar));
     NetworkSpec spec = spec(a, n, lMax, cb, cw, g);
     double k1 = cb + cw;  // input of norm 1: (1/n0)|x|² = 1
@@ -109,6 +118,10 @@ public final class AspectRatioRun {
         depths.add((int) Math.min(lMax, Math.max(2, Math.round(f * lStar))));
       }
       Inputs in = Inputs.fromNormsAndAngles(8, new double[] {1.0}, new double[1][1]);
+      for (int depth : depths) {  // every ensemble checked before the first runs
+        Budget.sample(spec(a, n, depth, cb, cw, g), 1, e, false, 0, "direct",
+            Runtime.getRuntime().availableProcessors());
+      }
       for (int depth : depths) {
         NetworkSpec sp = spec(a, n, depth, cb, cw, g);
         EnsembleResult r = engines.source("direct", "cpu", sp).source().run(sp, in,

@@ -64,6 +64,10 @@ public final class SampleRun {
       // Measurements remain useful without predictions; say so rather than fail the run.
       notes.add("theory unavailable: " + e.getMessage());
     }
+    if (progress != null) {
+      // the total first: a bar moved by layers before the first network finishes knows E
+      progress.progress(0, o.settings().ensemble());
+    }
     EnsembleResult m = source.run(new EnsembleRun(spec, inputs, o.settings(), stats), progress);
     notes.addAll(m.notes());
     return new LayerReport(Version.current(), "sample", spec, o.network().inputs(), o.settings(),
