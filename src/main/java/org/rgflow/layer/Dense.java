@@ -202,17 +202,7 @@ public record Dense(int width, double cb, double cw, double lambdaB, double lamb
     double[][] stats = avg.stats;
     double lb = lambdaB;
     double lw = lambdaW;
-    Averages.Pair[][] pairs = new Averages.Pair[n][n];
-    for (int a = 0; a < n; a++) {
-      for (int b = a; b < n; b++) {
-        if (a == b || withFiniteWidth) {
-          pairs[a][b] = avg.pair(a, b);
-        } else {
-          pairs[a][b] = avg.pairNoHermite(a, b);
-        }
-        pairs[b][a] = pairs[a][b];
-      }
-    }
+    Averages.Pair[][] pairs = avg.pairs(withFiniteWidth);
     double[][] k2 = new double[n][n];
     double[][] t2 = new double[n][n];
     for (int a = 0; a < n; a++) {

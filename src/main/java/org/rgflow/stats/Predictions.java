@@ -41,7 +41,13 @@ public final class Predictions {
 
   /** The predictions of the given blocks. */
   public static TheoryResult compute(NetworkSpec spec, Inputs inputs, List<StatBlock> blocks) {
-    TheoryEngine.Theory t = TheoryEngine.layers(spec, inputs);
+    return compute(spec, inputs, blocks, TheoryEngine.Options.defaults());
+  }
+
+  /** The predictions of the given blocks, the recursions run with {@code options}. */
+  public static TheoryResult compute(NetworkSpec spec, Inputs inputs, List<StatBlock> blocks,
+      TheoryEngine.Options options) {
+    TheoryEngine.Theory t = TheoryEngine.layers(spec, inputs, options);
     List<String> notes = new ArrayList<>(t.notes());
     Activation act = spec.activation();
     double[] slopes = act.scaleInvariantSlopes();
