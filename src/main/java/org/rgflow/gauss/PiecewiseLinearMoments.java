@@ -40,6 +40,11 @@ public final class PiecewiseLinearMoments {
   public static final GaussQuadrature.Rule RULE3 = new GaussQuadrature.Rule(8.5, 2.0, 8);
   private static final double PIVOT_TOL = 1e-13;
   private static final double GRADE = 2;
+  /** Largest |conditional correlation| of the innermost pair integrated in closed form (relu). */
+  static final double PAIR_MAX_CORR = 0.9;
+  /** Gauss–Legendre points of the Φ₂ integral over θ ∈ [0, asin r]. */
+  static final int PHI2_POINTS = 20;
+
   /** Highest power of one variable the closed forms cover. */
   public static final int MAX_POWER = 4;
 
@@ -163,12 +168,52 @@ public final class PiecewiseLinearMoments {
     final double[][] nodes;
     final double[][] weights;
     double[] bps = new double[16];
+    /** Whether the innermost two variables are integrated in closed form (relu, powers 1 and 1). */
+    final boolean pairInner;
+    /** Quadrature levels before the closed-form inner part. */
+    final int outer;
+    double sx;
+    double sy;
+    double pr;
+    double ps;
+    double[] thSin;
+    double[] thC;
+    double[] thW;
 
     Work(double[][] l, int[][] pow) {
       this.l = l;
       this.pow = pow;
       this.d = l.length;
       this.nc = pow.length;
+      boolean pi = d >= 3 && ap != 0 && am == 0;
+      for (int[] p : pow) {
+        pi &= p[d - 2] == 1 && p[d - 1] == 1;
+      }
+      if (pi) {
+        int i = d - 2;
+        int j = d - 1;
+        sx = l[i][i];
+        sy = Math.hypot(l[j][i], l[j][j]);
+        pr = l[j][i] / sy;
+        ps = l[j][j] / sy;
+        pi = Math.abs(pr) <= PAIR_MAX_CORR;
+      }
+      pairInner = pi;
+      outer = pairInner ? d - 2 : d - 1;
+      if (pairInner) {
+        GaussIntegrator g = legendre(PHI2_POINTS);
+        double top = Math.asin(pr);
+        thSin = new double[PHI2_POINTS];
+        thC = new double[PHI2_POINTS];
+        thW = new double[PHI2_POINTS];
+        for (int q = 0; q < PHI2_POINTS; q++) {
+          double th = 0.5 * top * (1 + g.getPoint(q));
+          double c = Math.cos(th);
+          thSin[q] = Math.sin(th);
+          thC[q] = 0.5 / (c * c);
+          thW[q] = 0.5 * top * g.getWeight(q) / (2 * Math.PI);
+        }
+      }
       positive = new boolean[d];
       for (int k = 0; k < d; k++) {
         boolean all = am == 0 && kinked;
@@ -228,6 +273,34 @@ public final class PiecewiseLinearMoments {
       return out;
     }
 
+    /**
+     * The innermost pair (x, y) = (z_{d−2}, z_{d−1}) in closed form for relu: with h = m_x/s_x,
+     * k = m_y/s_y, correlation r and s = √(1−r²), E[x⁺y⁺] = s_x s_y [(hk + r) Φ₂(h, k; r) + h φ(k) Φ((h−rk)/s)
+     * + k φ(h) Φ((k−rh)/s) + s φ(h) φ((k−rh)/s)], Φ₂ by Sheppard's integral
+     * Φ₂ = Φ(h)Φ(k) + (1/2π) ∫_0^{asin r} exp(−(h² + k² − 2hk sin θ)/(2cos²θ)) dθ ({@value #PHI2_POINTS}-point
+     * Gauss–Legendre; |r| ≤ {@value #PAIR_MAX_CORR}).
+     */
+    void innerPair(double[] zp, double[] out) {
+      double h = zp[d - 2] / sx;
+      double k = zp[d - 1] / sy;
+      double phH = NormalCdf.pdf(h);
+      double phK = NormalCdf.pdf(k);
+      double a = (k - pr * h) / ps;
+      double b = (h - pr * k) / ps;
+      double hk2 = h * h + k * k;
+      double hk = h * k;
+      double p2 = NormalCdf.cdf(h) * NormalCdf.cdf(k);
+      for (int q = 0; q < PHI2_POINTS; q++) {
+        p2 += thW[q] * Math.exp(-(hk2 - 2 * hk * thSin[q]) * thC[q]);
+      }
+      double f = (hk + pr) * p2 + h * phK * NormalCdf.cdf(b) + k * phH * NormalCdf.cdf(a)
+          + ps * phH * NormalCdf.pdf(a);
+      double v = sx * sy * f;
+      for (int c = 0; c < nc; c++) {
+        out[c] += v;
+      }
+    }
+
     /** Closed-form innermost average, times w, added into out. */
     void inner(double[] zp, double[] out, double w) {
       int k = d - 1;
@@ -250,7 +323,7 @@ public final class PiecewiseLinearMoments {
       double[] zout = z[k + 1];
       double[] xs = nodes[k];
       double[] ws = weights[k];
-      boolean last = k == d - 2;
+      boolean last = k == outer - 1;
       double[] in = acc[k + 1];
       double[] sp = sigPow[k];
       sp[0] = 1;
@@ -266,7 +339,9 @@ public final class PiecewiseLinearMoments {
           sp[p] = sp[p - 1] * sg;
         }
         Arrays.fill(in, 0);
-        if (last) {
+        if (last && pairInner) {
+          innerPair(zout, in);
+        } else if (last) {
           inner(zout, in, 1.0);
         } else {
           level(k + 1, in);
