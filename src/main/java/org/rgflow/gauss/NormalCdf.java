@@ -3,14 +3,14 @@ package org.rgflow.gauss;
 import org.hipparchus.special.Erf;
 
 /**
- * A fast standard normal CDF Φ(t) to about 1e-15 relative accuracy for |t| ≲ 6 (absolute error below
- * 1e-25 beyond): a degree-8 Taylor polynomial about the nearest point of a grid of spacing 1/16 on
+ * A fast standard normal CDF Φ(t), within 1e-14 relative of Hipparchus' erfc on [−6, 6] and 1e-12 on
+ * [−12, 12] (tested): a degree-10 Taylor polynomial about the nearest point of a grid of spacing 1/16 on
  * [−38, 38], whose coefficients Φ^{(k)}(t_i)/k! = (−1)^{k−1} He_{k−1}(t_i) φ(t_i)/k! come from the
  * exact derivatives (He the probabilists' Hermite polynomials) and Φ(t_i) from Hipparchus' erfc once.
- * The remainder is He_8(t)φ(t)/9! · (1/32)⁹. About 10 ns a call instead of ≈ 180 ns for erfc.
+ * The remainder is He_10(t)φ(t)/11! · (1/32)¹¹. About 10 ns a call instead of ≈ 180 ns for erfc.
  */
 public final class NormalCdf {
-  private static final int ORDER = 8;
+  private static final int ORDER = 10;
   private static final double STEP = 1.0 / 16;
   private static final double RANGE = 38;
   private static final int POINTS = (int) Math.round(2 * RANGE / STEP) + 1;
