@@ -158,8 +158,10 @@ public record Dense(int width, double cb, double cw, double lambdaB, double lamb
         theta[a][b] = lambdaB + lambdaW * gram[a][b];
       }
     }
-    return new KernelState(1, k, new double[n][n], new double[n][n][n][n], theta, new double[n],
-        new double[n], new double[n], new double[n]);
+    double[][][][] v = n <= KernelState.DENSE_VERTEX_MAX ? new double[n][n][n][n]
+        : KernelState.constantVertex(n, 0);
+    return new KernelState(1, k, new double[n][n], v, theta, new double[n], new double[n], new double[n],
+        new double[n]);
   }
 
   /** χ∥ = C_W ∂_K⟨σ²⟩ (docs/THEORY.md §4). */
@@ -212,7 +214,8 @@ public record Dense(int width, double cb, double cw, double lambdaB, double lamb
         t2[a][b] = lb + lw * p.ss + cw * p.dd * theta[a][b];
       }
     }
-    double[][][][] v2 = new double[n][n][n][n];
+    // V is not computed without finite width: a shared read-only zero tensor then (O(n) memory)
+    double[][][][] v2 = withFiniteWidth ? new double[n][n][n][n] : KernelState.constantVertex(n, 0);
     double[][] g2 = new double[n][n];
     if (withFiniteWidth) {
       double[][][][] four = avg.fourPoint();

@@ -6,6 +6,7 @@ import java.util.function.IntConsumer;
 import org.rgflow.core.Limits;
 import org.rgflow.core.Parallel;
 import org.rgflow.layer.Averages;
+import org.rgflow.layer.KernelState;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 
@@ -89,7 +90,8 @@ public final class TheoryEngine {
           + " is a Dirac delta");
     }
     if (options.kernelsOnly()) {
-      notes.add("kernels only: G1, V and the NTK fluctuations A, B, D, F not computed (NaN)");
+      notes.add("kernels only: G1, V and the NTK fluctuations A, B, D, F not computed (the reported K is"
+          + " the infinite-width kernel)");
     }
     Recursions r = new Recursions(spec, ug, options.threads());
     boolean finite = !options.kernelsOnly();
@@ -137,7 +139,7 @@ public final class TheoryEngine {
     double[][] k = new double[nd][nd];
     double[][] g1 = new double[nd][nd];
     double[][] th = singular ? null : new double[nd][nd];
-    double[][][][] v = new double[nd][nd][nd][nd];
+    double[][][][] v = finite ? new double[nd][nd][nd][nd] : KernelState.constantVertex(nd, Double.NaN);
     double[] cpar = new double[nd];
     double[] cperp = singular ? null : new double[nd];
     double[] a = singular ? null : new double[nd];
@@ -161,9 +163,11 @@ public final class TheoryEngine {
         if (!singular) {
           th[i][j] = r.theta[ui][uj];
         }
-        for (int p = 0; p < nd; p++) {
-          for (int q = 0; q < nd; q++) {
-            v[i][j][p][q] = finite ? r.v[ui][uj][map[p]][map[q]] : Double.NaN;
+        if (finite) {
+          for (int p = 0; p < nd; p++) {
+            for (int q = 0; q < nd; q++) {
+              v[i][j][p][q] = r.v[ui][uj][map[p]][map[q]];
+            }
           }
         }
       }
