@@ -303,16 +303,7 @@ public final class Averages {
       }
       double[] r = pl == null ? null : pl[d <= 2 ? 0 : 1].expect(m, pow);
       if (r == null) {
-        double[] sig = new double[d];
-        r = quad.expect(m, comps.size(), (z, o) -> {
-          for (int i = 0; i < d; i++) {
-            sig[i] = act.value(z[i]);
-          }
-          for (int c = 0; c < local.length; c++) {
-            int[] l = local[c];
-            o[c] = sig[l[0]] * sig[l[1]] * sig[l[2]] * sig[l[3]];
-          }
-        });
+        r = quad.expectProducts(m, act::value, pow);
       }
       for (int c = 0; c < comps.size(); c++) {
         int[] idx = comps.get(c);
