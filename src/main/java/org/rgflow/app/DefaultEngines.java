@@ -4,7 +4,6 @@ import org.rgflow.act.Activation;
 import org.rgflow.act.Activations;
 import org.rgflow.device.Backends;
 import org.rgflow.device.SamplerCost;
-import org.rgflow.ensemble.ProgressListener;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 import org.rgflow.stats.Predictions;
@@ -25,13 +24,8 @@ final class DefaultEngines implements Engines {
   }
 
   @Override
-  public TheoryResult theory(NetworkSpec spec, Inputs inputs, ProgressListener progress) {
-    if (progress == null) {
-      return theory(spec, inputs);
-    }
-    int depth = spec.depth();
-    return Predictions.compute(spec, inputs, org.rgflow.stats.StatSet.ALL,
-        l -> progress.progress(l, depth));
+  public TheoryResult theory(NetworkSpec spec, Inputs inputs, org.rgflow.theory.TheoryEngine.Options options) {
+    return Predictions.compute(spec, inputs, org.rgflow.stats.StatSet.ALL, options);
   }
 
   @Override

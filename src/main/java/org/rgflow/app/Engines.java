@@ -5,7 +5,6 @@ import org.rgflow.act.Activation;
 import org.rgflow.device.Backends;
 import org.rgflow.device.Capability;
 import org.rgflow.device.Devices;
-import org.rgflow.ensemble.ProgressListener;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 import org.rgflow.theory.Criticality;
@@ -24,8 +23,8 @@ public interface Engines {
   /** The theory's predictions per layer. */
   TheoryResult theory(NetworkSpec spec, Inputs inputs);
 
-  /** As {@link #theory(NetworkSpec, Inputs)}, reporting layers done to {@code progress} (may be null). */
-  default TheoryResult theory(NetworkSpec spec, Inputs inputs, ProgressListener progress) {
+  /** The same, run with the given options (threads, kernels only, progress); stand-ins may ignore them. */
+  default TheoryResult theory(NetworkSpec spec, Inputs inputs, org.rgflow.theory.TheoryEngine.Options options) {
     return theory(spec, inputs);
   }
 

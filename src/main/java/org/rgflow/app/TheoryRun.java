@@ -1,7 +1,6 @@
 package org.rgflow.app;
 
 import java.util.ArrayList;
-import org.rgflow.ensemble.ProgressListener;
 import org.rgflow.io.Combine;
 import org.rgflow.theory.TheoryResult;
 
@@ -11,12 +10,13 @@ public final class TheoryRun {
 
   /** The predictions for the network and inputs of {@code network}. */
   public static LayerReport run(Flags.Network network, Engines engines) {
-    return run(network, engines, null);
+    return run(network, engines, org.rgflow.theory.TheoryEngine.Options.defaults());
   }
 
-  /** As {@link #run(Flags.Network, Engines)}, reporting layers done to {@code progress} (may be null). */
-  public static LayerReport run(Flags.Network network, Engines engines, ProgressListener progress) {
-    TheoryResult th = engines.theory(network.spec(), network.inputs().inputs(), progress);
+  /** The same, the recursions run with {@code options} (threads, kernels only, progress). */
+  public static LayerReport run(Flags.Network network, Engines engines,
+      org.rgflow.theory.TheoryEngine.Options options) {
+    TheoryResult th = engines.theory(network.spec(), network.inputs().inputs(), options);
     return new LayerReport(Version.current(), "theory", network.spec(), network.inputs(), null, null,
         null, null, Combine.combine(network.spec(), th, null), null, new ArrayList<>(th.notes()));
   }

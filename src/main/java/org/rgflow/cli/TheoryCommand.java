@@ -21,8 +21,17 @@ final class TheoryCommand implements Callable<Integer> {
   @Mixin RunOutput output = new RunOutput();
   @Mixin CommonOptions common = new CommonOptions();
 
+  @Option(names = "--kernels-only", description = "Only K, Theta and chi: skip G1, V and A, B, D, F (the"
+      + " four-point tensor, which dominates the cost on many inputs); they are reported as NaN.")
+  boolean kernelsOnly;
+
+  @Option(names = "--threads", paramLabel = "T",
+      description = "Threads of the theory's loops over input pairs and index sets (default: available"
+          + " processors). Never changes results.")
+  String threads;
+
   @Option(names = "--progress", negatable = true,
-      description = "Progress bar on stderr, layers done (default: only when stderr is a terminal).")
+      description = "Show a progress bar over layers on stderr (default: when stderr is a terminal).")
   Boolean progress;
 
   TheoryCommand(Context ctx) {
@@ -33,10 +42,18 @@ final class TheoryCommand implements Callable<Integer> {
   public Integer call() {
     Flags.Network network = Flags.network(net.flags(), ctx.engines());
     output.check();
+    int t = threads == null ? org.rgflow.core.Parallel.defaultThreads()
+        : org.rgflow.app.Numbers.positiveInt("--threads", threads);
+    if (t > org.rgflow.app.Flags.MAX_THREADS) {
+      throw new org.rgflow.spec.SpecException("--threads", "at most " + org.rgflow.app.Flags.MAX_THREADS
+          + ", got " + t + " (threads never change results)");
+    }
     LayerReport r;
-    try (ProgressBar bar = ProgressBar.wanted(progress) ? new ProgressBar(ctx.err(), ctx.clock(),
-        "layers") : null) {
-      r = TheoryRun.run(network, ctx.engines(), bar);
+    try (ProgressBar bar = ProgressBar.wanted(progress)
+        ? new ProgressBar(ctx.err(), ctx.clock(), "layers") : null) {
+      int depth = network.spec().depth();
+      r = TheoryRun.run(network, ctx.engines(), new org.rgflow.theory.TheoryEngine.Options(t, kernelsOnly,
+          bar == null ? null : l -> bar.progress(l, depth)));
     }
     output.write(ctx, () -> JsonReport.toJson(r), net.flags());
     if (common.json) {

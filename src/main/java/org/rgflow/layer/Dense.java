@@ -158,8 +158,10 @@ public record Dense(int width, double cb, double cw, double lambdaB, double lamb
         theta[a][b] = lambdaB + lambdaW * gram[a][b];
       }
     }
-    return new KernelState(1, k, new double[n][n], new double[n][n][n][n], theta, new double[n],
-        new double[n], new double[n], new double[n]);
+    double[][][][] v = n <= KernelState.DENSE_VERTEX_MAX ? new double[n][n][n][n]
+        : KernelState.constantVertex(n, 0);
+    return new KernelState(1, k, new double[n][n], v, theta, new double[n], new double[n], new double[n],
+        new double[n]);
   }
 
   @Override
@@ -207,17 +209,7 @@ public record Dense(int width, double cb, double cw, double lambdaB, double lamb
     double[][] stats = avg.stats;
     double lb = lambdaB;
     double lw = lambdaW;
-    Averages.Pair[][] pairs = new Averages.Pair[n][n];
-    for (int a = 0; a < n; a++) {
-      for (int b = a; b < n; b++) {
-        if (a == b || withFiniteWidth) {
-          pairs[a][b] = avg.pair(a, b);
-        } else {
-          pairs[a][b] = avg.pairNoHermite(a, b);
-        }
-        pairs[b][a] = pairs[a][b];
-      }
-    }
+    Averages.Pair[][] pairs = avg.pairs(withFiniteWidth);
     double[][] k2 = new double[n][n];
     double[][] t2 = new double[n][n];
     for (int a = 0; a < n; a++) {
@@ -227,7 +219,8 @@ public record Dense(int width, double cb, double cw, double lambdaB, double lamb
         t2[a][b] = lb + lw * p.ss + cw * p.dd * theta[a][b];
       }
     }
-    double[][][][] v2 = new double[n][n][n][n];
+    // V is not computed without finite width: a shared read-only zero tensor then (O(n) memory)
+    double[][][][] v2 = withFiniteWidth ? new double[n][n][n][n] : KernelState.constantVertex(n, 0);
     double[][] g2 = new double[n][n];
     if (withFiniteWidth) {
       double[][][][] four = avg.fourPoint();
