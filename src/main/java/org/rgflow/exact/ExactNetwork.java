@@ -69,9 +69,11 @@ final class ExactNetwork {
   private final boolean perNeuron;
   /** The Gram-only NTK sweep (scale-invariant σ, N_D ≤ {@value GramSweep#MAX_INPUTS}), else null. */
   final GramSweep gramSweep;
-  /** unitVal[i][a]: vector a's value at measured neuron i of the layer below (gram sweep only). */
-  private final double[][] unitVal;
+  /** Gram sweep: Γ and Y of target layer t's vectors (its own sweep), tGram[t], tY[t]. */
+  private final double[][][] tGram;
+  private final double[][][] tY;
   private final int[] blocks;
+  private final double[][] gLoc;
 
   /** z[ℓ][α][i], ℓ = 1..L. */
   final double[][][] z;
@@ -139,6 +141,10 @@ final class ExactNetwork {
       throw new SpecException("--depth", "the exact sampler's random streams allow depth ≤ "
           + MAX_DEPTH + ", got " + depth);
     }
+    if (ntkNeurons > 0 && depth > Streams.MAX_NTK_DEPTH) {
+      throw new SpecException("--depth", "the exact sampler's NTK streams allow depth ≤ "
+          + Streams.MAX_NTK_DEPTH + " (or --no-ntk), got " + depth);
+    }
     this.nd = inputs.count();
     this.seed = seed;
     this.act = spec.activation();
@@ -188,26 +194,36 @@ final class ExactNetwork {
         theta[l] = new double[m[l] * nd][m[l] * nd];
       }
       int total = off[1];
-      gramSweep = gramPath
-          ? new GramSweep(nd, slopes, seed, total, maxW, Math.min(ntkNeurons, maxW)) : null;
-      unitVal = gramPath ? new double[Math.min(ntkNeurons, maxW)][total] : null;
-      blocks = new int[depth + 2];
-      vec = new double[total][pw];
-      nxt = new double[total][pw];
-      gram = new double[total][total];
-      gramL = new double[total][total];
-      eta = new double[total][perNeuron ? maxW + 2 : 0];
+      int maxBlock = 0;
+      for (int l = 1; l <= depth; l++) {
+        maxBlock = Math.max(maxBlock, m[l] * nd);
+      }
+      gramSweep = gramPath ? new GramSweep(nd, slopes, seed, maxBlock, maxW, 0) : null;
+      tGram = gramPath ? new double[depth + 1][][] : null;
+      tY = gramPath ? new double[depth + 1][][] : null;
+      for (int l = 1; l <= depth && gramPath; l++) {
+        tGram[l] = new double[m[l] * nd][m[l] * nd];
+        tY[l] = new double[m[l] * nd][nd];
+      }
+      blocks = new int[2];
+      int pt = perNeuron ? total : 0;
+      vec = new double[pt][pw];
+      nxt = new double[pt][pw];
+      gram = new double[pt][pt];
+      gramL = new double[maxBlock][maxBlock];
+      gLoc = new double[maxBlock][maxBlock];
+      eta = new double[maxBlock][perNeuron ? maxW + 2 : 0];
       rhs = new double[nd];
       coef = new double[nd][nd];
-      ydot = new double[total][nd];
-      aEta = new double[total][nd];
-      keptIdx = new int[total];
-      combRow = new double[total + nd][];
-      combCoef = new double[total + nd];
-      sigCoef = new double[total][nd];
-      byInput = new double[nd][total / nd][];
-      blockRows = new double[nd][total / nd][];
-      scratch = new double[total][Math.max(total, nd)];
+      ydot = new double[pt][nd];
+      aEta = new double[maxBlock][nd];
+      keptIdx = new int[maxBlock];
+      combRow = new double[maxBlock + nd][];
+      combCoef = new double[maxBlock + nd];
+      sigCoef = new double[maxBlock][nd];
+      byInput = new double[nd][pt / nd][];
+      blockRows = new double[nd][pt / nd][];
+      scratch = new double[Math.max(pt / nd, maxBlock)][Math.max(maxBlock, nd)];
       ordPerm = new int[pw];
       ordPos = new int[pw];
       ordClass = new int[pw];
@@ -222,7 +238,8 @@ final class ExactNetwork {
     } else {
       chol = new double[1][nd][nd];
       gramSweep = null;
-      unitVal = null;
+      tGram = tY = null;
+      gLoc = null;
       blocks = null;
       dsig = null;
       theta = null;
@@ -346,6 +363,13 @@ final class ExactNetwork {
     }
   }
 
+  /**
+   * The NTK: one backward sweep per target layer t (its m_t·N_D vectors, from level t down to 1),
+   * run side by side level by level so that what a level needs from the layer below (the neuron
+   * order, the sign groups, Ĝ's factor) is found once. Sweep t draws only from its own streams
+   * (c2 = flag | t·2^14 | ℓ', {@link Streams#perTarget}), so Θ̂ of different layers are independent
+   * given the pre-activations; each Θ̂^{(t)} has its exact law jointly with every z.
+   */
   private void backward(long e) {
     for (int l = 1; l <= depth; l++) {
       for (double[] r : theta[l]) {
@@ -357,29 +381,25 @@ final class ExactNetwork {
       int prop = off[lp + 1];
       // Vectors [0, prop) came down from the layers above, in layer lp's neuron order (ord);
       // [prop, active) are the new targets, the unit vectors e_i of the measured neurons i of layer
-      // lp (one per input): their Gram entries and dots with z are single coordinates.
-      // (The Gram sweep left Γ and Y of [0, prop) in gram and ydot.)
+      // lp (one per input): within their own sweep their Gram entries are 1 for the same neuron
+      // and 0 otherwise, their dots with z single coordinates. Only Gram entries within one
+      // target layer's block exist (the sweeps are separate).
       if (gramSweep == null) {
-        gramOfPropagated(prop, lp > 1 ? ordZ : null, lp == 1);
+        gramOfPropagated(prop, lp > 1 ? ordZ : null, true);
       }
       double[][] zl = z[lp];
+      double[][] gNew = gramSweep != null ? tGram[lp] : null;
+      double[][] yNew = gramSweep != null ? tY[lp] : null;
       for (int f = prop; f < active; f++) {
         int i = (f - prop) / nd;
-        double[] gf = gram[f];
-        if (gramSweep != null) {
-          System.arraycopy(unitVal[i], 0, gf, 0, prop);
-        } else {
-          int k = prop > 0 ? ordPos[i] : 0;
-          for (int b = 0; b < prop; b++) {
-            int al = b % nd;
-            gf[b] = k >= ordLo[al] && k < ordHi[al] ? vec[b][k] : 0;
-          }
-        }
+        double[] gf = gramSweep != null ? gNew[f - prop] : gram[f];
+        int base = gramSweep != null ? prop : 0;
         for (int b = prop; b <= f; b++) {
-          gf[b] = (b - prop) / nd == i ? 1 : 0;
+          gf[b - base] = (b - prop) / nd == i ? 1 : 0;
         }
+        double[] yf = gramSweep != null ? yNew[f - prop] : ydot[f];
         for (int al = 0; al < nd; al++) {
-          ydot[f][al] = zl[al][i];
+          yf[al] = zl[al][i];
         }
       }
       int nPrev = w[lp - 1];
@@ -393,24 +413,27 @@ final class ExactNetwork {
       }
       for (int l = lp; l <= depth; l++) {
         double[][] th = theta[l];
-        int base = off[l + 1];
+        int base = gramSweep != null ? 0 : off[l + 1];
+        double[][] g = gramSweep != null ? tGram[l] : gram;
         int tn = m[l] * nd;
         for (int t1 = 0; t1 < tn; t1++) {
           for (int t2 = t1; t2 < tn; t2++) {
-            th[t1][t2] += gram[base + t2][base + t1] * coef[t1 % nd][t2 % nd];
+            th[t1][t2] += g[base + t2][base + t1] * coef[t1 % nd][t2 % nd];
           }
         }
       }
       if (lp > 1 && gramSweep != null) {
-        int nb = 0;
-        for (int l = lp; l <= depth; l++) {
-          blocks[nb++] = off[l];
+        gramSweep.level(0, w[lp - 1], z[lp - 1]);
+        for (int t = lp; t <= depth; t++) {
+          int cnt = m[t] * nd;
+          blocks[0] = cnt;
+          blocks[1] = 0;
+          gramSweep.step(e, Streams.perTarget(GramSweep.GAUSS_FLAG, t, lp),
+              Streams.perTarget(GramSweep.CHI_FLAG, t, lp), cnt, w[lp - 1], 0, sw[lp], sb[lp],
+              chol[lp], z[lp - 1], sig[lp - 1], tGram[t], tY[t], null, blocks, 1, lp == 2);
         }
-        blocks[nb] = 0;
-        gramSweep.propagate(e, lp, active, w[lp - 1], m[lp - 1], sw[lp], sb[lp], chol[lp],
-            z[lp - 1], sig[lp - 1], gram, ydot, unitVal, blocks, nb, lp == 2);
       } else if (lp > 1) {
-        propagate(e, lp, active);
+        propagate(e, lp);
       }
     }
     for (int l = 1; l <= depth; l++) {
@@ -606,21 +629,36 @@ final class ExactNetwork {
    * linear combination of the rows η_b and σ_α, formed four rows per pass and only where σ′ of
    * input α(a) is not zero.
    */
-  private void propagate(long e, int lp, int mAct) {
+  private void propagate(long e, int lp) {
+    order(lp - 1);
+    for (int t = lp; t <= depth; t++) {
+      propagateBlock(e, lp, t, off[t + 1], off[t]);
+    }
+    double[][] swap = vec;
+    vec = nxt;
+    nxt = swap;
+  }
+
+  /** One target layer t's vectors [lo, hi) through layer lp (its own sweep and noise streams). */
+  private void propagateBlock(long e, int lp, int t, int lo, int hi) {
     int n = w[lp - 1];
     double s = sw[lp];
     double sbl = sb[lp];
     double[][] gl = chol[lp];
-    order(lp - 1);
-    Psd.cholesky(gram, gramL, mAct);
+    int cnt = hi - lo;
+    for (int i = 0; i < cnt; i++) {
+      System.arraycopy(gram[lo + i], lo, gLoc[i], 0, i + 1);
+    }
+    Psd.cholesky(gLoc, gramL, cnt);
+    int c2 = Streams.perTarget(NTK_FLAG, t, lp);
     int kept = 0;
-    for (int b = 0; b < mAct; b++) {
+    for (int b = 0; b < cnt; b++) {
       if (gramL[b][b] != 0) {
         // Noise row b in layer lp−1's order (position n: the bias coordinate).
         if (ordIdentity) {
-          InitRng.weightRow(seed, e, lp | NTK_FLAG, b, n + 1, eta[kept]);
+          InitRng.weightRow(seed, e, c2, b, n + 1, eta[kept]);
         } else {
-          InitRng.weightRowPairs(seed, e, lp | NTK_FLAG, b, n + 1, ordPairs, ordPairCount, ordDst,
+          InitRng.weightRowPairs(seed, e, c2, b, n + 1, ordPairs, ordPairCount, ordDst,
               uniforms, eta[kept]);
         }
         keptIdx[kept++] = b;
@@ -636,49 +674,46 @@ final class ExactNetwork {
       }
     }
     // c_a = G⁻ (y_a − Aᵀζ_a) with ζ_a = Σ_{b ≤ a} R_ab η_b and y_a = Σ_c g_c z_c.
-    for (int a = 0; a < mAct; a++) {
-      double[] ra = gramL[a];
+    for (int q = 0; q < cnt; q++) {
+      double[] ra = gramL[q];
       for (int al = 0; al < nd; al++) {
-        double t = 0;
-        for (int k = 0; k < kept && keptIdx[k] <= a; k++) {
-          t += ra[keptIdx[k]] * aEta[k][al];
+        double acc = 0;
+        for (int k = 0; k < kept && keptIdx[k] <= q; k++) {
+          acc += ra[keptIdx[k]] * aEta[k][al];
         }
-        rhs[al] = ydot[a][al] - t;
+        rhs[al] = ydot[lo + q][al] - acc;
       }
       Psd.solve(gl, nd, rhs, rhs);
-      double[] sc = sigCoef[a];
+      double[] sc = sigCoef[q];
       for (int al = 0; al < nd; al++) {
         sc[al] = s * rhs[al];
       }
     }
     // Wᵀg_a / s_W = ζ_a + s_W σ c_a (first n coordinates), then ⊙ σ′ and × s_W, only on the interval
     // where σ′ of input α(a) can be non-zero (zero elsewhere, never read).
-    for (int a = 0; a < mAct; a++) {
-      double[] ra = gramL[a];
-      int cnt = 0;
-      for (int k = 0; k < kept && keptIdx[k] <= a; k++) {
+    for (int q = 0; q < cnt; q++) {
+      double[] ra = gramL[q];
+      int cc = 0;
+      for (int k = 0; k < kept && keptIdx[k] <= q; k++) {
         double c = ra[keptIdx[k]];
         if (c != 0) {
-          combRow[cnt] = eta[k];
-          combCoef[cnt++] = c;
+          combRow[cc] = eta[k];
+          combCoef[cc++] = c;
         }
       }
       for (int be = 0; be < nd; be++) {
-        combRow[cnt] = ordSig[be];
-        combCoef[cnt++] = sigCoef[a][be];
+        combRow[cc] = ordSig[be];
+        combCoef[cc++] = sigCoef[q][be];
       }
-      int al = a % nd;
+      int al = q % nd;
       int from = ordLo[al];
       int to = ordHi[al];
-      double[] out = nxt[a];
-      Dense.combine(combRow, combCoef, cnt, from, to, out);
+      double[] out = nxt[lo + q];
+      Dense.combine(combRow, combCoef, cc, from, to, out);
       double[] dd = ordDsig[al];
       for (int j = from; j < to; j++) {
         out[j] = s * out[j] * dd[j];
       }
     }
-    double[][] swap = vec;
-    vec = nxt;
-    nxt = swap;
   }
 }
