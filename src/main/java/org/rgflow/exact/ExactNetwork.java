@@ -69,6 +69,29 @@ final class ExactNetwork {
   private final boolean perNeuron;
   /** The Gram-only NTK sweep (scale-invariant σ, N_D ≤ {@value GramSweep#MAX_INPUTS}), else null. */
   final GramSweep gramSweep;
+  /** Gram sweep as one joint sweep over a compressed basis ({@link #backwardJoint}). */
+  private final boolean joint;
+  private final int jcap;
+  private final double[][] unitVal;
+  private final double[][] cg;
+  private final double[][] cy;
+  private final double[][] jg;
+  private final double[][] jy;
+  private final int[] ctag;
+  private final int[] jtag;
+  private final int[] rLev;
+  private final double[][][] pLev;
+  private final double[][][] kLev;
+  private final double[][] qa;
+  private final double[][] qb;
+  private final double[][] qt;
+  private final double[][][] laTag;
+  private final double[][] gaTmp;
+  private final int[] idxTmp;
+  private final int[] keptCand;
+  private final int[][] colOf;
+  private final int[] cntTag;
+  private final boolean[] usedTmp;
   /** Gram sweep: Γ and Y of target layer t's vectors (its own sweep), tGram[t], tY[t]. */
   private final double[][][] tGram;
   private final double[][][] tY;
@@ -131,11 +154,22 @@ final class ExactNetwork {
     this(spec, inputs, seed, ntkNeurons, false);
   }
 
+  ExactNetwork(NetworkSpec spec, Inputs inputs, long seed, int ntkNeurons, boolean perNeuronSweep) {
+    this(spec, inputs, seed, ntkNeurons, perNeuronSweep, AUTO);
+  }
+
+  /** Gram-sweep layouts: chosen by {@link #jointCheaper}, one sweep per target layer, one joint sweep. */
+  static final int AUTO = 0;
+  static final int PER_TARGET = 1;
+  static final int JOINT = 2;
+
   /**
    * @param perNeuronSweep take the per-neuron NTK sweep even where the Gram sweep applies (for
    *     tests: both are exact, with different random streams)
+   * @param layout for the Gram sweep: {@link #AUTO}, {@link #PER_TARGET} or {@link #JOINT} (tests)
    */
-  ExactNetwork(NetworkSpec spec, Inputs inputs, long seed, int ntkNeurons, boolean perNeuronSweep) {
+  ExactNetwork(NetworkSpec spec, Inputs inputs, long seed, int ntkNeurons, boolean perNeuronSweep,
+      int layout) {
     this.depth = spec.depth();
     if (depth > MAX_DEPTH) {
       throw new SpecException("--depth", "the exact sampler's random streams allow depth ≤ "
@@ -198,7 +232,36 @@ final class ExactNetwork {
       for (int l = 1; l <= depth; l++) {
         maxBlock = Math.max(maxBlock, m[l] * nd);
       }
-      gramSweep = gramPath ? new GramSweep(nd, slopes, seed, maxBlock, maxW, 0) : null;
+      joint = gramPath && (layout == JOINT || layout == AUTO && jointCheaper(w, m, nd, depth));
+      // the joint sweep's basis: per input at most n_ℓ vectors plus the new targets
+      int cap = joint ? Math.min(total, nd * maxW + maxBlock) : 0;
+      jcap = cap;
+      gramSweep = gramPath ? new GramSweep(nd, slopes, seed, Math.max(maxBlock, cap), maxW,
+          joint ? Math.min(ntkNeurons, maxW) : 0) : null;
+      unitVal = joint ? new double[Math.min(ntkNeurons, maxW)][cap] : null;
+      cg = joint ? new double[cap][cap] : null;
+      cy = joint ? new double[cap][nd] : null;
+      jg = joint ? new double[cap][cap] : null;
+      jy = joint ? new double[cap][nd] : null;
+      ctag = joint ? new int[cap] : null;
+      jtag = joint ? new int[cap] : null;
+      rLev = joint ? new int[depth + 2] : null;
+      pLev = joint ? new double[depth + 1][][] : null;
+      kLev = joint ? new double[depth + 1][][] : null;
+      qa = joint ? new double[cap][cap] : null;
+      qb = joint ? new double[cap][cap] : null;
+      qt = joint ? new double[cap][cap] : null;
+      laTag = joint ? new double[nd][cap][cap] : null;
+      gaTmp = joint ? new double[cap][cap] : null;
+      idxTmp = joint ? new int[cap] : null;
+      keptCand = joint ? new int[cap] : null;
+      colOf = joint ? new int[nd][cap] : null;
+      cntTag = joint ? new int[nd] : null;
+      usedTmp = joint ? new boolean[cap] : null;
+      for (int l = 1; l <= depth && joint; l++) {
+        pLev[l] = new double[cap][cap];
+        kLev[l] = new double[cap][cap];
+      }
       tGram = gramPath ? new double[depth + 1][][] : null;
       tY = gramPath ? new double[depth + 1][][] : null;
       for (int l = 1; l <= depth && gramPath; l++) {
@@ -238,6 +301,13 @@ final class ExactNetwork {
     } else {
       chol = new double[1][nd][nd];
       gramSweep = null;
+      joint = false;
+      jcap = 0;
+      unitVal = cg = cy = jg = jy = qa = qb = qt = gaTmp = null;
+      ctag = jtag = rLev = idxTmp = keptCand = cntTag = null;
+      colOf = null;
+      usedTmp = null;
+      pLev = kLev = laTag = null;
       tGram = tY = null;
       gLoc = null;
       blocks = null;
@@ -291,7 +361,11 @@ final class ExactNetwork {
   void run(long e, LayerSink sink) {
     forward(e, ntk ? null : sink);
     if (ntk) {
-      backward(e);
+      if (joint) {
+        backwardJoint(e);
+      } else {
+        backward(e);
+      }
       if (sink != null) {
         for (int l = 1; l <= depth; l++) {
           sink.layer(l, z[l], theta[l]);
@@ -715,5 +789,304 @@ final class ExactNetwork {
         out[j] = s * out[j] * dd[j];
       }
     }
+  }
+
+  /** Whether the joint sweep is chosen (tests). */
+  boolean joint() {
+    return joint;
+  }
+
+  /**
+   * The cost estimate that picks the Gram sweep's layout: per level, the joint sweep does O(r³)
+   * work on its basis (r ≤ the vectors alive and ≤ about N_D(n_ℓ/2 + m_ℓ) for relu), the per-target
+   * sweeps a fixed amount per target layer alive (mostly their Gaussians). Constants in
+   * multiply-add equivalents, from ExactScaleBench timings.
+   */
+  static boolean jointCheaper(int[] w, int[] m, int nd, int depth) {
+    double perTarget = 0;
+    double joint = 0;
+    int alive = 0;
+    for (int l = depth; l >= 1; l--) {
+      alive += m[l] * nd;
+      double r = Math.min(alive, nd * (w[l] / 2.0 + m[l]));
+      double block = m[l] * nd;
+      joint += 3000 + 4 * Math.pow(r + block, 3);
+      perTarget += (depth - l + 1) * (3000 + 20 * Math.pow(block, 3));
+    }
+    return joint < perTarget;
+  }
+
+  /**
+   * The NTK as one sweep over all target layers whose state is a basis of the backward vectors
+   * rather than the vectors (docs/EXACT_SAMPLER.md §2c). At level ℓ' the candidates are the
+   * propagated basis of level ℓ'+1 and the new unit vectors e_i of layer ℓ'; per input, the
+   * semidefinite Cholesky factor L of their Gram gives an orthonormal basis b = L_KK⁻¹ c_K of their
+   * span (c = L b for every candidate). Only the basis goes through the Gram sweep's step (with
+   * the old joint streams, c2 = ℓ' | flag), so a level costs O(r³) with r ≤ N_D·n_ℓ' + the new
+   * targets, whatever the depth. Θ̂ then comes from one upward pass: with Π the rows of the
+   * propagated candidates in the basis below and K̃ the coefficient-weighted Gram of the basis,
+   * Q_1 = K̃_1, Q_ℓ' = K̃_ℓ' + Π Q_{ℓ'−1} Πᵀ and Θ̂^{(ℓ)} = P_new Q_ℓ P_newᵀ.
+   */
+  private void backwardJoint(long e) {
+    int rPrev = 0;
+    for (int lp = depth; lp >= 1; lp--) {
+      int nNew = m[lp] * nd;
+      int nc = rPrev + nNew;
+      for (int c = 0; c < rPrev; c++) {
+        System.arraycopy(jg[c], 0, cg[c], 0, c + 1);
+        System.arraycopy(jy[c], 0, cy[c], 0, nd);
+        ctag[c] = jtag[c];
+      }
+      for (int f = 0; f < nNew; f++) {
+        int c = rPrev + f;
+        int i = f / nd;
+        double[] row = cg[c];
+        for (int b = 0; b < rPrev; b++) {
+          row[b] = unitVal[i][b];
+        }
+        for (int f2 = 0; f2 <= f; f2++) {
+          row[rPrev + f2] = f2 / nd == i ? 1 : 0;
+        }
+        for (int al = 0; al < nd; al++) {
+          cy[c][al] = z[lp][al][i];
+        }
+        ctag[c] = f % nd;
+      }
+      int r = compress(lp, nc);
+      rLev[lp] = r;
+      int nPrev = w[lp - 1];
+      double[][] prev = sig[lp - 1];
+      for (int a = 0; a < nd; a++) {
+        for (int b = a; b < nd; b++) {
+          double c = lb[lp] + lw[lp] / nPrev * Sums.dot(prev[a], prev[b], nPrev);
+          coef[a][b] = c;
+          coef[b][a] = c;
+        }
+      }
+      double[][] kt = kLev[lp];
+      for (int a = 0; a < r; a++) {
+        for (int b = 0; b <= a; b++) {
+          double v = coef[jtag[a]][jtag[b]] * jg[a][b];
+          kt[a][b] = v;
+          kt[b][a] = v;
+        }
+      }
+      if (lp > 1) {
+        gramSweep.tags(jtag);
+        gramSweep.level(m[lp - 1], w[lp - 1], z[lp - 1]);
+        gramSweep.step(e, lp | GramSweep.GAUSS_FLAG, lp | GramSweep.CHI_FLAG, r, w[lp - 1],
+            m[lp - 1], sw[lp], sb[lp], chol[lp], z[lp - 1], sig[lp - 1], jg, jy, unitVal, blocks,
+            1, false);
+        gramSweep.tags(null);
+      }
+      rPrev = r;
+    }
+    // Upward: Q_1 = K̃_1, Q_ℓ = K̃_ℓ + Π Q_{ℓ−1} Πᵀ (Π: level ℓ−1's candidate rows of the basis
+    // of level ℓ), Θ̂^{(ℓ)} = P_new Q_ℓ P_newᵀ.
+    double[][] q = qa;
+    double[][] qn = qb;
+    for (int lp = 1; lp <= depth; lp++) {
+      int r = rLev[lp];
+      double[][] kt = kLev[lp];
+      if (lp == 1) {
+        for (int a = 0; a < r; a++) {
+          System.arraycopy(kt[a], 0, q[a], 0, r);
+        }
+      } else {
+        int rl = rLev[lp - 1];
+        double[][] pi = pLev[lp - 1];
+        // qt = Π Q (r × rl), then qn = K̃ + qt Πᵀ
+        for (int a = 0; a < r; a++) {
+          double[] pa = pi[a];
+          double[] ta = qt[a];
+          Arrays.fill(ta, 0, rl, 0);
+          for (int k = 0; k < rl; k++) {
+            double c = pa[k];
+            if (c == 0) {
+              continue;
+            }
+            double[] qk = q[k];
+            for (int l2 = 0; l2 < rl; l2++) {
+              ta[l2] += c * qk[l2];
+            }
+          }
+        }
+        for (int a = 0; a < r; a++) {
+          double[] ta = qt[a];
+          for (int b = 0; b <= a; b++) {
+            double v = kt[a][b] + Dense.dot(ta, pi[b], 0, rl);
+            qn[a][b] = v;
+            qn[b][a] = v;
+          }
+        }
+        double[][] sw2 = q;
+        q = qn;
+        qn = sw2;
+      }
+      int rp = lp < depth ? rLev[lp + 1] : 0;
+      double[][] p = pLev[lp];
+      double[][] th = theta[lp];
+      int tn = m[lp] * nd;
+      for (int f = 0; f < tn; f++) {
+        double[] pf = p[rp + f];
+        double[] ta = qt[f];
+        for (int l2 = 0; l2 < r; l2++) {
+          ta[l2] = 0;
+        }
+        for (int k = 0; k < r; k++) {
+          double c = pf[k];
+          if (c == 0) {
+            continue;
+          }
+          double[] qk = q[k];
+          for (int l2 = 0; l2 < r; l2++) {
+            ta[l2] += c * qk[l2];
+          }
+        }
+      }
+      for (int f = 0; f < tn; f++) {
+        for (int f2 = 0; f2 <= f; f2++) {
+          double v = Dense.dot(qt[f], p[rp + f2], 0, r);
+          th[f][f2] = v;
+          th[f2][f] = v;
+        }
+      }
+    }
+  }
+
+  /**
+   * The candidates (cg lower, cy, ctag; nc of them) of level lp onto an orthonormal basis per
+   * input: jg, jy, jtag (the basis's Gram, its dots with z, its inputs) and pLev[lp] (candidate c =
+   * Σ_k pLev[lp][c][k] b_k). Returns the basis size. Within one input the basis Gram is I; across
+   * inputs it is L_α⁻¹ Γ_{K_α K_β} L_β⁻ᵀ.
+   */
+  private int compress(int lp, int nc) {
+    int r = 0;
+    double[][] p = pLev[lp];
+    for (int c = 0; c < nc; c++) {
+      Arrays.fill(p[c], 0, Math.min(jcap, nc), 0);
+    }
+    int rankCap = w[lp];
+    for (int al = 0; al < nd; al++) {
+      int cnt = 0;
+      for (int c = 0; c < nc; c++) {
+        if (ctag[c] == al) {
+          idxTmp[cnt++] = c;
+        }
+      }
+      cntTag[al] = cnt;
+      // Pivoted semidefinite Cholesky of this input's candidate Gram: at each step the candidate
+      // with the largest remaining fraction of its own squared norm (Schur pivot / diagonal) goes
+      // next; stop when that fraction is ≤ Psd.RELATIVE_TOL or n_lp vectors are kept (the span
+      // lies in R^{n_lp}). la[i][k]: candidate i's coefficient on basis vector k; res = Schur diag.
+      double[][] la = laTag[al];
+      double[] res = gaTmp[0];
+      double[] diag = gaTmp[1];
+      boolean[] used = usedTmp;
+      for (int i = 0; i < cnt; i++) {
+        double d = cg[idxTmp[i]][idxTmp[i]];
+        diag[i] = d;
+        res[i] = d;
+        used[i] = false;
+        Arrays.fill(la[i], 0, cnt, 0);
+      }
+      int base = r;
+      for (int k = 0; k < Math.min(cnt, rankCap); k++) {
+        int piv = -1;
+        double best = Psd.RELATIVE_TOL;
+        for (int i = 0; i < cnt; i++) {
+          if (!used[i] && diag[i] > 0 && res[i] > best * diag[i]) {
+            best = res[i] / diag[i];
+            piv = i;
+          }
+        }
+        if (piv < 0) {
+          break;
+        }
+        used[piv] = true;
+        double lkk = Math.sqrt(res[piv]);
+        la[piv][k] = lkk;
+        int cp = idxTmp[piv];
+        for (int i = 0; i < cnt; i++) {
+          if (used[i]) {
+            continue;
+          }
+          int ci = idxTmp[i];
+          double t = ci >= cp ? cg[ci][cp] : cg[cp][ci];
+          double[] li = la[i];
+          double[] lp2 = la[piv];
+          for (int j = 0; j < k; j++) {
+            t -= li[j] * lp2[j];
+          }
+          double v = t / lkk;
+          li[k] = v;
+          res[i] -= v * v;
+        }
+        keptCand[r] = cp;
+        jtag[r] = al;
+        r++;
+      }
+      for (int i = 0; i < cnt; i++) {
+        double[] pr = p[idxTmp[i]];
+        double[] li = la[i];
+        for (int k = 0; k < r - base; k++) {
+          pr[base + k] = li[k];
+        }
+      }
+    }
+    // Lfull (block-diagonal over inputs, lower triangular on the basis order): row a of the basis
+    // is kept candidate keptCand[a], Lfull[a][b] = pLev[lp][keptCand[a]][b].
+    // jy = Lfull⁻¹ cy_K;  jg = Lfull⁻¹ Γ_KK Lfull⁻ᵀ (I within an input).
+    for (int a = 0; a < r; a++) {
+      double[] la = p[keptCand[a]];
+      double[] ya = jy[a];
+      for (int al = 0; al < nd; al++) {
+        double t = cy[keptCand[a]][al];
+        for (int b = 0; b < a; b++) {
+          t -= la[b] * jy[b][al];
+        }
+        ya[al] = t / la[a];
+      }
+    }
+    if (nd == 1) {
+      for (int a = 0; a < r; a++) {
+        Arrays.fill(jg[a], 0, a, 0);
+        jg[a][a] = 1;
+      }
+      return r;
+    }
+    // X = Lfull⁻¹ Γ_KK (column by column, forward substitution), qt as scratch (row a of X)
+    for (int a = 0; a < r; a++) {
+      double[] la = p[keptCand[a]];
+      double[] xa = qt[a];
+      for (int c = 0; c < r; c++) {
+        int ca = keptCand[a];
+        int cc = keptCand[c];
+        double t = ca >= cc ? cg[ca][cc] : cg[cc][ca];
+        for (int b = 0; b < a; b++) {
+          t -= la[b] * qt[b][c];
+        }
+        xa[c] = t / la[a];
+      }
+    }
+    // G = X Lfull⁻ᵀ: G[a][c] solves Σ_{b ≤ c} G[a][b] Lfull[c][b] = X[a][c]
+    for (int a = 0; a < r; a++) {
+      double[] xa = qt[a];
+      double[] ga = gaTmp[a];
+      for (int c = 0; c < r; c++) {
+        double[] lc = p[keptCand[c]];
+        double t = xa[c];
+        for (int b = 0; b < c; b++) {
+          t -= ga[b] * lc[b];
+        }
+        ga[c] = t / lc[c];
+      }
+    }
+    for (int a = 0; a < r; a++) {
+      for (int b = 0; b <= a; b++) {
+        jg[a][b] = jtag[a] == jtag[b] ? (a == b ? 1 : 0) : 0.5 * (gaTmp[a][b] + gaTmp[b][a]);
+      }
+    }
+    return r;
   }
 }

@@ -80,6 +80,18 @@ final class GramSweep {
   private final double[][][] gDL;
   private final int[] gRank;
 
+  /** The input of vector a: tags[a], or a mod N_D when tags is null (the per-target sweeps). */
+  private int[] tags;
+
+  private int tagOf(int a) {
+    return tags == null ? a % nd : tags[a];
+  }
+
+  /** Sets the input of each vector for the following steps (null: vector a belongs to a mod N_D). */
+  void tags(int[] tags) {
+    this.tags = tags;
+  }
+
   private int groupCount;
   private int gaussC2;
   private int chiC2;
@@ -271,7 +283,7 @@ final class GramSweep {
         for (int al = 0; al < nd; al++) {
           v += sa[al] * sigPrev[al][j];
         }
-        double d = zPrev[a % nd][j] >= 0 ? aPos : aNeg;
+        double d = zPrev[tagOf(a)][j] >= 0 ? aPos : aNeg;
         gp[a] = s * d * v;
         unitVal[j][a] = gp[a];
       }
@@ -398,7 +410,7 @@ final class GramSweep {
     double[][] l = gL[g];
     int na = 0;
     for (int a = 0; a < mAct; a++) {
-      double wa = wOf(g, a % nd);
+      double wa = wOf(g, tagOf(a));
       if (wa == 0) {
         continue;
       }
