@@ -8,6 +8,7 @@ import org.rgflow.ensemble.DivergenceException;
 import org.rgflow.ensemble.LayerScales;
 import org.rgflow.core.Sums;
 import org.rgflow.rng.InitRng;
+import org.rgflow.rng.Ziggurat;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 import org.rgflow.spec.SpecException;
@@ -138,11 +139,10 @@ final class ExactNetwork {
   private final int[] ordHi;
   private final int[] ordClass;
   private final int[] ordDst;
-  private final int[] ordPairs;
-  private int ordPairCount;
+
   private int ordNeed;
   private boolean ordIdentity;
-  private final double[] uniforms;
+  private final int[] zigWords;
   private double[][] ordSig;
   private double[][] ordDsig;
   private double[][] ordZ;
@@ -291,8 +291,7 @@ final class ExactNetwork {
       ordPos = new int[pw];
       ordClass = new int[pw];
       ordDst = new int[pw + 4];
-      ordPairs = new int[pw / 2 + 2];
-      uniforms = new double[pw + 4];
+      zigWords = new int[pw + 8];
       ordLo = new int[nd];
       ordHi = new int[nd];
       sigP = new double[nd][pw];
@@ -315,9 +314,8 @@ final class ExactNetwork {
       theta = null;
       gram = gramL = eta = coef = ydot = aEta = combRow = sigCoef = null;
       rhs = combCoef = null;
-      keptIdx = ordPerm = ordPos = ordLo = ordHi = ordClass = ordDst = ordPairs = null;
+      keptIdx = ordPerm = ordPos = ordLo = ordHi = ordClass = ordDst = zigWords = null;
       scratch = sigP = dsigP = zP = null;
-      uniforms = null;
       byInput = blockRows = null;
     }
   }
@@ -597,7 +595,7 @@ final class ExactNetwork {
    * nothing below, so its noise coordinates are never read; the first ordNeed positions are the
    * others. Also: σ, σ′ and z of layer l in that order (ordSig, ordDsig, ordZ; the layer's own arrays
    * when the order is the identity and every neuron is needed), and the noise lanes to draw
-   * (ordPairs, ordDst).
+   * (ordDst).
    */
   private void order(int l) {
     int n = w[l];
@@ -671,17 +669,11 @@ final class ExactNetwork {
       gather(z[l][al], zP[al]);
     }
     // Noise lanes j = 0..n (n: the bias's): lane j goes to position ordPos[j] of the row, the bias
-    // to n, unneeded lanes to the spare slot n + 1; draw every Box–Muller pair with a needed lane.
+    // to n, unneeded lanes to the spare slot n + 1 (never drawn).
     int lanes = ((n + 1 + 3) >>> 2) << 2;
     for (int j = 0; j < lanes; j++) {
       ordDst[j] = j < n ? (ordPos[j] < need ? ordPos[j] : n + 1) : j == n ? n : n + 1;
     }
-    int pairs = 0;
-    for (int p = 0; 2 * p < lanes; p++) {
-      ordPairs[pairs] = p;
-      pairs += ordDst[2 * p] + ordDst[2 * p + 1] == 2 * (n + 1) ? 0 : 1; // both spare: skip
-    }
-    ordPairCount = pairs;
   }
 
   /** to[k] = from[ordPerm[k]] for k &lt; ordNeed. */
@@ -729,12 +721,9 @@ final class ExactNetwork {
     for (int b = 0; b < cnt; b++) {
       if (gramL[b][b] != 0) {
         // Noise row b in layer lp−1's order (position n: the bias coordinate).
-        if (ordIdentity) {
-          InitRng.weightRow(seed, e, c2, b, n + 1, eta[kept]);
-        } else {
-          InitRng.weightRowPairs(seed, e, c2, b, n + 1, ordPairs, ordPairCount, ordDst,
-              uniforms, eta[kept]);
-        }
+        // ziggurat Gaussians (org.rgflow.rng.Ziggurat), only the lanes that are read
+        Ziggurat.row(seed, e, c2, b, n + 1, ordIdentity ? null : ordDst, n + 1, zigWords,
+            eta[kept]);
         keptIdx[kept++] = b;
       }
     }
