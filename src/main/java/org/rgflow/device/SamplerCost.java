@@ -18,10 +18,13 @@ import org.rgflow.spec.NetworkSpec;
  *   <li>direct: every weight drawn, O(Σ_ℓ n_{ℓ−1} n_ℓ); with the NTK the backward sweeps,
  *       Σ_ℓ (L − ℓ + 1)·m_ℓ·N_D·n_{ℓ−1} n_ℓ multiply-adds.
  * </ul>
- * Measured (relu, N_D = 1, m = 4, networks/s on 2 threads, exact vs direct, benchmarks/results/
- * exact-2026-12-07-scale.txt): width 16 depth 200 (joint layout) 1.5× direct; width 256 depth 64
- * (per target) about 20×; before the layouts (O(M²) Gram of all M backward vectors): width 16
- * depth 16 exact 4.3 s, direct 0.85 s (E = 2000); width 1024 depth 6 (E = 200) exact 0.42, direct 20.
+ * Measured (relu C_W = 1.5, m = 4, networks/s on 2 threads with the NTK, direct/exact, one run on a
+ * quieter moment of the shared machine; refit for the layouts of 2026-12-07): width 16 depth 4
+ * N_D = 2: 1.35; width 24 depth 4 N_D = 2: 1.57; width 16 depth 16: 1.56; width 16 depth 30:
+ * 0.84; width 64 depth 16: 11.6; width 16 depth 200 (joint): 4.3; width 256 depth 6: 47; width 256
+ * depth 20: 25; width 1024 depth 6: 211; n = 1024, L = 8, N_D = 2: 136 (N_D = 1 unless named).
+ * benchmarks/results/exact-2026-12-07-scale.txt has C_W = 2 runs side by side (width 256 depth 64:
+ * 21–30). The estimate is within a factor of about 3 of these.
  *
  * @param exact estimated seconds per network of the exact sampler
  * @param direct estimated seconds per network of the direct sampler
@@ -29,13 +32,16 @@ import org.rgflow.spec.NetworkSpec;
  */
 public record SamplerCost(double exact, double direct, boolean ntk) {
   static final double OVERHEAD = 5e-5;
-  static final double EXACT_FORWARD = 3e-7;
-  /** Per (target layer, level) pair of the per-target layout, at m N_D = 4 (Gram sweep). */
-  static final double TARGET_STEP = 8e-6;
-  /** Per noise Gaussian of the per-neuron sweep (smooth σ). */
-  static final double NOISE_GAUSSIAN = 1.5e-8;
+  /** The exact sampler's fixed cost per network (its set-up is lighter than the direct one's). */
+  static final double EXACT_OVERHEAD = 1e-5;
+  /** Per neuron and layer, times N_D(N_D + 1)/2 (the Gaussians, Ĝ's dots, σ and the level's sums). */
+  static final double EXACT_FORWARD = 1.4e-7;
+  /** Per (target layer, level) pair of the per-target layout, times 1 + (m N_D)³/512 (Gram sweep). */
+  static final double TARGET_STEP = 1.5e-6;
+  /** Per noise Gaussian of the per-neuron sweep (smooth σ; ziggurat, org.rgflow.rng.Ziggurat). */
+  static final double NOISE_GAUSSIAN = 8e-9;
   /** Per level of the joint layout, times 1 + (r + m N_D)³/2000. */
-  static final double JOINT_LEVEL = 1e-5;
+  static final double JOINT_LEVEL = 1.5e-6;
   static final double DIRECT_WEIGHT = 1e-8;
   static final double DIRECT_BACKWARD = 8e-10;
 
@@ -57,7 +63,7 @@ public record SamplerCost(double exact, double direct, boolean ntk) {
   public static SamplerCost estimate(int[] widths, int inputs, boolean ntk, int ntkNeurons,
       boolean gramSweep) {
     int depth = widths.length - 1;
-    double exact = OVERHEAD;
+    double exact = EXACT_OVERHEAD;
     double direct = OVERHEAD;
     double perTarget = 0;
     double joint = 0;
@@ -65,7 +71,7 @@ public record SamplerCost(double exact, double direct, boolean ntk) {
     for (int l = depth; l >= 1; l--) {
       double n = widths[l];
       double weights = (double) widths[l - 1] * n;
-      exact += EXACT_FORWARD * n * inputs * inputs;
+      exact += EXACT_FORWARD * n * inputs * (inputs + 1) / 2;
       direct += DIRECT_WEIGHT * weights * (1 + inputs) / 2;
       if (ntk) {
         double m = Math.min(n, ntkNeurons);
@@ -73,7 +79,7 @@ public record SamplerCost(double exact, double direct, boolean ntk) {
         alive += block;
         direct += DIRECT_BACKWARD * (depth - l + 1) * m * inputs * weights;
         double targets = depth - l + 1;
-        double step = TARGET_STEP * (1 + Math.pow(block, 3) / 256);
+        double step = TARGET_STEP * (1 + Math.pow(block, 3) / 512);
         if (!gramSweep && l > 1) {
           step += NOISE_GAUSSIAN * block * (widths[l - 1] + 1);
         }

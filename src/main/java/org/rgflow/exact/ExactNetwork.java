@@ -787,20 +787,21 @@ final class ExactNetwork {
 
   /**
    * The cost estimate that picks the Gram sweep's layout: per level, the joint sweep does O(r³)
-   * work on its basis (r ≤ the vectors alive and ≤ about N_D(n_ℓ/2 + m_ℓ) for relu), the per-target
-   * sweeps a fixed amount per target layer alive (mostly their Gaussians). Constants in
-   * multiply-add equivalents, from ExactScaleBench timings.
+   * work on its basis (r ≤ the vectors alive and ≤ N_D·n_ℓ), the per-target sweeps a fixed amount
+   * per target layer alive (mostly their Gaussians), growing as (m N_D)³.
    */
   static boolean jointCheaper(int[] w, int[] m, int nd, int depth) {
+    // the same forms and constants as org.rgflow.device.SamplerCost (seconds: 1.5 µs per pair and
+    // per level), so that --sampler auto's estimate is the layout that runs
     double perTarget = 0;
     double joint = 0;
     int alive = 0;
     for (int l = depth; l >= 1; l--) {
       alive += m[l] * nd;
-      double r = Math.min(alive, nd * (w[l] / 2.0 + m[l]));
       double block = m[l] * nd;
-      joint += 3000 + 4 * Math.pow(r + block, 3);
-      perTarget += (depth - l + 1) * (3000 + 20 * Math.pow(block, 3));
+      double r = Math.min(alive, (double) nd * w[l]);
+      joint += 1.5e-6 * (1 + Math.pow(r + block, 3) / 2000);
+      perTarget += (depth - l + 1) * 1.5e-6 * (1 + Math.pow(block, 3) / 512);
     }
     return joint < perTarget;
   }
