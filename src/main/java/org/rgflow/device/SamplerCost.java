@@ -47,7 +47,9 @@ public record SamplerCost(double exact, double direct, boolean ntk) {
 
   /** The estimate for {@code spec} with {@code inputs} inputs and m NTK neurons (when ntk). */
   public static SamplerCost estimate(NetworkSpec spec, int inputs, boolean ntk, int ntkNeurons) {
-    boolean gram = spec.activation().scaleInvariantSlopes() != null && inputs <= 12;
+    // residual layers take the per-neuron sweep (their skip term needs the vectors)
+    boolean gram = spec.activation().scaleInvariantSlopes() != null && inputs <= 12
+        && spec.layers().stream().noneMatch(l -> l instanceof org.rgflow.layer.Residual);
     return estimate(spec.widths(), inputs, ntk, ntkNeurons, gram);
   }
 

@@ -55,7 +55,14 @@ public final class ExactEnsemble implements SourceFactory {
 
   @Override
   public String unsupported(NetworkSpec spec) {
-    return spec.allDense() ? null : "it implements dense layers only";
+    for (org.rgflow.layer.Layer l : spec.layers()) {
+      boolean ok = l instanceof org.rgflow.layer.Dense
+          || l instanceof org.rgflow.layer.Residual r && r.xi() != 0;
+      if (!ok) {
+        return "it implements dense layers only, and residual layers with ξ ≠ 0";
+      }
+    }
+    return null;
   }
 
   /** Network e of the exact sampler (z of every layer and, with ntkNeurons &gt; 0, Θ̂ sub-blocks). */

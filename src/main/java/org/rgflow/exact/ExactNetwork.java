@@ -158,6 +158,13 @@ final class ExactNetwork {
     this(spec, inputs, seed, ntkNeurons, perNeuronSweep, AUTO);
   }
 
+  /** Residual layers (PDLT appendix B): z^{(ℓ)} = γ_ℓ z^{(ℓ−1)} + ξ_ℓ (b + W σ); γ = 0, ξ = 1 dense. */
+  private final boolean residual;
+  private final double[] gam;
+  private final double[] xiv;
+  /** Residual nets with the NTK: Δ^{(ℓ)} = (z^{(ℓ)} − γ z^{(ℓ−1)})/ξ = b + Wσ, the constraint's value. */
+  private final double[][][] delta;
+
   /** Gram-sweep layouts: chosen by {@link #jointCheaper}, one sweep per target layer, one joint sweep. */
   static final int AUTO = 0;
   static final int PER_TARGET = 1;
@@ -211,7 +218,29 @@ final class ExactNetwork {
     u = new double[nd][maxW];
     m = new int[depth + 1];
     off = new int[depth + 2];
-    boolean gramPath = ntk && slopes != null && nd <= GramSweep.MAX_INPUTS && !perNeuronSweep;
+    gam = new double[depth + 1];
+    xiv = new double[depth + 1];
+    boolean res = false;
+    for (int l = 1; l <= depth; l++) {
+      xiv[l] = 1;
+      if (spec.layer(l) instanceof org.rgflow.layer.Residual r) {
+        if (r.xi() == 0) {
+          throw new SpecException("--xi", "the exact sampler needs ξ ≠ 0 (at ξ = 0 layer " + l
+              + "'s weights enter nothing); use --sampler direct");
+        }
+        gam[l] = r.gamma();
+        xiv[l] = r.xi();
+        res = true;
+      }
+    }
+    residual = res;
+    delta = residual && ntk ? new double[depth + 1][][] : null;
+    for (int l = 1; l <= depth && delta != null; l++) {
+      delta[l] = new double[nd][w[l]];
+    }
+    // residual layers: the skip term needs the vectors neuron by neuron, so the per-neuron sweep
+    boolean gramPath = ntk && slopes != null && nd <= GramSweep.MAX_INPUTS && !perNeuronSweep
+        && !residual;
     perNeuron = ntk && !gramPath;
     // the per-neuron sweep's width-sized workspace (σ′, vectors, noise, order) only where it runs
     int pw = perNeuron ? maxW : 0;
@@ -405,6 +434,20 @@ final class ExactNetwork {
             o[i] += c * ub[i];
           }
         }
+        if (gam[l] != 0 || xiv[l] != 1) {
+          // residual: o = Aᵀu = b + Wσ is the dense branch; z = γ z^{(ℓ−1)} + ξ o
+          if (delta != null) {
+            System.arraycopy(o, 0, delta[l][a], 0, nOut);
+          }
+          double[] zp = z[l - 1][a];
+          double g = gam[l];
+          double x = xiv[l];
+          for (int i = 0; i < nOut; i++) {
+            o[i] = x * o[i] + g * zp[i];
+          }
+        } else if (delta != null) {
+          System.arraycopy(o, 0, delta[l][a], 0, nOut);
+        }
         for (int i = 0; i < nOut; i++) {
           if (!(Math.abs(o[i]) <= OVERFLOW)) {
             throw new DivergenceException(e, l);
@@ -459,7 +502,7 @@ final class ExactNetwork {
       if (gramSweep == null) {
         gramOfPropagated(prop, lp > 1 ? ordZ : null, true);
       }
-      double[][] zl = z[lp];
+      double[][] zl = delta != null ? delta[lp] : z[lp];
       double[][] gNew = gramSweep != null ? tGram[lp] : null;
       double[][] yNew = gramSweep != null ? tY[lp] : null;
       for (int f = prop; f < active; f++) {
@@ -473,12 +516,20 @@ final class ExactNetwork {
         for (int al = 0; al < nd; al++) {
           yf[al] = zl[al][i];
         }
+        if (residual) {
+          // the skip term reads the vector itself: e_i in layer lp's (identity) neuron order
+          Arrays.fill(vec[f], 0, w[lp], 0);
+          vec[f][i] = 1;
+        }
       }
       int nPrev = w[lp - 1];
       double[][] prev = sig[lp - 1];
       for (int a = 0; a < nd; a++) {
         for (int b = a; b < nd; b++) {
           double c = lb[lp] + lw[lp] / nPrev * Sums.dot(prev[a], prev[b], nPrev);
+          if (xiv[lp] != 1) {
+            c *= xiv[lp] * xiv[lp];
+          }
           coef[a][b] = c;
           coef[b][a] = c;
         }
@@ -599,6 +650,18 @@ final class ExactNetwork {
    */
   private void order(int l) {
     int n = w[l];
+    if (residual) {
+      // the skip term γ g keeps every neuron of every vector: no order, full intervals, and the
+      // dots y = g·Δ with the constraint's value Δ (delta) instead of z
+      ordNeed = n;
+      Arrays.fill(ordLo, 0);
+      Arrays.fill(ordHi, n);
+      ordIdentity = true;
+      ordSig = sig[l];
+      ordDsig = dsig[l];
+      ordZ = delta[l];
+      return;
+    }
     double[][] d = dsig[l];
     double[][] sg = sig[l];
     // class per neuron: 0 neither, 1..3 the σ′ pattern (N_D = 2) or 1 some σ′, 4 σ only.
@@ -776,6 +839,15 @@ final class ExactNetwork {
       double[] dd = ordDsig[al];
       for (int j = from; j < to; j++) {
         out[j] = s * out[j] * dd[j];
+      }
+      if (gam[lp] != 0 || xiv[lp] != 1) {
+        // residual: g^{(lp−1)} = γ g^{(lp)} + ξ σ′ ⊙ Wᵀg^{(lp)} (equal widths, both in neuron order)
+        double[] old = vec[lo + q];
+        double g = gam[lp];
+        double x = xiv[lp];
+        for (int j = 0; j < n; j++) {
+          out[j] = x * out[j] + g * old[j];
+        }
       }
     }
   }
