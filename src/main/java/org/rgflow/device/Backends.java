@@ -183,8 +183,8 @@ public final class Backends {
     if (s.equals("auto") && exactRefuses != null && device.equals("cpu")) {
       why = "the exact sampler cannot sample this network (" + exactRefuses + ")";
     } else if (costSaysDirect) {
-      why = cost.versus(false) + (cost.ntk() ? " (with the NTK the exact sampler's cost grows as the"
-          + " square of the depth)" : "") + "; --sampler exact forces it";
+      why = cost.versus(false) + (cost.ntk() ? " (with the NTK the exact sampler pays for every pair"
+          + " of layers, or for every layer the cube of its width)" : "") + "; --sampler exact forces it";
     } else if (s.equals("auto") && cost != null && resolved.equals(ExactEnsemble.SAMPLER)) {
       why = cost.versus(true) + "; " + samplerReason(s, resolved, device);
     } else {

@@ -6,18 +6,25 @@ import org.rgflow.spec.NetworkSpec;
 /**
  * What {@code --sampler auto} weighs on the CPU: the estimated wall time per network of the exact
  * and the direct sampler. The forms follow the work each does; the constants were fitted to
- * {@code sample --backend cpu} runs on the 2-core CI machine (shared, so good to a factor of about
- * two: enough to choose, never a result):
+ * {@code sample --backend cpu} runs and ExactScaleBench on the 2-core CI machine (shared, so good to
+ * a factor of about two: enough to choose, never a result):
  * <ul>
- *   <li>exact: forward O(Σ_ℓ n_ℓ N_D²); with the NTK the Gram matrices of all M = Σ_ℓ m_ℓ·N_D
- *       gradient vectors, O(M²/N_D) — quadratic in the depth (16 networks/s at width 16,
- *       depth 200).
+ *   <li>exact: forward O(Σ_ℓ n_ℓ N_D²). With the NTK (docs/EXACT_SAMPLER.md §2c) the cheaper of two
+ *       layouts: one sweep per target layer, a fixed cost per (target layer, level) pair, growing
+ *       as (m N_D)³ (Gram sweep) or with the noise drawn, m N_D (n_{ℓ−1} + 1) Gaussians (per-neuron
+ *       sweep of smooth σ); or (Gram sweep only) one joint sweep over a basis of r ≤ N_D·n_ℓ
+ *       vectors, O((r + m N_D)³) per level. So the per-target layout is quadratic in the depth
+ *       with a small constant, the joint one linear with a constant that grows with the width.
  *   <li>direct: every weight drawn, O(Σ_ℓ n_{ℓ−1} n_ℓ); with the NTK the backward sweeps,
  *       Σ_ℓ (L − ℓ + 1)·m_ℓ·N_D·n_{ℓ−1} n_ℓ multiply-adds.
  * </ul>
- * Measured (E = 2000, N_D = 1, m = 4, seconds): width 16 depth 16 exact 4.3, direct 0.85; width
- * 64 depth 16 exact 2.1, direct 1.7; width 256 depth 6 (E = 200) exact 0.21, direct 1.4; width 1024
- * depth 6 (E = 200) exact 0.42, direct 20.
+ * Measured (relu C_W = 1.5, m = 4, networks/s on 2 threads with the NTK, direct/exact, one run on a
+ * quieter moment of the shared machine; refit for the layouts of 2026-12-07): width 16 depth 4
+ * N_D = 2: 1.35; width 24 depth 4 N_D = 2: 1.57; width 16 depth 16: 1.56; width 16 depth 30:
+ * 0.84; width 64 depth 16: 11.6; width 16 depth 200 (joint): 4.3; width 256 depth 6: 47; width 256
+ * depth 20: 25; width 1024 depth 6: 211; n = 1024, L = 8, N_D = 2: 136 (N_D = 1 unless named).
+ * benchmarks/results/exact-2026-12-07-scale.txt has C_W = 2 runs side by side (width 256 depth 64:
+ * 21–30). The estimate is within a factor of about 3 of these.
  *
  * @param exact estimated seconds per network of the exact sampler
  * @param direct estimated seconds per network of the direct sampler
@@ -25,34 +32,67 @@ import org.rgflow.spec.NetworkSpec;
  */
 public record SamplerCost(double exact, double direct, boolean ntk) {
   static final double OVERHEAD = 5e-5;
-  static final double EXACT_FORWARD = 3e-7;
-  static final double EXACT_GRAM = 5e-7;
+  /** The exact sampler's fixed cost per network (its set-up is lighter than the direct one's). */
+  static final double EXACT_OVERHEAD = 1e-5;
+  /** Per neuron and layer, times N_D(N_D + 1)/2 (the Gaussians, Ĝ's dots, σ and the level's sums). */
+  static final double EXACT_FORWARD = 1.4e-7;
+  /** Per (target layer, level) pair of the per-target layout, times 1 + (m N_D)³/512 (Gram sweep). */
+  static final double TARGET_STEP = 1.5e-6;
+  /** Per noise Gaussian of the per-neuron sweep (smooth σ; ziggurat, org.rgflow.rng.Ziggurat). */
+  static final double NOISE_GAUSSIAN = 8e-9;
+  /** Per level of the joint layout, times 1 + (r + m N_D)³/2000. */
+  static final double JOINT_LEVEL = 1.5e-6;
   static final double DIRECT_WEIGHT = 1e-8;
   static final double DIRECT_BACKWARD = 8e-10;
 
   /** The estimate for {@code spec} with {@code inputs} inputs and m NTK neurons (when ntk). */
   public static SamplerCost estimate(NetworkSpec spec, int inputs, boolean ntk, int ntkNeurons) {
-    return estimate(spec.widths(), inputs, ntk, ntkNeurons);
+    // residual layers take the per-neuron sweep (their skip term needs the vectors)
+    boolean gram = spec.activation().scaleInvariantSlopes() != null && inputs <= 12
+        && spec.layers().stream().noneMatch(l -> l instanceof org.rgflow.layer.Residual);
+    return estimate(spec.widths(), inputs, ntk, ntkNeurons, gram);
   }
 
-  /** As {@link #estimate(NetworkSpec, int, boolean, int)} from the widths n_0, …, n_L. */
+  /** As {@link #estimate(int[], int, boolean, int, boolean)} for relu-like σ (the Gram sweep). */
   public static SamplerCost estimate(int[] widths, int inputs, boolean ntk, int ntkNeurons) {
+    return estimate(widths, inputs, ntk, ntkNeurons, inputs <= 12);
+  }
+
+  /**
+   * From the widths n_0, …, n_L; {@code gramSweep}: σ is scale-invariant (relu, leaky relu,
+   * linear) and N_D ≤ 12, so the exact sampler's NTK takes the Gram sweep.
+   */
+  public static SamplerCost estimate(int[] widths, int inputs, boolean ntk, int ntkNeurons,
+      boolean gramSweep) {
     int depth = widths.length - 1;
-    double exact = OVERHEAD;
+    double exact = EXACT_OVERHEAD;
     double direct = OVERHEAD;
-    double vectors = 0;
-    for (int l = 1; l <= depth; l++) {
+    double perTarget = 0;
+    double joint = 0;
+    double alive = 0;
+    for (int l = depth; l >= 1; l--) {
       double n = widths[l];
       double weights = (double) widths[l - 1] * n;
-      exact += EXACT_FORWARD * n * inputs * inputs;
+      exact += EXACT_FORWARD * n * inputs * (inputs + 1) / 2;
       direct += DIRECT_WEIGHT * weights * (1 + inputs) / 2;
       if (ntk) {
         double m = Math.min(n, ntkNeurons);
-        vectors += m * inputs;
+        double block = m * inputs;
+        alive += block;
         direct += DIRECT_BACKWARD * (depth - l + 1) * m * inputs * weights;
+        double targets = depth - l + 1;
+        double step = TARGET_STEP * (1 + Math.pow(block, 3) / 512);
+        if (!gramSweep && l > 1) {
+          step += NOISE_GAUSSIAN * block * (widths[l - 1] + 1);
+        }
+        perTarget += targets * step;
+        double r = Math.min(alive, inputs * n);
+        joint += JOINT_LEVEL * (1 + Math.pow(r + block, 3) / 2000);
       }
     }
-    exact += EXACT_GRAM * vectors * vectors / inputs;
+    if (ntk) {
+      exact += gramSweep ? Math.min(perTarget, joint) : perTarget;
+    }
     return new SamplerCost(exact, direct, ntk);
   }
 

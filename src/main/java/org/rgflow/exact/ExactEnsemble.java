@@ -32,7 +32,15 @@ public final class ExactEnsemble implements SourceFactory {
 
   /** With {@code perNeuronSweep}, the NTK never takes the Gram sweep (docs/EXACT_SAMPLER.md §2b). */
   ExactEnsemble(boolean perNeuronSweep) {
+    this(perNeuronSweep, ExactNetwork.AUTO);
+  }
+
+  /** Gram-sweep layout (ExactNetwork.AUTO, PER_TARGET or JOINT; tests keep each checked). */
+  private final int layout;
+
+  ExactEnsemble(boolean perNeuronSweep, int layout) {
     this.perNeuronSweep = perNeuronSweep;
+    this.layout = layout;
   }
 
   @Override
@@ -47,7 +55,14 @@ public final class ExactEnsemble implements SourceFactory {
 
   @Override
   public String unsupported(NetworkSpec spec) {
-    return spec.allDense() ? null : "it implements dense layers only";
+    for (org.rgflow.layer.Layer l : spec.layers()) {
+      boolean ok = l instanceof org.rgflow.layer.Dense
+          || l instanceof org.rgflow.layer.Residual r && r.xi() != 0;
+      if (!ok) {
+        return "it implements dense layers only, and residual layers with ξ ≠ 0";
+      }
+    }
+    return null;
   }
 
   /** Network e of the exact sampler (z of every layer and, with ntkNeurons &gt; 0, Θ̂ sub-blocks). */
@@ -79,7 +94,7 @@ public final class ExactEnsemble implements SourceFactory {
     long seed = run.settings().seed();
     int m = run.ntkNeurons();
     return new CpuEnsemble.ThreadedSource(run, () -> {
-      ExactNetwork net = new ExactNetwork(spec, inputs, seed, m, perNeuronSweep);
+      ExactNetwork net = new ExactNetwork(spec, inputs, seed, m, perNeuronSweep, layout);
       LayerData data = new LayerData(inputs.count());
       return (first, count, sink) -> {
         for (long e = first; e < first + count; e++) {

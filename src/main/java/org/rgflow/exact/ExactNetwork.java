@@ -8,6 +8,7 @@ import org.rgflow.ensemble.DivergenceException;
 import org.rgflow.ensemble.LayerScales;
 import org.rgflow.core.Sums;
 import org.rgflow.rng.InitRng;
+import org.rgflow.rng.Ziggurat;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 import org.rgflow.spec.SpecException;
@@ -69,9 +70,34 @@ final class ExactNetwork {
   private final boolean perNeuron;
   /** The Gram-only NTK sweep (scale-invariant σ, N_D ≤ {@value GramSweep#MAX_INPUTS}), else null. */
   final GramSweep gramSweep;
-  /** unitVal[i][a]: vector a's value at measured neuron i of the layer below (gram sweep only). */
+  /** Gram sweep as one joint sweep over a compressed basis ({@link #backwardJoint}). */
+  private final boolean joint;
+  private final int jcap;
   private final double[][] unitVal;
+  private final double[][] cg;
+  private final double[][] cy;
+  private final double[][] jg;
+  private final double[][] jy;
+  private final int[] ctag;
+  private final int[] jtag;
+  private final int[] rLev;
+  private final double[][][] pLev;
+  private final double[][][] kLev;
+  private final double[][] qa;
+  private final double[][] qb;
+  private final double[][] qt;
+  private final double[][][] laTag;
+  private final double[][] gaTmp;
+  private final int[] idxTmp;
+  private final int[] keptCand;
+  private final int[][] colOf;
+  private final int[] cntTag;
+  private final boolean[] usedTmp;
+  /** Gram sweep: Γ and Y of target layer t's vectors (its own sweep), tGram[t], tY[t]. */
+  private final double[][][] tGram;
+  private final double[][][] tY;
   private final int[] blocks;
+  private final double[][] gLoc;
 
   /** z[ℓ][α][i], ℓ = 1..L. */
   final double[][][] z;
@@ -113,11 +139,10 @@ final class ExactNetwork {
   private final int[] ordHi;
   private final int[] ordClass;
   private final int[] ordDst;
-  private final int[] ordPairs;
-  private int ordPairCount;
+
   private int ordNeed;
   private boolean ordIdentity;
-  private final double[] uniforms;
+  private final int[] zigWords;
   private double[][] ordSig;
   private double[][] ordDsig;
   private double[][] ordZ;
@@ -129,15 +154,37 @@ final class ExactNetwork {
     this(spec, inputs, seed, ntkNeurons, false);
   }
 
+  ExactNetwork(NetworkSpec spec, Inputs inputs, long seed, int ntkNeurons, boolean perNeuronSweep) {
+    this(spec, inputs, seed, ntkNeurons, perNeuronSweep, AUTO);
+  }
+
+  /** Residual layers (PDLT appendix B): z^{(ℓ)} = γ_ℓ z^{(ℓ−1)} + ξ_ℓ (b + W σ); γ = 0, ξ = 1 dense. */
+  private final boolean residual;
+  private final double[] gam;
+  private final double[] xiv;
+  /** Residual nets with the NTK: Δ^{(ℓ)} = (z^{(ℓ)} − γ z^{(ℓ−1)})/ξ = b + Wσ, the constraint's value. */
+  private final double[][][] delta;
+
+  /** Gram-sweep layouts: chosen by {@link #jointCheaper}, one sweep per target layer, one joint sweep. */
+  static final int AUTO = 0;
+  static final int PER_TARGET = 1;
+  static final int JOINT = 2;
+
   /**
    * @param perNeuronSweep take the per-neuron NTK sweep even where the Gram sweep applies (for
    *     tests: both are exact, with different random streams)
+   * @param layout for the Gram sweep: {@link #AUTO}, {@link #PER_TARGET} or {@link #JOINT} (tests)
    */
-  ExactNetwork(NetworkSpec spec, Inputs inputs, long seed, int ntkNeurons, boolean perNeuronSweep) {
+  ExactNetwork(NetworkSpec spec, Inputs inputs, long seed, int ntkNeurons, boolean perNeuronSweep,
+      int layout) {
     this.depth = spec.depth();
     if (depth > MAX_DEPTH) {
       throw new SpecException("--depth", "the exact sampler's random streams allow depth ≤ "
           + MAX_DEPTH + ", got " + depth);
+    }
+    if (ntkNeurons > 0 && depth > Streams.MAX_NTK_DEPTH) {
+      throw new SpecException("--depth", "the exact sampler's NTK streams allow depth ≤ "
+          + Streams.MAX_NTK_DEPTH + " (or --no-ntk), got " + depth);
     }
     this.nd = inputs.count();
     this.seed = seed;
@@ -171,7 +218,29 @@ final class ExactNetwork {
     u = new double[nd][maxW];
     m = new int[depth + 1];
     off = new int[depth + 2];
-    boolean gramPath = ntk && slopes != null && nd <= GramSweep.MAX_INPUTS && !perNeuronSweep;
+    gam = new double[depth + 1];
+    xiv = new double[depth + 1];
+    boolean res = false;
+    for (int l = 1; l <= depth; l++) {
+      xiv[l] = 1;
+      if (spec.layer(l) instanceof org.rgflow.layer.Residual r) {
+        if (r.xi() == 0) {
+          throw new SpecException("--xi", "the exact sampler needs ξ ≠ 0 (at ξ = 0 layer " + l
+              + "'s weights enter nothing); use --sampler direct");
+        }
+        gam[l] = r.gamma();
+        xiv[l] = r.xi();
+        res = true;
+      }
+    }
+    residual = res;
+    delta = residual && ntk ? new double[depth + 1][][] : null;
+    for (int l = 1; l <= depth && delta != null; l++) {
+      delta[l] = new double[nd][w[l]];
+    }
+    // residual layers: the skip term needs the vectors neuron by neuron, so the per-neuron sweep
+    boolean gramPath = ntk && slopes != null && nd <= GramSweep.MAX_INPUTS && !perNeuronSweep
+        && !residual;
     perNeuron = ntk && !gramPath;
     // the per-neuron sweep's width-sized workspace (σ′, vectors, noise, order) only where it runs
     int pw = perNeuron ? maxW : 0;
@@ -188,32 +257,70 @@ final class ExactNetwork {
         theta[l] = new double[m[l] * nd][m[l] * nd];
       }
       int total = off[1];
-      gramSweep = gramPath
-          ? new GramSweep(nd, slopes, seed, total, maxW, Math.min(ntkNeurons, maxW)) : null;
-      unitVal = gramPath ? new double[Math.min(ntkNeurons, maxW)][total] : null;
-      blocks = new int[depth + 2];
-      vec = new double[total][pw];
-      nxt = new double[total][pw];
-      gram = new double[total][total];
-      gramL = new double[total][total];
-      eta = new double[total][perNeuron ? maxW + 2 : 0];
+      int maxBlock = 0;
+      for (int l = 1; l <= depth; l++) {
+        maxBlock = Math.max(maxBlock, m[l] * nd);
+      }
+      joint = gramPath && (layout == JOINT || layout == AUTO && jointCheaper(w, m, nd, depth));
+      // the joint sweep's basis: per input at most n_ℓ vectors plus the new targets
+      int cap = joint ? Math.min(total, nd * maxW + maxBlock) : 0;
+      jcap = cap;
+      gramSweep = gramPath ? new GramSweep(nd, slopes, seed, Math.max(maxBlock, cap), maxW,
+          joint ? Math.min(ntkNeurons, maxW) : 0) : null;
+      unitVal = joint ? new double[Math.min(ntkNeurons, maxW)][cap] : null;
+      cg = joint ? new double[cap][cap] : null;
+      cy = joint ? new double[cap][nd] : null;
+      jg = joint ? new double[cap][cap] : null;
+      jy = joint ? new double[cap][nd] : null;
+      ctag = joint ? new int[cap] : null;
+      jtag = joint ? new int[cap] : null;
+      rLev = joint ? new int[depth + 2] : null;
+      pLev = joint ? new double[depth + 1][][] : null;
+      kLev = joint ? new double[depth + 1][][] : null;
+      qa = joint ? new double[cap][cap] : null;
+      qb = joint ? new double[cap][cap] : null;
+      qt = joint ? new double[cap][cap] : null;
+      laTag = joint ? new double[nd][cap][cap] : null;
+      gaTmp = joint ? new double[cap][cap] : null;
+      idxTmp = joint ? new int[cap] : null;
+      keptCand = joint ? new int[cap] : null;
+      colOf = joint ? new int[nd][cap] : null;
+      cntTag = joint ? new int[nd] : null;
+      usedTmp = joint ? new boolean[cap] : null;
+      for (int l = 1; l <= depth && joint; l++) {
+        pLev[l] = new double[cap][cap];
+        kLev[l] = new double[cap][cap];
+      }
+      tGram = gramPath ? new double[depth + 1][][] : null;
+      tY = gramPath ? new double[depth + 1][][] : null;
+      for (int l = 1; l <= depth && gramPath; l++) {
+        tGram[l] = new double[m[l] * nd][m[l] * nd];
+        tY[l] = new double[m[l] * nd][nd];
+      }
+      blocks = new int[2];
+      int pt = perNeuron ? total : 0;
+      vec = new double[pt][pw];
+      nxt = new double[pt][pw];
+      gram = new double[pt][pt];
+      gramL = new double[maxBlock][maxBlock];
+      gLoc = new double[maxBlock][maxBlock];
+      eta = new double[maxBlock][perNeuron ? maxW + 2 : 0];
       rhs = new double[nd];
       coef = new double[nd][nd];
-      ydot = new double[total][nd];
-      aEta = new double[total][nd];
-      keptIdx = new int[total];
-      combRow = new double[total + nd][];
-      combCoef = new double[total + nd];
-      sigCoef = new double[total][nd];
-      byInput = new double[nd][total / nd][];
-      blockRows = new double[nd][total / nd][];
-      scratch = new double[total][Math.max(total, nd)];
+      ydot = new double[pt][nd];
+      aEta = new double[maxBlock][nd];
+      keptIdx = new int[maxBlock];
+      combRow = new double[maxBlock + nd][];
+      combCoef = new double[maxBlock + nd];
+      sigCoef = new double[maxBlock][nd];
+      byInput = new double[nd][pt / nd][];
+      blockRows = new double[nd][pt / nd][];
+      scratch = new double[Math.max(pt / nd, maxBlock)][Math.max(maxBlock, nd)];
       ordPerm = new int[pw];
       ordPos = new int[pw];
       ordClass = new int[pw];
       ordDst = new int[pw + 4];
-      ordPairs = new int[pw / 2 + 2];
-      uniforms = new double[pw + 4];
+      zigWords = new int[pw + 8];
       ordLo = new int[nd];
       ordHi = new int[nd];
       sigP = new double[nd][pw];
@@ -222,15 +329,22 @@ final class ExactNetwork {
     } else {
       chol = new double[1][nd][nd];
       gramSweep = null;
-      unitVal = null;
+      joint = false;
+      jcap = 0;
+      unitVal = cg = cy = jg = jy = qa = qb = qt = gaTmp = null;
+      ctag = jtag = rLev = idxTmp = keptCand = cntTag = null;
+      colOf = null;
+      usedTmp = null;
+      pLev = kLev = laTag = null;
+      tGram = tY = null;
+      gLoc = null;
       blocks = null;
       dsig = null;
       theta = null;
       gram = gramL = eta = coef = ydot = aEta = combRow = sigCoef = null;
       rhs = combCoef = null;
-      keptIdx = ordPerm = ordPos = ordLo = ordHi = ordClass = ordDst = ordPairs = null;
+      keptIdx = ordPerm = ordPos = ordLo = ordHi = ordClass = ordDst = zigWords = null;
       scratch = sigP = dsigP = zP = null;
-      uniforms = null;
       byInput = blockRows = null;
     }
   }
@@ -274,7 +388,11 @@ final class ExactNetwork {
   void run(long e, LayerSink sink) {
     forward(e, ntk ? null : sink);
     if (ntk) {
-      backward(e);
+      if (joint) {
+        backwardJoint(e);
+      } else {
+        backward(e);
+      }
       if (sink != null) {
         for (int l = 1; l <= depth; l++) {
           sink.layer(l, z[l], theta[l]);
@@ -316,6 +434,20 @@ final class ExactNetwork {
             o[i] += c * ub[i];
           }
         }
+        if (gam[l] != 0 || xiv[l] != 1) {
+          // residual: o = Aᵀu = b + Wσ is the dense branch; z = γ z^{(ℓ−1)} + ξ o
+          if (delta != null) {
+            System.arraycopy(o, 0, delta[l][a], 0, nOut);
+          }
+          double[] zp = z[l - 1][a];
+          double g = gam[l];
+          double x = xiv[l];
+          for (int i = 0; i < nOut; i++) {
+            o[i] = x * o[i] + g * zp[i];
+          }
+        } else if (delta != null) {
+          System.arraycopy(o, 0, delta[l][a], 0, nOut);
+        }
         for (int i = 0; i < nOut; i++) {
           if (!(Math.abs(o[i]) <= OVERFLOW)) {
             throw new DivergenceException(e, l);
@@ -346,6 +478,13 @@ final class ExactNetwork {
     }
   }
 
+  /**
+   * The NTK: one backward sweep per target layer t (its m_t·N_D vectors, from level t down to 1),
+   * run side by side level by level so that what a level needs from the layer below (the neuron
+   * order, the sign groups, Ĝ's factor) is found once. Sweep t draws only from its own streams
+   * (c2 = flag | t·2^14 | ℓ', {@link Streams#perTarget}), so Θ̂ of different layers are independent
+   * given the pre-activations; each Θ̂^{(t)} has its exact law jointly with every z.
+   */
   private void backward(long e) {
     for (int l = 1; l <= depth; l++) {
       for (double[] r : theta[l]) {
@@ -357,29 +496,30 @@ final class ExactNetwork {
       int prop = off[lp + 1];
       // Vectors [0, prop) came down from the layers above, in layer lp's neuron order (ord);
       // [prop, active) are the new targets, the unit vectors e_i of the measured neurons i of layer
-      // lp (one per input): their Gram entries and dots with z are single coordinates.
-      // (The Gram sweep left Γ and Y of [0, prop) in gram and ydot.)
+      // lp (one per input): within their own sweep their Gram entries are 1 for the same neuron
+      // and 0 otherwise, their dots with z single coordinates. Only Gram entries within one
+      // target layer's block exist (the sweeps are separate).
       if (gramSweep == null) {
-        gramOfPropagated(prop, lp > 1 ? ordZ : null, lp == 1);
+        gramOfPropagated(prop, lp > 1 ? ordZ : null, true);
       }
-      double[][] zl = z[lp];
+      double[][] zl = delta != null ? delta[lp] : z[lp];
+      double[][] gNew = gramSweep != null ? tGram[lp] : null;
+      double[][] yNew = gramSweep != null ? tY[lp] : null;
       for (int f = prop; f < active; f++) {
         int i = (f - prop) / nd;
-        double[] gf = gram[f];
-        if (gramSweep != null) {
-          System.arraycopy(unitVal[i], 0, gf, 0, prop);
-        } else {
-          int k = prop > 0 ? ordPos[i] : 0;
-          for (int b = 0; b < prop; b++) {
-            int al = b % nd;
-            gf[b] = k >= ordLo[al] && k < ordHi[al] ? vec[b][k] : 0;
-          }
-        }
+        double[] gf = gramSweep != null ? gNew[f - prop] : gram[f];
+        int base = gramSweep != null ? prop : 0;
         for (int b = prop; b <= f; b++) {
-          gf[b] = (b - prop) / nd == i ? 1 : 0;
+          gf[b - base] = (b - prop) / nd == i ? 1 : 0;
         }
+        double[] yf = gramSweep != null ? yNew[f - prop] : ydot[f];
         for (int al = 0; al < nd; al++) {
-          ydot[f][al] = zl[al][i];
+          yf[al] = zl[al][i];
+        }
+        if (residual) {
+          // the skip term reads the vector itself: e_i in layer lp's (identity) neuron order
+          Arrays.fill(vec[f], 0, w[lp], 0);
+          vec[f][i] = 1;
         }
       }
       int nPrev = w[lp - 1];
@@ -387,30 +527,36 @@ final class ExactNetwork {
       for (int a = 0; a < nd; a++) {
         for (int b = a; b < nd; b++) {
           double c = lb[lp] + lw[lp] / nPrev * Sums.dot(prev[a], prev[b], nPrev);
+          if (xiv[lp] != 1) {
+            c *= xiv[lp] * xiv[lp];
+          }
           coef[a][b] = c;
           coef[b][a] = c;
         }
       }
       for (int l = lp; l <= depth; l++) {
         double[][] th = theta[l];
-        int base = off[l + 1];
+        int base = gramSweep != null ? 0 : off[l + 1];
+        double[][] g = gramSweep != null ? tGram[l] : gram;
         int tn = m[l] * nd;
         for (int t1 = 0; t1 < tn; t1++) {
           for (int t2 = t1; t2 < tn; t2++) {
-            th[t1][t2] += gram[base + t2][base + t1] * coef[t1 % nd][t2 % nd];
+            th[t1][t2] += g[base + t2][base + t1] * coef[t1 % nd][t2 % nd];
           }
         }
       }
       if (lp > 1 && gramSweep != null) {
-        int nb = 0;
-        for (int l = lp; l <= depth; l++) {
-          blocks[nb++] = off[l];
+        gramSweep.level(0, w[lp - 1], z[lp - 1]);
+        for (int t = lp; t <= depth; t++) {
+          int cnt = m[t] * nd;
+          blocks[0] = cnt;
+          blocks[1] = 0;
+          gramSweep.step(e, Streams.perTarget(GramSweep.GAUSS_FLAG, t, lp),
+              Streams.perTarget(GramSweep.CHI_FLAG, t, lp), cnt, w[lp - 1], 0, sw[lp], sb[lp],
+              chol[lp], z[lp - 1], sig[lp - 1], tGram[t], tY[t], null, blocks, 1, lp == 2);
         }
-        blocks[nb] = 0;
-        gramSweep.propagate(e, lp, active, w[lp - 1], m[lp - 1], sw[lp], sb[lp], chol[lp],
-            z[lp - 1], sig[lp - 1], gram, ydot, unitVal, blocks, nb, lp == 2);
       } else if (lp > 1) {
-        propagate(e, lp, active);
+        propagate(e, lp);
       }
     }
     for (int l = 1; l <= depth; l++) {
@@ -500,10 +646,22 @@ final class ExactNetwork {
    * nothing below, so its noise coordinates are never read; the first ordNeed positions are the
    * others. Also: σ, σ′ and z of layer l in that order (ordSig, ordDsig, ordZ; the layer's own arrays
    * when the order is the identity and every neuron is needed), and the noise lanes to draw
-   * (ordPairs, ordDst).
+   * (ordDst).
    */
   private void order(int l) {
     int n = w[l];
+    if (residual) {
+      // the skip term γ g keeps every neuron of every vector: no order, full intervals, and the
+      // dots y = g·Δ with the constraint's value Δ (delta) instead of z
+      ordNeed = n;
+      Arrays.fill(ordLo, 0);
+      Arrays.fill(ordHi, n);
+      ordIdentity = true;
+      ordSig = sig[l];
+      ordDsig = dsig[l];
+      ordZ = delta[l];
+      return;
+    }
     double[][] d = dsig[l];
     double[][] sg = sig[l];
     // class per neuron: 0 neither, 1..3 the σ′ pattern (N_D = 2) or 1 some σ′, 4 σ only.
@@ -574,17 +732,11 @@ final class ExactNetwork {
       gather(z[l][al], zP[al]);
     }
     // Noise lanes j = 0..n (n: the bias's): lane j goes to position ordPos[j] of the row, the bias
-    // to n, unneeded lanes to the spare slot n + 1; draw every Box–Muller pair with a needed lane.
+    // to n, unneeded lanes to the spare slot n + 1 (never drawn).
     int lanes = ((n + 1 + 3) >>> 2) << 2;
     for (int j = 0; j < lanes; j++) {
       ordDst[j] = j < n ? (ordPos[j] < need ? ordPos[j] : n + 1) : j == n ? n : n + 1;
     }
-    int pairs = 0;
-    for (int p = 0; 2 * p < lanes; p++) {
-      ordPairs[pairs] = p;
-      pairs += ordDst[2 * p] + ordDst[2 * p + 1] == 2 * (n + 1) ? 0 : 1; // both spare: skip
-    }
-    ordPairCount = pairs;
   }
 
   /** to[k] = from[ordPerm[k]] for k &lt; ordNeed. */
@@ -606,23 +758,35 @@ final class ExactNetwork {
    * linear combination of the rows η_b and σ_α, formed four rows per pass and only where σ′ of
    * input α(a) is not zero.
    */
-  private void propagate(long e, int lp, int mAct) {
+  private void propagate(long e, int lp) {
+    order(lp - 1);
+    for (int t = lp; t <= depth; t++) {
+      propagateBlock(e, lp, t, off[t + 1], off[t]);
+    }
+    double[][] swap = vec;
+    vec = nxt;
+    nxt = swap;
+  }
+
+  /** One target layer t's vectors [lo, hi) through layer lp (its own sweep and noise streams). */
+  private void propagateBlock(long e, int lp, int t, int lo, int hi) {
     int n = w[lp - 1];
     double s = sw[lp];
     double sbl = sb[lp];
     double[][] gl = chol[lp];
-    order(lp - 1);
-    Psd.cholesky(gram, gramL, mAct);
+    int cnt = hi - lo;
+    for (int i = 0; i < cnt; i++) {
+      System.arraycopy(gram[lo + i], lo, gLoc[i], 0, i + 1);
+    }
+    Psd.cholesky(gLoc, gramL, cnt);
+    int c2 = Streams.perTarget(NTK_FLAG, t, lp);
     int kept = 0;
-    for (int b = 0; b < mAct; b++) {
+    for (int b = 0; b < cnt; b++) {
       if (gramL[b][b] != 0) {
         // Noise row b in layer lp−1's order (position n: the bias coordinate).
-        if (ordIdentity) {
-          InitRng.weightRow(seed, e, lp | NTK_FLAG, b, n + 1, eta[kept]);
-        } else {
-          InitRng.weightRowPairs(seed, e, lp | NTK_FLAG, b, n + 1, ordPairs, ordPairCount, ordDst,
-              uniforms, eta[kept]);
-        }
+        // ziggurat Gaussians (org.rgflow.rng.Ziggurat), only the lanes that are read
+        Ziggurat.row(seed, e, c2, b, n + 1, ordIdentity ? null : ordDst, n + 1, zigWords,
+            eta[kept]);
         keptIdx[kept++] = b;
       }
     }
@@ -636,49 +800,355 @@ final class ExactNetwork {
       }
     }
     // c_a = G⁻ (y_a − Aᵀζ_a) with ζ_a = Σ_{b ≤ a} R_ab η_b and y_a = Σ_c g_c z_c.
-    for (int a = 0; a < mAct; a++) {
-      double[] ra = gramL[a];
+    for (int q = 0; q < cnt; q++) {
+      double[] ra = gramL[q];
       for (int al = 0; al < nd; al++) {
-        double t = 0;
-        for (int k = 0; k < kept && keptIdx[k] <= a; k++) {
-          t += ra[keptIdx[k]] * aEta[k][al];
+        double acc = 0;
+        for (int k = 0; k < kept && keptIdx[k] <= q; k++) {
+          acc += ra[keptIdx[k]] * aEta[k][al];
         }
-        rhs[al] = ydot[a][al] - t;
+        rhs[al] = ydot[lo + q][al] - acc;
       }
       Psd.solve(gl, nd, rhs, rhs);
-      double[] sc = sigCoef[a];
+      double[] sc = sigCoef[q];
       for (int al = 0; al < nd; al++) {
         sc[al] = s * rhs[al];
       }
     }
     // Wᵀg_a / s_W = ζ_a + s_W σ c_a (first n coordinates), then ⊙ σ′ and × s_W, only on the interval
     // where σ′ of input α(a) can be non-zero (zero elsewhere, never read).
-    for (int a = 0; a < mAct; a++) {
-      double[] ra = gramL[a];
-      int cnt = 0;
-      for (int k = 0; k < kept && keptIdx[k] <= a; k++) {
+    for (int q = 0; q < cnt; q++) {
+      double[] ra = gramL[q];
+      int cc = 0;
+      for (int k = 0; k < kept && keptIdx[k] <= q; k++) {
         double c = ra[keptIdx[k]];
         if (c != 0) {
-          combRow[cnt] = eta[k];
-          combCoef[cnt++] = c;
+          combRow[cc] = eta[k];
+          combCoef[cc++] = c;
         }
       }
       for (int be = 0; be < nd; be++) {
-        combRow[cnt] = ordSig[be];
-        combCoef[cnt++] = sigCoef[a][be];
+        combRow[cc] = ordSig[be];
+        combCoef[cc++] = sigCoef[q][be];
       }
-      int al = a % nd;
+      int al = q % nd;
       int from = ordLo[al];
       int to = ordHi[al];
-      double[] out = nxt[a];
-      Dense.combine(combRow, combCoef, cnt, from, to, out);
+      double[] out = nxt[lo + q];
+      Dense.combine(combRow, combCoef, cc, from, to, out);
       double[] dd = ordDsig[al];
       for (int j = from; j < to; j++) {
         out[j] = s * out[j] * dd[j];
       }
+      if (gam[lp] != 0 || xiv[lp] != 1) {
+        // residual: g^{(lp−1)} = γ g^{(lp)} + ξ σ′ ⊙ Wᵀg^{(lp)} (equal widths, both in neuron order)
+        double[] old = vec[lo + q];
+        double g = gam[lp];
+        double x = xiv[lp];
+        for (int j = 0; j < n; j++) {
+          out[j] = x * out[j] + g * old[j];
+        }
+      }
     }
-    double[][] swap = vec;
-    vec = nxt;
-    nxt = swap;
+  }
+
+  /** Whether the joint sweep is chosen (tests). */
+  boolean joint() {
+    return joint;
+  }
+
+  /**
+   * The cost estimate that picks the Gram sweep's layout: per level, the joint sweep does O(r³)
+   * work on its basis (r ≤ the vectors alive and ≤ N_D·n_ℓ), the per-target sweeps a fixed amount
+   * per target layer alive (mostly their Gaussians), growing as (m N_D)³.
+   */
+  static boolean jointCheaper(int[] w, int[] m, int nd, int depth) {
+    // the same forms and constants as org.rgflow.device.SamplerCost (seconds: 1.5 µs per pair and
+    // per level), so that --sampler auto's estimate is the layout that runs
+    double perTarget = 0;
+    double joint = 0;
+    int alive = 0;
+    for (int l = depth; l >= 1; l--) {
+      alive += m[l] * nd;
+      double block = m[l] * nd;
+      double r = Math.min(alive, (double) nd * w[l]);
+      joint += 1.5e-6 * (1 + Math.pow(r + block, 3) / 2000);
+      perTarget += (depth - l + 1) * 1.5e-6 * (1 + Math.pow(block, 3) / 512);
+    }
+    return joint < perTarget;
+  }
+
+  /**
+   * The NTK as one sweep over all target layers whose state is a basis of the backward vectors
+   * rather than the vectors (docs/EXACT_SAMPLER.md §2c). At level ℓ' the candidates are the
+   * propagated basis of level ℓ'+1 and the new unit vectors e_i of layer ℓ'; per input, the
+   * semidefinite Cholesky factor L of their Gram gives an orthonormal basis b = L_KK⁻¹ c_K of their
+   * span (c = L b for every candidate). Only the basis goes through the Gram sweep's step (with
+   * the old joint streams, c2 = ℓ' | flag), so a level costs O(r³) with r ≤ N_D·n_ℓ' + the new
+   * targets, whatever the depth. Θ̂ then comes from one upward pass: with Π the rows of the
+   * propagated candidates in the basis below and K̃ the coefficient-weighted Gram of the basis,
+   * Q_1 = K̃_1, Q_ℓ' = K̃_ℓ' + Π Q_{ℓ'−1} Πᵀ and Θ̂^{(ℓ)} = P_new Q_ℓ P_newᵀ.
+   */
+  private void backwardJoint(long e) {
+    int rPrev = 0;
+    for (int lp = depth; lp >= 1; lp--) {
+      int nNew = m[lp] * nd;
+      int nc = rPrev + nNew;
+      for (int c = 0; c < rPrev; c++) {
+        System.arraycopy(jg[c], 0, cg[c], 0, c + 1);
+        System.arraycopy(jy[c], 0, cy[c], 0, nd);
+        ctag[c] = jtag[c];
+      }
+      for (int f = 0; f < nNew; f++) {
+        int c = rPrev + f;
+        int i = f / nd;
+        double[] row = cg[c];
+        for (int b = 0; b < rPrev; b++) {
+          row[b] = unitVal[i][b];
+        }
+        for (int f2 = 0; f2 <= f; f2++) {
+          row[rPrev + f2] = f2 / nd == i ? 1 : 0;
+        }
+        for (int al = 0; al < nd; al++) {
+          cy[c][al] = z[lp][al][i];
+        }
+        ctag[c] = f % nd;
+      }
+      int r = compress(lp, nc);
+      rLev[lp] = r;
+      int nPrev = w[lp - 1];
+      double[][] prev = sig[lp - 1];
+      for (int a = 0; a < nd; a++) {
+        for (int b = a; b < nd; b++) {
+          double c = lb[lp] + lw[lp] / nPrev * Sums.dot(prev[a], prev[b], nPrev);
+          coef[a][b] = c;
+          coef[b][a] = c;
+        }
+      }
+      double[][] kt = kLev[lp];
+      for (int a = 0; a < r; a++) {
+        for (int b = 0; b <= a; b++) {
+          double v = coef[jtag[a]][jtag[b]] * jg[a][b];
+          kt[a][b] = v;
+          kt[b][a] = v;
+        }
+      }
+      if (lp > 1) {
+        gramSweep.tags(jtag);
+        gramSweep.level(m[lp - 1], w[lp - 1], z[lp - 1]);
+        gramSweep.step(e, lp | GramSweep.GAUSS_FLAG, lp | GramSweep.CHI_FLAG, r, w[lp - 1],
+            m[lp - 1], sw[lp], sb[lp], chol[lp], z[lp - 1], sig[lp - 1], jg, jy, unitVal, blocks,
+            1, false);
+        gramSweep.tags(null);
+      }
+      rPrev = r;
+    }
+    // Upward: Q_1 = K̃_1, Q_ℓ = K̃_ℓ + Π Q_{ℓ−1} Πᵀ (Π: level ℓ−1's candidate rows of the basis
+    // of level ℓ), Θ̂^{(ℓ)} = P_new Q_ℓ P_newᵀ.
+    double[][] q = qa;
+    double[][] qn = qb;
+    for (int lp = 1; lp <= depth; lp++) {
+      int r = rLev[lp];
+      double[][] kt = kLev[lp];
+      if (lp == 1) {
+        for (int a = 0; a < r; a++) {
+          System.arraycopy(kt[a], 0, q[a], 0, r);
+        }
+      } else {
+        int rl = rLev[lp - 1];
+        double[][] pi = pLev[lp - 1];
+        // qt = Π Q (r × rl), then qn = K̃ + qt Πᵀ
+        for (int a = 0; a < r; a++) {
+          double[] pa = pi[a];
+          double[] ta = qt[a];
+          Arrays.fill(ta, 0, rl, 0);
+          for (int k = 0; k < rl; k++) {
+            double c = pa[k];
+            if (c == 0) {
+              continue;
+            }
+            double[] qk = q[k];
+            for (int l2 = 0; l2 < rl; l2++) {
+              ta[l2] += c * qk[l2];
+            }
+          }
+        }
+        for (int a = 0; a < r; a++) {
+          double[] ta = qt[a];
+          for (int b = 0; b <= a; b++) {
+            double v = kt[a][b] + Dense.dot(ta, pi[b], 0, rl);
+            qn[a][b] = v;
+            qn[b][a] = v;
+          }
+        }
+        double[][] sw2 = q;
+        q = qn;
+        qn = sw2;
+      }
+      int rp = lp < depth ? rLev[lp + 1] : 0;
+      double[][] p = pLev[lp];
+      double[][] th = theta[lp];
+      int tn = m[lp] * nd;
+      for (int f = 0; f < tn; f++) {
+        double[] pf = p[rp + f];
+        double[] ta = qt[f];
+        for (int l2 = 0; l2 < r; l2++) {
+          ta[l2] = 0;
+        }
+        for (int k = 0; k < r; k++) {
+          double c = pf[k];
+          if (c == 0) {
+            continue;
+          }
+          double[] qk = q[k];
+          for (int l2 = 0; l2 < r; l2++) {
+            ta[l2] += c * qk[l2];
+          }
+        }
+      }
+      for (int f = 0; f < tn; f++) {
+        for (int f2 = 0; f2 <= f; f2++) {
+          double v = Dense.dot(qt[f], p[rp + f2], 0, r);
+          th[f][f2] = v;
+          th[f2][f] = v;
+        }
+      }
+    }
+  }
+
+  /**
+   * The candidates (cg lower, cy, ctag; nc of them) of level lp onto an orthonormal basis per
+   * input: jg, jy, jtag (the basis's Gram, its dots with z, its inputs) and pLev[lp] (candidate c =
+   * Σ_k pLev[lp][c][k] b_k). Returns the basis size. Within one input the basis Gram is I; across
+   * inputs it is L_α⁻¹ Γ_{K_α K_β} L_β⁻ᵀ.
+   */
+  private int compress(int lp, int nc) {
+    int r = 0;
+    double[][] p = pLev[lp];
+    for (int c = 0; c < nc; c++) {
+      Arrays.fill(p[c], 0, Math.min(jcap, nc), 0);
+    }
+    int rankCap = w[lp];
+    for (int al = 0; al < nd; al++) {
+      int cnt = 0;
+      for (int c = 0; c < nc; c++) {
+        if (ctag[c] == al) {
+          idxTmp[cnt++] = c;
+        }
+      }
+      cntTag[al] = cnt;
+      // Pivoted semidefinite Cholesky of this input's candidate Gram: at each step the candidate
+      // with the largest remaining fraction of its own squared norm (Schur pivot / diagonal) goes
+      // next; stop when that fraction is ≤ Psd.RELATIVE_TOL or n_lp vectors are kept (the span
+      // lies in R^{n_lp}). la[i][k]: candidate i's coefficient on basis vector k; res = Schur diag.
+      double[][] la = laTag[al];
+      double[] res = gaTmp[0];
+      double[] diag = gaTmp[1];
+      boolean[] used = usedTmp;
+      for (int i = 0; i < cnt; i++) {
+        double d = cg[idxTmp[i]][idxTmp[i]];
+        diag[i] = d;
+        res[i] = d;
+        used[i] = false;
+        Arrays.fill(la[i], 0, cnt, 0);
+      }
+      int base = r;
+      for (int k = 0; k < Math.min(cnt, rankCap); k++) {
+        int piv = -1;
+        double best = Psd.RELATIVE_TOL;
+        for (int i = 0; i < cnt; i++) {
+          if (!used[i] && diag[i] > 0 && res[i] > best * diag[i]) {
+            best = res[i] / diag[i];
+            piv = i;
+          }
+        }
+        if (piv < 0) {
+          break;
+        }
+        used[piv] = true;
+        double lkk = Math.sqrt(res[piv]);
+        la[piv][k] = lkk;
+        int cp = idxTmp[piv];
+        for (int i = 0; i < cnt; i++) {
+          if (used[i]) {
+            continue;
+          }
+          int ci = idxTmp[i];
+          double t = ci >= cp ? cg[ci][cp] : cg[cp][ci];
+          double[] li = la[i];
+          double[] lp2 = la[piv];
+          for (int j = 0; j < k; j++) {
+            t -= li[j] * lp2[j];
+          }
+          double v = t / lkk;
+          li[k] = v;
+          res[i] -= v * v;
+        }
+        keptCand[r] = cp;
+        jtag[r] = al;
+        r++;
+      }
+      for (int i = 0; i < cnt; i++) {
+        double[] pr = p[idxTmp[i]];
+        double[] li = la[i];
+        for (int k = 0; k < r - base; k++) {
+          pr[base + k] = li[k];
+        }
+      }
+    }
+    // Lfull (block-diagonal over inputs, lower triangular on the basis order): row a of the basis
+    // is kept candidate keptCand[a], Lfull[a][b] = pLev[lp][keptCand[a]][b].
+    // jy = Lfull⁻¹ cy_K;  jg = Lfull⁻¹ Γ_KK Lfull⁻ᵀ (I within an input).
+    for (int a = 0; a < r; a++) {
+      double[] la = p[keptCand[a]];
+      double[] ya = jy[a];
+      for (int al = 0; al < nd; al++) {
+        double t = cy[keptCand[a]][al];
+        for (int b = 0; b < a; b++) {
+          t -= la[b] * jy[b][al];
+        }
+        ya[al] = t / la[a];
+      }
+    }
+    if (nd == 1) {
+      for (int a = 0; a < r; a++) {
+        Arrays.fill(jg[a], 0, a, 0);
+        jg[a][a] = 1;
+      }
+      return r;
+    }
+    // X = Lfull⁻¹ Γ_KK (column by column, forward substitution), qt as scratch (row a of X)
+    for (int a = 0; a < r; a++) {
+      double[] la = p[keptCand[a]];
+      double[] xa = qt[a];
+      for (int c = 0; c < r; c++) {
+        int ca = keptCand[a];
+        int cc = keptCand[c];
+        double t = ca >= cc ? cg[ca][cc] : cg[cc][ca];
+        for (int b = 0; b < a; b++) {
+          t -= la[b] * qt[b][c];
+        }
+        xa[c] = t / la[a];
+      }
+    }
+    // G = X Lfull⁻ᵀ: G[a][c] solves Σ_{b ≤ c} G[a][b] Lfull[c][b] = X[a][c]
+    for (int a = 0; a < r; a++) {
+      double[] xa = qt[a];
+      double[] ga = gaTmp[a];
+      for (int c = 0; c < r; c++) {
+        double[] lc = p[keptCand[c]];
+        double t = xa[c];
+        for (int b = 0; b < c; b++) {
+          t -= ga[b] * lc[b];
+        }
+        ga[c] = t / lc[c];
+      }
+    }
+    for (int a = 0; a < r; a++) {
+      for (int b = 0; b <= a; b++) {
+        jg[a][b] = jtag[a] == jtag[b] ? (a == b ? 1 : 0) : 0.5 * (gaTmp[a][b] + gaTmp[b][a]);
+      }
+    }
+    return r;
   }
 }

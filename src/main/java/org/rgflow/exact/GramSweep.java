@@ -80,6 +80,22 @@ final class GramSweep {
   private final double[][][] gDL;
   private final int[] gRank;
 
+  /** The input of vector a: tags[a], or a mod N_D when tags is null (the per-target sweeps). */
+  private int[] tags;
+
+  private int tagOf(int a) {
+    return tags == null ? a % nd : tags[a];
+  }
+
+  /** Sets the input of each vector for the following steps (null: vector a belongs to a mod N_D). */
+  void tags(int[] tags) {
+    this.tags = tags;
+  }
+
+  private int groupCount;
+  private int gaussC2;
+  private int chiC2;
+
   /** Groups drawn with Bartlett's factor / with an explicit Gaussian matrix (for tests). */
   long bartlettGroups;
   long explicitGroups;
@@ -136,6 +152,29 @@ final class GramSweep {
   void propagate(long e, int lp, int mAct, int n, int mPrev, double s, double sbl,
       double[][] gFactor, double[][] zPrev, double[][] sigPrev, double[][] gram, double[][] ydot,
       double[][] unitVal, int[] blocks, int blockCount, boolean last) {
+    level(mPrev, n, zPrev);
+    step(e, lp | GAUSS_FLAG, lp | CHI_FLAG, mAct, n, mPrev, s, sbl, gFactor, zPrev, sigPrev, gram,
+        ydot, unitVal, blocks, blockCount, last);
+  }
+
+  /**
+   * The groups of layer lp − 1's neurons j ∈ [mPrev, n) (by sign pattern) and their Z_gᵀZ_g
+   * factors, for the {@link #step}s that follow (one per target layer's sweep; they share them).
+   */
+  void level(int mPrev, int n, double[][] zPrev) {
+    groupCount = groupNeurons(mPrev, n, zPrev);
+  }
+
+  /**
+   * One step of the sweep (what {@link #propagate} does after {@link #level}), drawing from the
+   * Gaussian stream with counter word c2 = gaussC2 and the chi-squared stream with c2 = chiC2
+   * (c1, c0 and c3 = e as in the class comment). The groups are those of the last {@link #level}.
+   */
+  void step(long e, int gaussC2, int chiC2, int mAct, int n, int mPrev, double s, double sbl,
+      double[][] gFactor, double[][] zPrev, double[][] sigPrev, double[][] gram, double[][] ydot,
+      double[][] unitVal, int[] blocks, int blockCount, boolean last) {
+    this.gaussC2 = gaussC2;
+    this.chiC2 = chiC2;
     Psd.cholesky(gram, gramL, mAct);
     int r = 0;
     for (int b = 0; b < mAct; b++) {
@@ -153,8 +192,8 @@ final class GramSweep {
       }
       tRow[a] = t;
     }
-    int c2 = lp | GAUSS_FLAG;
-    int groups = groupNeurons(mPrev, n, zPrev);
+    int c2 = gaussC2;
+    int groups = groupCount;
 
     // Aᵀη_k = s_W Σ_j η_jk σ_j + s_b η_bias,k: measured neurons one by one, groups through X_g.
     for (int k = 0; k < r; k++) {
@@ -228,7 +267,7 @@ final class GramSweep {
     }
     for (int g = 0; g < groups; g++) {
       if (active(g) && r > 0) {
-        addGroup(e, lp, g, r, mAct, s, gram, ydot, blocks, blockCount, last);
+        addGroup(e, g, r, mAct, s, gram, ydot, blocks, blockCount, last);
       }
     }
     for (int j = 0; j < mPrev; j++) {
@@ -244,7 +283,7 @@ final class GramSweep {
         for (int al = 0; al < nd; al++) {
           v += sa[al] * sigPrev[al][j];
         }
-        double d = zPrev[a % nd][j] >= 0 ? aPos : aNeg;
+        double d = zPrev[tagOf(a)][j] >= 0 ? aPos : aNeg;
         gp[a] = s * d * v;
         unitVal[j][a] = gp[a];
       }
@@ -341,13 +380,13 @@ final class GramSweep {
     }
   }
 
-  private void addGroup(long e, int lp, int g, int r, int mAct, double s, double[][] gram,
+  private void addGroup(long e, int g, int r, int mAct, double s, double[][] gram,
       double[][] ydot, int[] blocks, int blockCount, boolean last) {
     int d = gCount[g] - gRank[g];
     boolean bartlett = d >= r;
     int extra = d <= 0 ? 0 : bartlett ? r * (r - 1) / 2 : r * d;
     int base = r * nd;
-    InitRng.weightRow(seed, e, lp | GAUSS_FLAG, gFirst[g], base + extra, buf);
+    InitRng.weightRow(seed, e, gaussC2, gFirst[g], base + extra, buf);
     loadX(g, r);
     int cols = nd;
     if (d > 0) {
@@ -359,8 +398,7 @@ final class GramSweep {
           for (int k2 = 0; k2 < k; k2++) {
             bk[k2] = buf[o + k2];
           }
-          bk[k] = Math.sqrt(ChiSquared.draw(seed, k, gFirst[g], lp | CHI_FLAG,
-              (int) e, d - k));
+          bk[k] = Math.sqrt(ChiSquared.draw(seed, k, gFirst[g], chiC2, (int) e, d - k));
         }
         cols += r;
       } else {
@@ -372,7 +410,7 @@ final class GramSweep {
     double[][] l = gL[g];
     int na = 0;
     for (int a = 0; a < mAct; a++) {
-      double wa = wOf(g, a % nd);
+      double wa = wOf(g, tagOf(a));
       if (wa == 0) {
         continue;
       }

@@ -10,7 +10,8 @@ package org.rgflow.rng;
  *   <li>weights of layer ℓ: c2 = ℓ (no flag); biases: ℓ | {@link #BIAS};
  *   <li>exact sampler: forward Gaussians ℓ | {@link #EXACT_FORWARD}, per-neuron NTK noise
  *       ℓ | {@link #EXACT_NTK}, Gram-sweep Gaussians ℓ | {@link #GRAM_GAUSS} and chi-squared variates
- *       ℓ | {@link #GRAM_CHI}.
+ *       ℓ | {@link #GRAM_CHI}. The NTK sweeps run one per target layer t, so their three
+ *       streams pack t beside the level ℓ': c2 = flag | t·2^14 | ℓ' ({@link #perTarget}).
  * </ul>
  */
 public final class Streams {
@@ -26,6 +27,13 @@ public final class Streams {
   public static final int GRAM_CHI = 0x70000000;
   /** Largest depth the flagged streams allow (flags use bits 28–31). */
   public static final int MAX_DEPTH = (1 << 28) - 1;
+  /** Largest depth with the NTK in the exact sampler: t and ℓ' take 14 bits each of c2. */
+  public static final int MAX_NTK_DEPTH = (1 << 14) - 1;
+
+  /** c2 = flag | t·2^14 | ℓ' for target layer t and level ℓ' (both ≤ {@link #MAX_NTK_DEPTH}). */
+  public static int perTarget(int flag, int target, int level) {
+    return flag | (target << 14) | level;
+  }
 
   private Streams() {}
 

@@ -61,12 +61,24 @@ final class Agreement {
         ProgressListener.NONE);
   }
 
+  /** The exact sampler with a stated Gram-sweep layout (ExactNetwork.PER_TARGET or JOINT). */
+  static EnsembleResult exactLayout(NetworkSpec spec, Inputs in, long e, long seed, int m,
+      int layout) {
+    return new ExactEnsemble(false, layout).run(spec, in, new RunSettings(e, seed, 2, 16, true, m),
+        ProgressListener.NONE);
+  }
+
   static Outcome compare(EnsembleResult a, EnsembleResult b, Obs[] obs, double k) {
+    return compare(a, b, obs, k, Integer.MAX_VALUE);
+  }
+
+  /** As {@link #compare(EnsembleResult, EnsembleResult, Obs[], double)} on layers 1..maxLayer. */
+  static Outcome compare(EnsembleResult a, EnsembleResult b, Obs[] obs, double k, int maxLayer) {
     int compared = 0;
     double maxZ = 0;
     double sumZ2 = 0;
     List<String> failures = new ArrayList<>();
-    for (int l = 0; l < a.layers().size(); l++) {
+    for (int l = 0; l < Math.min(maxLayer, a.layers().size()); l++) {
       LayerValues la = a.layers().get(l);
       LayerValues lb = b.layers().get(l);
       for (Obs o : obs) {

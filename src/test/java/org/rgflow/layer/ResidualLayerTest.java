@@ -102,8 +102,9 @@ class ResidualLayerTest {
   }
 
   @Test
-  void theExactSamplerRefusesResidualLayers() {
-    SpecException e = assertThrows(SpecException.class, () -> new ExactEnsemble().run(residual(0.5, 1),
+  void theExactSamplerRefusesResidualLayersWithXiZero() {
+    // it runs residual layers since issue 14 (exact/ResidualExactTest), except ξ = 0
+    SpecException e = assertThrows(SpecException.class, () -> new ExactEnsemble().run(residual(0.5, 0),
         IN, new RunSettings(5, 0, 1, 1, true, 2), null));
     assertEquals("--sampler", e.field());
   }

@@ -1,0 +1,102 @@
+package org.rgflow.exact;
+
+import java.util.Locale;
+import org.rgflow.act.Activations;
+import org.rgflow.core.Host;
+import org.rgflow.core.LayerValues;
+import org.rgflow.core.Obs;
+import org.rgflow.ensemble.CpuEnsemble;
+import org.rgflow.ensemble.EnsembleResult;
+import org.rgflow.ensemble.ProgressListener;
+import org.rgflow.ensemble.RunSettings;
+import org.rgflow.ensemble.SourceFactory;
+import org.rgflow.spec.Inputs;
+import org.rgflow.spec.NetworkSpec;
+
+/**
+ * The NTK at depth (issue 17 part 2): exact vs direct sampler with the NTK (4 neurons), side by
+ * side in one JVM, all threads: relu width 16 depth 200 and width 256 depth 64 (N_D = 1, n0 = 8,
+ * C_W = 2), and n = 1024, L = 8, N_D = 2 for relu and tanh. Each line: networks/s of each, their
+ * ratio, and the last layer's K and Θ from both with SEs.
+ * Run: {@code java -cp target/classes:$(cat cp.txt) org.rgflow.exact.ExactScaleBench [quick] [case]}.
+ */
+public final class ExactScaleBench {
+  private ExactScaleBench() {}
+
+  private static Inputs one(int n0) {
+    double[][] x = new double[1][n0];
+    for (int j = 0; j < n0; j++) {
+      x[0][j] = Math.sin(1.3 * j + 0.2) * Math.sqrt(2);
+    }
+    return new Inputs(x);
+  }
+
+  private static Inputs two(int n0) {
+    double[][] x = new double[2][n0];
+    for (int j = 0; j < n0; j++) {
+      x[0][j] = Math.sin(1.3 * j + 0.2);
+      x[1][j] = Math.cos(0.7 * j - 0.5);
+    }
+    return new Inputs(x);
+  }
+
+  private static EnsembleResult time(SourceFactory b, NetworkSpec spec, Inputs in, long e, long seed) {
+    int threads = Runtime.getRuntime().availableProcessors();
+    return b.run(spec, in, new RunSettings(e, seed, threads, 1, true, 4), ProgressListener.NONE);
+  }
+
+  private static String obs(EnsembleResult r, int layer, Obs o, int index) {
+    LayerValues lv = r.layers().get(layer - 1);
+    return String.format(Locale.ROOT, "%.5g ± %.2g", lv.value().get(o).raw()[index],
+        lv.err().get(o).raw()[index]);
+  }
+
+  private static void sideBySide(String what, NetworkSpec spec, Inputs in, long eDirect, long eExact) {
+    time(new CpuEnsemble(), spec, in, Math.max(2, eDirect / 10), 1);
+    time(new ExactEnsemble(), spec, in, Math.max(2, eExact / 10), 1);
+    EnsembleResult d = time(new CpuEnsemble(), spec, in, eDirect, 100);
+    EnsembleResult x = time(new ExactEnsemble(), spec, in, eExact, 200);
+    int l = spec.depth();
+    System.out.printf(Locale.ROOT, "%s%n", what);
+    System.out.printf(Locale.ROOT, "  direct: E = %d in %.2f s -> %.4g networks/s%n", d.networks(),
+        d.seconds(), d.networksPerSecond());
+    System.out.printf(Locale.ROOT, "  exact:  E = %d in %.2f s -> %.4g networks/s%n", x.networks(),
+        x.seconds(), x.networksPerSecond());
+    System.out.printf(Locale.ROOT, "  ratio exact/direct = %.2fx%n",
+        x.networksPerSecond() / d.networksPerSecond());
+    System.out.printf(Locale.ROOT, "  layer %d K_11: direct %s | exact %s%n", l, obs(d, l, Obs.K, 0),
+        obs(x, l, Obs.K, 0));
+    System.out.printf(Locale.ROOT, "  layer %d Theta_11: direct %s | exact %s%n", l,
+        obs(d, l, Obs.Theta, 0), obs(x, l, Obs.Theta, 0));
+    System.out.printf(Locale.ROOT, "  layer %d A_1: direct %s | exact %s%n", l, obs(d, l, Obs.A, 0),
+        obs(x, l, Obs.A, 0));
+    System.out.flush();
+  }
+
+  public static void main(String[] args) {
+    boolean quick = args.length > 0 && args[0].equals("quick");
+    String only = args.length > 1 ? args[1] : "all";
+    System.out.printf(Locale.ROOT, "ExactScaleBench: cpu=%s, nproc=%d, java=%s%n", Host.cpuName(),
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+    int f = quick ? 5 : 1;
+    if (only.equals("all") || only.equals("narrow")) {
+      NetworkSpec s = NetworkSpec.uniform(8, 16, 200, Activations.parse("relu"), 0, 2, 1, 1);
+      sideBySide("relu width 16, depth 200, N_D = 1, forward + NTK (4 neurons)", s, one(8),
+          2000 / f, 2000 / f);
+    }
+    if (only.equals("all") || only.equals("wide")) {
+      NetworkSpec s = NetworkSpec.uniform(8, 256, 64, Activations.parse("relu"), 0, 2, 1, 1);
+      sideBySide("relu width 256, depth 64, N_D = 1, forward + NTK (4 neurons)", s, one(8),
+          200 / f, 200 * (quick ? 1 : 10) / f);
+    }
+    if (only.equals("all") || only.equals("big")) {
+      int n = 1024;
+      NetworkSpec relu = NetworkSpec.uniform(n, n, 8, Activations.parse("relu"), 0, 2, 1, 1);
+      sideBySide("relu n = 1024, L = 8, N_D = 2, forward + NTK (4 neurons)", relu, two(n),
+          40 / f, 8000 / f);
+      NetworkSpec tanh = NetworkSpec.uniform(n, n, 8, Activations.parse("tanh"), 0, 1, 1, 1);
+      sideBySide("tanh n = 1024, L = 8, N_D = 2, forward + NTK (4 neurons)", tanh, two(n),
+          40 / f, 2000 / f);
+    }
+  }
+}
