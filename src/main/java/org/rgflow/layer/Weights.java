@@ -1,6 +1,7 @@
 package org.rgflow.layer;
 
 import org.rgflow.rng.InitRng;
+import org.rgflow.rng.Simd;
 
 /**
  * Network e's weights and biases of layer ℓ, as the randomness contract generates them
@@ -14,6 +15,19 @@ public record Weights(long seed, long network, int layer) {
   /** Row i of W^{(ℓ)} (unit Gaussians) into {@code out[0..n)}. */
   public void row(int i, int n, double[] out) {
     InitRng.weightRow(seed, network, layer, i, n, out);
+  }
+
+  /** Rows per {@link #rowDots} call; 0 when the SIMD path is off ({@link Simd}). */
+  public static int simdRows() {
+    return Simd.lanes();
+  }
+
+  /**
+   * out[α·simdRows() + k] = Σ_j W̃_{i₀+k, j} σ_α[j] over the unit Gaussians W̃ of rows
+   * i₀..i₀+simdRows()−1: bit for bit {@code Sums.dot} of {@link #row} with σ_α, rows never stored.
+   */
+  public void rowDots(int i0, int n, double[][] sIn, int nd, double[] buf, double[] out) {
+    Simd.rowDots(seed, network, layer, i0, n, sIn, nd, buf, out);
   }
 
   /** b^{(ℓ)} (unit Gaussians) into {@code out[0..n)}. */
