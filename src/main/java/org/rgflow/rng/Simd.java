@@ -107,12 +107,13 @@ public final class Simd {
     long bestSimd = Long.MAX_VALUE;
     long bestScalar = Long.MAX_VALUE;
     boolean on = false;
+    int wins = 0;
     try {
       for (int it = 0; ; it++) {
         // a mix of shapes, so that every branch of the kernels is compiled (tails, partial chunks)
         SimdRows.dots(it, it & 7, 1, 0, (it & 15) == 15 ? 69 : 5 + (it & 2), x, 1 + (it & 1), buf, out);
         sink += out[0];
-        if ((it & 255) == 255) {
+        if ((it & 63) == 63) {
           long t0 = System.nanoTime();
           SimdRows.dots(it, 3, 2, 0, probeIn, x, 1, buf, out);
           long t1 = System.nanoTime();
@@ -122,10 +123,12 @@ public final class Simd {
           }
           long t2 = System.nanoTime();
           sink += out[1];
-          // minima over the last few probes: robust to a probe that another thread delayed
-          bestSimd = (it & 4095) == 255 ? t1 - t0 : Math.min(bestSimd, t1 - t0);
-          bestScalar = (it & 4095) == 255 ? t2 - t1 : Math.min(bestScalar, t2 - t1);
-          if ((it & 1023) == 1023 && bestSimd < bestScalar) {
+          // on when the SIMD call beat the fastest scalar probe so far twice in a row: robust to a
+          // probe another thread delayed and to scalar code that is still being compiled
+          bestScalar = Math.min(bestScalar, t2 - t1);
+          bestSimd = t1 - t0;
+          wins = bestSimd < bestScalar ? wins + 1 : 0;
+          if (wins >= 2) {
             on = true;
             break;
           }
