@@ -30,6 +30,14 @@ public record Weights(long seed, long network, int layer) {
     Simd.rowDots(seed, network, layer, i0, n, sIn, nd, buf, out);
   }
 
+  /**
+   * dst[d₀ + k][j] = scale · W̃_{i₀+k, j} for k &lt; simdRows(), j &lt; n: bit for bit scale times
+   * {@link #row}. buf: at least {@code Simd.bufferLength(1)} doubles.
+   */
+  public void scaledRows(int i0, int n, double scale, double[][] dst, int d0, double[] buf) {
+    Simd.scaledRows(seed, network, layer, i0, n, scale, dst, d0, buf);
+  }
+
   /** b^{(ℓ)} (unit Gaussians) into {@code out[0..n)}. */
   public void biases(int n, double[] out) {
     InitRng.biases(seed, network, layer, n, out);

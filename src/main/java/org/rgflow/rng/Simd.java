@@ -154,6 +154,16 @@ public final class Simd {
     }
   }
 
+  /**
+   * dst[d₀ + k][j] = scale · g_{i₀+k, j} (k &lt; LANES, j &lt; nIn): rows i₀..i₀+LANES−1 of
+   * {@link InitRng#weightRow}, each weight multiplied by scale, bit for bit. Needs LANES &gt; 0 and
+   * {@code buf.length ≥ bufferLength(1)}.
+   */
+  public static void scaledRows(long seed, long network, int layer, int i0, int nIn, double scale,
+      double[][] dst, int d0, double[] buf) {
+    SimdRows.scaledRows(seed, (int) network, layer, i0, nIn, scale, dst, d0, buf);
+  }
+
   /** Doubles of the buffer {@link #rowDots} needs for nd inputs. */
   public static int bufferLength(int nd) {
     return LANES == 0 ? 0 : SimdRows.bufferLength(nd);

@@ -104,6 +104,32 @@ final class SimdRows {
   }
 
   /**
+   * dst[d₀ + k][j] = scale · g_{i₀+k, j} for k &lt; LANES, j &lt; nIn: the rows {@link InitRng#weightRow}
+   * gives, each multiplied by scale as a caller of it would (one IEEE product per weight).
+   */
+  static void scaledRows(long seed, int network, int layer, int i0, int nIn, double scale,
+      double[][] dst, int d0, double[] buf) {
+    final int l = LANES;
+    long[] keys = keySchedule(seed);
+    long c2 = layer & MASK;
+    long c3 = network & MASK;
+    int blocks = (nIn + 3) >>> 2;
+    for (int b0 = 0; b0 < blocks; b0 += CHUNK) {
+      int nb = Math.min(CHUNK, blocks - b0);
+      philox(b0, nb, i0, c2, c3, keys, buf, 0);
+      gauss(buf, 0, 2 * nb);
+      int j0 = b0 << 2;
+      int cols = Math.min(nb << 2, nIn - j0);
+      for (int k = 0; k < l; k++) {
+        double[] d = dst[d0 + k];
+        for (int c = 0; c < cols; c++) {
+          d[j0 + c] = scale * buf[c * l + k];
+        }
+      }
+    }
+  }
+
+  /**
    * Gaussians g_{i₀+k, 4·c0 + t} of every row's block c0, into {@code buf[at + t·LANES + k]}
    * (t = 0..3).
    */
