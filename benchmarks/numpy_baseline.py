@@ -34,6 +34,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--width", type=int, default=512)
     p.add_argument("--depth", type=int, default=16)
+    p.add_argument("--n0", type=int, default=0, help="input dimension (default: the width)")
     p.add_argument("--nd", type=int, default=2, help="number of inputs N_D")
     p.add_argument("--ensemble", type=int, default=16, help="networks per timed repeat")
     p.add_argument("--repeats", type=int, default=3)
@@ -41,7 +42,7 @@ def main():
     a = p.parse_args()
 
     rng = np.random.default_rng(a.seed)
-    n0 = a.width
+    n0 = a.n0 or a.width
     x = rng.standard_normal((n0, a.nd))
     widths = [a.width] * a.depth
     weights_per_network = sum(n * (m + 1) for n, m in zip(widths, [n0] + widths[:-1]))
@@ -60,7 +61,7 @@ def main():
         for _ in range(a.ensemble):
             one_network(rng, x, widths, 0.0, 2.0)
         best = min(best, time.perf_counter() - t)
-    print(f"numpy {np.__version__}: width {a.width}, depth {a.depth}, N_D {a.nd}, E {a.ensemble}, "
+    print(f"numpy {np.__version__}: n0 {n0}, width {a.width}, depth {a.depth}, N_D {a.nd}, E {a.ensemble}, "
           f"best of {a.repeats}: {best:.3f} s")
     print(f"networks/s {a.ensemble / best:.4g}")
     print(f"weights/s  {a.ensemble * weights_per_network / best:.4g}")

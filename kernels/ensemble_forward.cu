@@ -17,6 +17,8 @@
 // limit CudaBench reports against. Memory: z scratch (ND x n floats per network, L2 resident) and
 // the statistics, E x L x S doubles (S = 11 for ND = 2): 11.5 MB — nothing scales with n^2.
 //
+// Residual layers (layer/Residual): gam[l], xis[l] per layer (0 and 1 for dense layers, whose
+// arithmetic is then unchanged): z^(l) = gam[l] z^(l-1) + xis[l] (b + W sigma(z^(l-1))).
 // Output per network e and layer l (layout [e][l-1][s], S = P + P(P+1)/2 + ND, P = ND(ND+1)/2):
 //   s in [0, P)            : sum_i a_{i,p},            a_{i,p} = z_{i,al} z_{i,be}, p = (al <= be)
 //   next P(P+1)/2 entries  : sum_i a_{i,p} a_{i,q},    p <= q (row-major upper triangle)
@@ -62,7 +64,8 @@ __device__ void rg_forward(int depth, const int* __restrict__ widths, const int*
                            const float* __restrict__ sb, int act, float actA, float actB,
                            unsigned seedLo, unsigned seedHi, unsigned e0,
                            float* __restrict__ scratch, long long scratchStride,
-                           double* __restrict__ stats, int S, int* __restrict__ diverged) {
+                           double* __restrict__ stats, int S, int* __restrict__ diverged,
+                           const float* __restrict__ gam, const float* __restrict__ xis) {
   RG_DYNAMIC_SHARED(float, shm);  // ND x ld activations of the previous layer
   __shared__ double red[32];
   __shared__ int overflow;
@@ -81,7 +84,10 @@ __device__ void rg_forward(int depth, const int* __restrict__ widths, const int*
   for (int l = 1; l <= depth; ++l) {
     const int n = widths[l];
     float* z = zbase + zOff[l];
-    const float swl = sw[l], sbl = sb[l];
+    // Residual layers (l >= 2, equal widths): z^(l) = gam z^(l-1) + xi (b + W sigma). Thread i reads
+    // its own row of z^(l-1) before writing row i of z^(l), so the shared in-place scratch works too.
+    const float* zprev = zbase + zOff[l - 1];
+    const float swl = sw[l], sbl = sb[l], gl = gam[l], xl = xis[l];
     for (int i = threadIdx.x; i < n; i += blockDim.x) {
       float acc[ND];
 #pragma unroll
@@ -99,6 +105,8 @@ __device__ void rg_forward(int depth, const int* __restrict__ widths, const int*
 #pragma unroll
       for (int a = 0; a < ND; ++a) {
         float v = fmaf(swl, acc[a], b);
+        if (xl != 1.0f) v *= xl;  // skipped for dense layers (gam 0, xi 1): their numbers unchanged
+        if (gl != 0.0f) v = fmaf(gl, zprev[a * n + i], v);
         if (!(fabsf(v) <= RG_OVERFLOW)) overflow = 1;  // as the CPU: !(|z| <= bound), NaN included
         z[a * n + i] = v;
       }
@@ -178,9 +186,10 @@ __device__ void rg_forward(int depth, const int* __restrict__ widths, const int*
   extern "C" __global__ void __launch_bounds__(256) rg_forward_nd##ND(                            \
       int depth, const int* widths, const int* zOff, const float* x, const float* sw,             \
       const float* sb, int act, float actA, float actB, unsigned seedLo, unsigned seedHi,         \
-      unsigned e0, float* scratch, long long scratchStride, double* stats, int S, int* diverged) {\
+      unsigned e0, float* scratch, long long scratchStride, double* stats, int S, int* diverged,  \
+      const float* gam, const float* xis) {                                                       \
     rg_forward<ND>(depth, widths, zOff, x, sw, sb, act, actA, actB, seedLo, seedHi, e0, scratch,  \
-                   scratchStride, stats, S, diverged);                                            \
+                   scratchStride, stats, S, diverged, gam, xis);                                  \
   }
 
 RG_FORWARD_ENTRY(1)

@@ -7,6 +7,8 @@
 //   gradient g^{(l,i,al)} = dz^(l)_{i;al} / dz^(l') is carried from l' = l down to 1; at each level l'
 //   Theta^(l)_{ik;al be} += (g^{i al} . g^{k be}) [lamB^(l') + (lamW^(l')/n_{l'-1}) sigma^(l'-1)_al . sigma^(l'-1)_be]
 //   and moving down applies W^(l')^T (regenerated from Philox, never stored) and sigma'(z^(l'-1)_al).
+//   Residual layers (gam[l'], xis[l'], 0 and 1 for dense ones): the coefficient gains xi^2 and the
+//   step down is g <- gam g + xi sigma' (W^T g) (equal widths); skipped when gam = 0 and xi = 1.
 // Vectors are numbered v = vOff[l] + i*ND + al (vOff[l] = sum_{l'<l} m_l' ND); at level l' the active
 // ones are v in [vOff[l'], vOff[L+1]), all of width n_l'. Two ping-pong buffers of V x ldG floats per
 // network live in gScratch.
@@ -51,7 +53,7 @@ __device__ __forceinline__ void rg_ntk(
     unsigned seedHi, unsigned e0, const float* __restrict__ zScratch, long long zStride,
     float* __restrict__ gScratch, long long gStride, int ldG, double* __restrict__ thetaOut,
     long long thetaStride, float* __restrict__ zHead, long long zHeadStride, double* red,
-    double* coef) {
+    double* coef, const float* __restrict__ gam, const float* __restrict__ xis) {
   const unsigned e = e0 + blockIdx.x;
   const uint2 key = make_uint2(seedLo, seedHi);
   const RgRoundKeys rk = rg_round_keys(key);
@@ -108,6 +110,7 @@ __device__ __forceinline__ void rg_ntk(
           double s = 0.0;
           for (int w = 0; w < nwarps; ++w) s += red[w];
           double c = lamB[lp] + lamW[lp] / (double)nPrev * s;
+          if (xis[lp] != 1.0f) c *= (double)xis[lp] * (double)xis[lp];  // residual: xi^2 (b, W)
           coef[a * nd + b] = c;
           coef[b * nd + a] = c;
         }
@@ -134,7 +137,7 @@ __device__ __forceinline__ void rg_ntk(
     if (lp == 1) break;
     // 4. Propagate: nxt_v[j] = sigma'(z^(lp-1)_{j;al(v)}) * sw * sum_k cur_v[k] W~_{kj}, W~ standard normal.
     const int vBegin = vOff[lp], vEnd = vTotal;
-    const float swl = sw[lp];
+    const float swl = sw[lp], gl = gam[lp], xl = xis[lp];
     const float* zp = zb + zOff[lp - 1];
     const int quads = (nPrev + 3) >> 2;
     // Work items (q, group): column quad q and every groups-th tile of RG_VT vectors from the
@@ -180,11 +183,22 @@ __device__ __forceinline__ void rg_ntk(
             o.y = rg_dact(act, actA, actB, zr[j0 + 1]) * (swl * acc[v][1]);
             o.z = rg_dact(act, actA, actB, zr[j0 + 2]) * (swl * acc[v][2]);
             o.w = rg_dact(act, actA, actB, zr[j0 + 3]) * (swl * acc[v][3]);
+            if (xl != 1.0f || gl != 0.0f) {  // residual: g <- gam g + xi sigma' (W^T g)
+              const float* gc = cur + (size_t)(v0 + v) * ldG + j0;
+              o.x = fmaf(gl, gc[0], xl * o.x);
+              o.y = fmaf(gl, gc[1], xl * o.y);
+              o.z = fmaf(gl, gc[2], xl * o.z);
+              o.w = fmaf(gl, gc[3], xl * o.w);
+            }
             *reinterpret_cast<float4*>(out) = o;  // ldG and the buffers are multiples of 4 floats
           } else {
 #pragma unroll
             for (int c = 0; c < 4; ++c)
-              if (j0 + c < nPrev) out[c] = rg_dact(act, actA, actB, zr[j0 + c]) * (swl * acc[v][c]);
+              if (j0 + c < nPrev) {
+                float o = rg_dact(act, actA, actB, zr[j0 + c]) * (swl * acc[v][c]);
+                if (xl != 1.0f || gl != 0.0f) o = fmaf(gl, cur[(size_t)(v0 + v) * ldG + j0 + c], xl * o);
+                out[c] = o;
+              }
           }
         }
       }
@@ -211,12 +225,13 @@ __device__ __forceinline__ void rg_ntk(
       const int* mL, const float* x, const float* sw, const double* lamB, const double* lamW,     \
       int act, float actA, float actB, unsigned seedLo, unsigned seedHi, unsigned e0,             \
       const float* zScratch, long long zStride, float* gScratch, long long gStride, int ldG,      \
-      double* thetaOut, long long thetaStride, float* zHead, long long zHeadStride) {             \
+      double* thetaOut, long long thetaStride, float* zHead, long long zHeadStride,               \
+      const float* gam, const float* xis) {                                                       \
     __shared__ double red[32];                                                                    \
     __shared__ double coef[RG_MAX_ND * RG_MAX_ND];                                                \
     rg_ntk<VT>(depth, nd, widths, zOff, vOff, tOff, mL, x, sw, lamB, lamW, act, actA, actB,       \
                seedLo, seedHi, e0, zScratch, zStride, gScratch, gStride, ldG, thetaOut,           \
-               thetaStride, zHead, zHeadStride, red, coef);                                       \
+               thetaStride, zHead, zHeadStride, red, coef, gam, xis);                             \
   }
 
 RG_NTK_ENTRY(8)

@@ -21,7 +21,7 @@ public final class CriticalityRun {
   public record Result(String version, Activation activation, Criticality.Report report) {}
 
   /**
-   * The analysis of a residual network (docs/THEORY.md §14.4) at γ, ξ, or at the smallest γ that
+   * The analysis of a residual network (docs/THEORY.md §17.3) at γ, ξ, or at the smallest γ that
    * gives {@code nu} when {@code gamma} is null; the MLP's when both are null.
    *
    * @param gamma γ as text (null: none), xi ξ as text (null: 1), nu a chosen ν as text (null: none)

@@ -24,6 +24,11 @@ final class DefaultEngines implements Engines {
   }
 
   @Override
+  public TheoryResult theory(NetworkSpec spec, Inputs inputs, org.rgflow.theory.TheoryEngine.Options options) {
+    return Predictions.compute(spec, inputs, org.rgflow.stats.StatSet.ALL, options);
+  }
+
+  @Override
   public Backends.Choice source(String sampler, String backend, NetworkSpec spec) {
     return Backends.choose(sampler, backend, spec);
   }

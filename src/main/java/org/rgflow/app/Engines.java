@@ -23,6 +23,11 @@ public interface Engines {
   /** The theory's predictions per layer. */
   TheoryResult theory(NetworkSpec spec, Inputs inputs);
 
+  /** The same, run with the given options (threads, kernels only, progress); stand-ins may ignore them. */
+  default TheoryResult theory(NetworkSpec spec, Inputs inputs, org.rgflow.theory.TheoryEngine.Options options) {
+    return theory(spec, inputs);
+  }
+
   /**
    * The source for {@code --sampler} and {@code --backend}, with why ({@link Backends#choose}).
    *

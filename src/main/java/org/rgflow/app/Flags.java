@@ -106,12 +106,8 @@ public final class Flags {
    * The options of a {@code sample} run: the network, then ensemble, seed, threads, chunk,
    * ntk-neurons, no-ntk, sampler, backend, observables.
    */
-  public static SampleRun.Options sample(Map<String, String> flags, Engines engines) {
-    Network net = network(flags, engines);
-    Map<String, String> f = withDefaults(flags);
-    long e = Numbers.positiveLong("--ensemble", f.get("ensemble"));
-    long s = Numbers.parseLong("--seed", f.get("seed"));
-    String threads = f.get("threads");
+  /** {@code --threads}: the processors when null, else a positive integer up to {@link #MAX_THREADS}. */
+  public static int threads(String threads) {
     int t = threads == null ? Runtime.getRuntime().availableProcessors()
         : Numbers.positiveInt("--threads", threads);
     if (t > MAX_THREADS) {
@@ -119,6 +115,15 @@ public final class Flags {
           + " has " + Runtime.getRuntime().availableProcessors() + " processors; threads never change"
           + " results)");
     }
+    return t;
+  }
+
+  public static SampleRun.Options sample(Map<String, String> flags, Engines engines) {
+    Network net = network(flags, engines);
+    Map<String, String> f = withDefaults(flags);
+    long e = Numbers.positiveLong("--ensemble", f.get("ensemble"));
+    long s = Numbers.parseLong("--seed", f.get("seed"));
+    int t = threads(f.get("threads"));
     int c = Numbers.positiveInt("--chunk", f.get("chunk"));
     int m = Numbers.positiveInt("--ntk-neurons", f.get("ntk-neurons"));
     boolean ntk = !Boolean.parseBoolean(f.getOrDefault("no-ntk", "false"));

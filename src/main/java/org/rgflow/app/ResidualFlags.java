@@ -4,7 +4,7 @@ import org.rgflow.layer.Residual;
 import org.rgflow.spec.NetworkSpec;
 
 /**
- * The residual flags {@code --gamma} and {@code --xi} (PDLT appendix B; docs/THEORY.md §14): when
+ * The residual flags {@code --gamma} and {@code --xi} (PDLT appendix B; docs/THEORY.md §17): when
  * either is given, layers 2..L of the dense network become {@link Residual} layers with the same
  * C_b, C_W, λ_b, λ_W (γ defaults to 0 and ξ to 1, the plain MLP).
  */

@@ -64,6 +64,10 @@ public final class SampleRun {
       // Measurements remain useful without predictions; say so rather than fail the run.
       notes.add("theory unavailable: " + e.getMessage());
     }
+    if (progress != null) {
+      // the total first: a bar moved by layers before the first network finishes knows E
+      progress.progress(0, o.settings().ensemble());
+    }
     EnsembleResult m = source.run(new EnsembleRun(spec, inputs, o.settings(), stats), progress);
     notes.addAll(m.notes());
     return new LayerReport(Version.current(), "sample", spec, o.network().inputs(), o.settings(),
@@ -91,10 +95,25 @@ public final class SampleRun {
     var spec = o.network().spec();
     int nd = o.network().inputs().inputs().count();
     RunSettings s = o.settings();
-    Backends.Choice choice = engines.source(o.sampler(), o.backend(), spec, nd, s.ntk(),
-        s.ntkNeurons());
+    String sampler = o.sampler();
+    String backend = o.backend();
+    List<String> dntkNotes = new ArrayList<>();
+    if (o.observables().stream().anyMatch(x -> x.trim().equalsIgnoreCase("dntk"))) {
+      // The dNTK is measured by the direct CPU sampler only (docs/THEORY.md §16).
+      if (sampler == null || sampler.trim().equalsIgnoreCase("auto")) {
+        sampler = "direct";
+        dntkNotes.add("sampler auto \u2192 direct: the dNTK is measured by the direct sampler only (the"
+            + " exact sampler's conditional law covers z and the NTK, not the dNTK's second derivatives)");
+      }
+      if (backend == null || backend.trim().equalsIgnoreCase("auto")) {
+        backend = "cpu";
+        dntkNotes.add("backend auto \u2192 cpu: the dNTK is measured on the CPU only");
+      }
+    }
+    Backends.Choice choice = engines.source(sampler, backend, spec, nd, s.ntk(), s.ntkNeurons());
     SourceFactory source = choice.source();
     List<String> notes = new ArrayList<>(o.notes());
+    notes.addAll(dntkNotes);
     notes.addAll(choice.notes());
     StatSet stats = blocks(o, source, nd, notes);
     if (source.device().equals("cpu")) {

@@ -10,7 +10,13 @@ public final class TheoryRun {
 
   /** The predictions for the network and inputs of {@code network}. */
   public static LayerReport run(Flags.Network network, Engines engines) {
-    TheoryResult th = engines.theory(network.spec(), network.inputs().inputs());
+    return run(network, engines, org.rgflow.theory.TheoryEngine.Options.defaults());
+  }
+
+  /** The same, the recursions run with {@code options} (threads, kernels only, progress). */
+  public static LayerReport run(Flags.Network network, Engines engines,
+      org.rgflow.theory.TheoryEngine.Options options) {
+    TheoryResult th = engines.theory(network.spec(), network.inputs().inputs(), options);
     return new LayerReport(Version.current(), "theory", network.spec(), network.inputs(), null, null,
         null, null, Combine.combine(network.spec(), th, null), null, new ArrayList<>(th.notes()));
   }

@@ -118,8 +118,7 @@ public final class TrainRun {
     long e = Numbers.positiveLong("--ensemble", f.get("ensemble"));
     long s = Numbers.parseLong("--seed", f.get("seed"));
     String threads = f.get("threads");
-    int t = threads == null ? Runtime.getRuntime().availableProcessors()
-        : Numbers.positiveInt("--threads", threads);
+    int t = Flags.threads(threads);
     long nSteps = Numbers.positiveLong("--steps", f.get("steps"));
     double tol = single("--tol", f.get("tol"));
     double noise = single("--noise", f.get("noise"));

@@ -42,7 +42,12 @@ public final class Main implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec self;
 
   public Main(Engines engines, PrintWriter out, PrintWriter err) {
-    this.ctx = new Context(engines, out, err, System::nanoTime);
+    this(engines, out, err, System::nanoTime);
+  }
+
+  /** With a given clock (nanoseconds), for tests of what progress bars draw. */
+  Main(Engines engines, PrintWriter out, PrintWriter err, java.util.function.LongSupplier clock) {
+    this.ctx = new Context(engines, out, err, clock);
   }
 
   public static void main(String[] args) {
@@ -122,6 +127,7 @@ public final class Main implements Callable<Integer> {
     cl.addSubcommand("sample", new SampleCommand(ctx));
     cl.addSubcommand("train", new TrainCommand(ctx));
     cl.addSubcommand("criticality", new CriticalityCommand(ctx));
+    cl.addSubcommand("aspect-ratio", new AspectRatioCommand(ctx));
     cl.addSubcommand("devices", new DevicesCommand(ctx));
     cl.addSubcommand("sweep", new SweepCommand(ctx));
     cl.addSubcommand("report", new ReportCommand(ctx));

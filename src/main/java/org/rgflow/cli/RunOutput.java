@@ -30,10 +30,11 @@ final class RunOutput {
   }
 
   /** Writes the files (when --out was given) and names them on stderr. */
-  void write(Context ctx, JsonNode result, Map<String, String> flags) {
+  void write(Context ctx, java.util.function.Supplier<JsonNode> json, Map<String, String> flags) {
     if (out == null) {
       return;
     }
+    JsonNode result = json.get();
     ObjectNode rec = JsonNodeFactory.instance.objectNode();
     rec.put("point_id", result.path("command").asText("run"));
     rec.put("status", "ok");

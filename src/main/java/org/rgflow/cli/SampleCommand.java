@@ -39,7 +39,7 @@ final class SampleCommand implements Callable<Integer> {
         : null) {
       r = SampleRun.run(options, ctx.engines(), bar);
     }
-    output.write(ctx, JsonReport.toJson(r), flags);
+    output.write(ctx, () -> JsonReport.toJson(r), flags);
     if (common.json) {
       ctx.out().println(JsonReport.write(r));
       ctx.out().flush();

@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {"The book's headline results from one command: a built-in sweep (relu and tanh at "
         + "criticality, widths 16/32/64, depth 16, and off-critical initialisations) on the best backend "
-        + "available, and its HTML report. Under 3 minutes on 2 CPU cores; running it again reuses "
+        + "available, and its HTML report. Under a minute on 2 CPU cores; running it again reuses "
         + "finished points. Same as rgflow with no arguments."})
 final class TourCommand implements Callable<Integer> {
   static final String RESOURCE = "tour.yaml";

@@ -22,6 +22,12 @@ package org.rgflow.core;
  *       functions, compared with the exact deep-linear results.
  *   <li>T3_α = n E[z_{i;α}³]/3 and T21_α = n E[z_{i;α}² z_{k;α}] (i ≠ k): two estimates of the
  *       three-point coefficient T (E[z_i² z_k] = T/n, E[z_i³] = 3T/n); zero for MLPs by parity.
+ *   <li>P_{α0α1α2α3}, Q_{α0α1α2α3} — the dNTK–preactivation correlators (docs/THEORY.md §16):
+ *       P/n = E[dΘ̂_{ikk;α0α1α2} z_{i;α3}], Q/n = E[dΘ̂_{iik;α0α1α2} z_{k;α3}] (i ≠ k), in the book's
+ *       d²z·dz·dz convention (α0 the differentiated output); theory NaN where three or more distinct
+ *       inputs occur.
+ *   <li>Theta1_α — the 1/n NTK mean shift on the diagonal (docs/THEORY.md §17): theory Theta_αα includes
+ *       Θ1/n; measured as n (Theta_measured − Θ∞) like G1.
  * </ul>
  * Each observable belongs to one {@link org.rgflow.stats.StatBlock}, which measures and predicts it.
  */
@@ -40,7 +46,10 @@ public enum Obs {
   G4(1),
   G6(1),
   T3(1),
-  T21(1);
+  T21(1),
+  P(4),
+  Q(4),
+  Theta1(1);
 
   private final int rank;
 

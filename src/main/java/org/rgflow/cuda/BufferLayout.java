@@ -28,6 +28,12 @@ class BufferLayout {
   final long thetaStride;
   final long zHeadStride;
   final int shmBytes;
+  /**
+   * γ^{(ℓ)} and ξ^{(ℓ)} of residual layers (layer/Residual), ℓ = 0..L; 0 and 1 for dense layers (the
+   * kernels' last two arguments, gam and xis).
+   */
+  final float[] gamma;
+  final float[] xi;
 
   /** Refuses (CudaLimits) NTK neuron counts whose Θ̂ offsets would not fit an int. */
   BufferLayout(NetworkSpec spec, int nd, int ntkNeurons, boolean keepZ, int sumsPer) {
@@ -75,6 +81,15 @@ class BufferLayout {
     thetaStride = tPer;
     zHeadStride = vPer;
     shmBytes = nd * ((nmaxAll + 3) & ~3) * Float.BYTES;
+    gamma = new float[depth + 1];
+    xi = new float[depth + 1];
+    java.util.Arrays.fill(xi, 1.0f);
+    for (int l = 1; l <= depth; l++) {
+      if (spec.layer(l) instanceof org.rgflow.layer.Residual r) {
+        gamma[l] = (float) r.gamma();
+        xi[l] = (float) r.xi();
+      }
+    }
   }
 
   /** Device bytes per network: z, power sums, divergence flag, backward vectors, Θ̂, z head. */

@@ -134,11 +134,14 @@ public final class CudaEnsemble implements SourceFactory {
 
   @Override
   public String unsupported(NetworkSpec spec) {
-    return SourceFactory.kernelRefusal(spec, CudaActivation::of);
+    return org.rgflow.layer.Residual.kernelRefusal(spec, CudaActivation::of);
   }
 
   @Override
   public String unsupported(Need need) {
+    if (need == Need.DNTK) {
+      return DNTK_REFUSAL;
+    }
     return need == Need.ODD_SUMS && !ODD_POWER_SUMS ? "the CUDA kernels reduce only the even power"
         + " sums (Σz and Σz³ are not reduced on the device)" : null;
   }
@@ -413,6 +416,8 @@ public final class CudaEnsemble implements SourceFactory {
     CUdeviceptr dM;
     CUdeviceptr dLamB;
     CUdeviceptr dLamW;
+    CUdeviceptr dGamma;
+    CUdeviceptr dXi;
     CUdeviceptr dZ;
     CUdeviceptr dSums;
     CUdeviceptr dDiv;
@@ -569,6 +574,8 @@ public final class CudaEnsemble implements SourceFactory {
       dM = upload(Pointer.to(m), 4L * m.length);
       dLamB = upload(Pointer.to(lamB), 8L * lamB.length);
       dLamW = upload(Pointer.to(lamW), 8L * lamW.length);
+      dGamma = upload(Pointer.to(gamma), 4L * gamma.length);
+      dXi = upload(Pointer.to(xi), 4L * xi.length);
       check(JCudaDriver.cuEventRecord(ev1, null), "cuEventRecord");
       check(JCudaDriver.cuEventSynchronize(ev1), "cuEventSynchronize");
       h2dMs += elapsed(ev0, ev1);
@@ -598,7 +605,8 @@ public final class CudaEnsemble implements SourceFactory {
           Pointer.to(new int[] {act.code()}), Pointer.to(new float[] {act.a()}),
           Pointer.to(new float[] {act.b()}), Pointer.to(new int[] {lo}), Pointer.to(new int[] {hi}),
           Pointer.to(new int[] {e0}), Pointer.to(dZ), Pointer.to(new long[] {zStride}),
-          Pointer.to(dSums), Pointer.to(new int[] {sumsPer}), Pointer.to(dDiv));
+          Pointer.to(dSums), Pointer.to(new int[] {sumsPer}), Pointer.to(dDiv), Pointer.to(dGamma),
+          Pointer.to(dXi));
       check(JCudaDriver.cuLaunchKernel(forward, count, 1, 1, THREADS, 1, 1, shmBytes, null, fwdArgs,
           null), "cuLaunchKernel(rg_forward_nd" + nd + ")");
       check(JCudaDriver.cuEventRecord(ev1, null), "cuEventRecord");
@@ -611,7 +619,8 @@ public final class CudaEnsemble implements SourceFactory {
             Pointer.to(new int[] {hi}), Pointer.to(new int[] {e0}), Pointer.to(dZ),
             Pointer.to(new long[] {zStride}), Pointer.to(dG), Pointer.to(new long[] {gStride}),
             Pointer.to(new int[] {ldG}), Pointer.to(dTheta), Pointer.to(new long[] {thetaStride}),
-            Pointer.to(dZHead), Pointer.to(new long[] {zHeadStride}));
+            Pointer.to(dZHead), Pointer.to(new long[] {zHeadStride}), Pointer.to(dGamma),
+            Pointer.to(dXi));
         check(JCudaDriver.cuLaunchKernel(ntkFn, count, 1, 1, THREADS, 1, 1, 0, null, ntkArgs, null),
             "cuLaunchKernel(rg_ntk_vt" + ntkTile + ")");
       }

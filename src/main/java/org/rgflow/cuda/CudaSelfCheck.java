@@ -79,6 +79,12 @@ public final class CudaSelfCheck {
     return NetworkSpec.uniform(n0, n, depth, Activations.parse(act), cb, cw, 1.0, 1.0);
   }
 
+  /** The network with layers 2..L residual (layer/Residual) with these γ and ξ. */
+  static NetworkSpec residual(NetworkSpec dense, double[] gamma, double[] xi) {
+    return new NetworkSpec(dense.n0(), dense.activation(),
+        org.rgflow.layer.Residual.network(dense.layers(), gamma, xi));
+  }
+
   static double relFrobenius(double[][] ref, double[][] got) {
     double num = 0;
     double den = 0;
@@ -278,6 +284,13 @@ public final class CudaSelfCheck {
       networks("networks w=17 L=3 " + act + " ND=2 m=3", spec(4, 17, 3, act, 0.1, 1.0), inputs(2, 4, 7),
           seed, 11, 2, 3);
     }
+    // Residual networks (layer/Residual): per-layer γ (0 and negative among them), ξ ≠ 1.
+    networks("networks residual w=13 L=4 relu gamma=0.5,0,-0.8 xi=1,0.6,1.3 ND=2 m=3",
+        residual(spec(5, 13, 4, "relu", 0.1, 1.5), new double[] {0.5, 0.0, -0.8},
+            new double[] {1.0, 0.6, 1.3}), inputs(2, 5, 18), seed, 3, 4, 3);
+    ensemble("ensemble residual E=1003 w=16 L=4 tanh gamma=0.9 ND=2 ntk m=3",
+        residual(spec(6, 16, 4, "tanh", 0.0, 0.19), new double[] {0.9}, new double[] {1.0}),
+        inputs(2, 6, 19), new RunSettings(1003, seed, 2, 16, true, 3));
     // Statistic vectors through the device's power sums.
     vectors("vectors w=1 L=2 relu ND=1 m=1 (NaN entries)", spec(2, 1, 2, "relu", 0.0, 2.0),
         inputs(1, 2, 8), seed, 0, 4, 1);

@@ -5,6 +5,7 @@ import org.rgflow.core.Host;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 import org.rgflow.stats.LayerData;
+import org.rgflow.stats.Need;
 
 /**
  * The CPU reference (sampler "direct", device "cpu"): double precision, every weight regenerated
@@ -15,6 +16,11 @@ import org.rgflow.stats.LayerData;
 public final class CpuEnsemble implements SourceFactory {
   /** The sampler's name as results record it. */
   public static final String SAMPLER = "direct";
+
+  /** Starts the SIMD row generator's warm-up now, so that it overlaps the theory (rng.Simd). */
+  public CpuEnsemble() {
+    org.rgflow.rng.Simd.lanes();
+  }
 
   @Override
   public String sampler() {
@@ -51,6 +57,12 @@ public final class CpuEnsemble implements SourceFactory {
   }
 
 
+  /** The direct CPU sampler measures the dNTK too ({@link DntkSweep}). */
+  @Override
+  public String unsupported(Need need) {
+    return null;
+  }
+
   @Override
   public NetworkSource open(EnsembleRun run) {
     NetworkSpec spec = run.spec();
@@ -58,15 +70,28 @@ public final class CpuEnsemble implements SourceFactory {
     int depth = spec.depth();
     long seed = run.settings().seed();
     int m = run.ntkNeurons();
+    boolean dntk = run.stats().needs().contains(Need.DNTK);
+    if (dntk && DntkSweep.unsupported(spec) != null) {
+      throw new org.rgflow.spec.SpecException("--observables", "dntk: " + DntkSweep.unsupported(spec));
+    }
+    int md = Math.max(1, run.settings().ntkNeurons());
     return new ThreadedSource(run, () -> {
       CpuNetwork net = new CpuNetwork(spec, inputs, seed, m);
+      DntkSweep sweep = dntk ? new DntkSweep(spec, inputs, seed, md) : null;
       LayerData data = new LayerData(inputs.count());
       return (first, count, sink) -> {
         for (long e = first; e < first + count; e++) {
           net.run(e);
+          if (sweep != null) {
+            sweep.run(e, net.z, net.sig);
+          }
           for (int l = 1; l <= depth; l++) {
-            sink.layer(e, l, data.fromZ(net.z[l], spec.width(l), m > 0 ? net.theta[l] : null,
-                net.measured(l), run.stats().needs()));
+            data.fromZ(net.z[l], spec.width(l), m > 0 ? net.theta[l] : null, net.measured(l),
+                run.stats().needs());
+            if (sweep != null) {
+              data.withDntk(sweep.stats[l]);
+            }
+            sink.layer(e, l, data);
           }
         }
       };

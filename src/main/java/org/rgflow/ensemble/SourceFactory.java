@@ -23,8 +23,11 @@ public interface SourceFactory {
 
   /** Why this source cannot hand over {@code need}, or null when it can. */
   default String unsupported(Need need) {
-    return null;
+    return need == Need.DNTK ? DNTK_REFUSAL : null;
   }
+
+  /** Why a source other than the direct CPU sampler does not measure the dNTK. */
+  String DNTK_REFUSAL = "the dNTK is measured by the direct sampler on the CPU only";
 
   /**
    * Why this source cannot sample {@code spec} (e.g. a layer type it does not implement), or null

@@ -40,6 +40,7 @@ public final class Combine {
         lv.err().putAll(m.err());
       }
       deriveG1(lv, spec.width(l - 1));
+      deriveTheta1(lv, spec.width(l - 1));
       out.add(lv);
     }
     return out;
@@ -64,6 +65,30 @@ public final class Combine {
     }
     lv.value().put(Obs.G1, g1);
     lv.err().put(Obs.G1, g1Err);
+  }
+
+  /**
+   * Fills value/err of Theta1 (per input) from the measured NTK diagonal and the theory's Theta (which
+   * includes Θ1/n) and Theta1, as for G1 (no-op when any of them is missing).
+   */
+  static void deriveTheta1(LayerValues lv, int nPrev) {
+    Tensor m = lv.value().get(Obs.Theta);
+    Tensor e = lv.err().get(Obs.Theta);
+    Tensor th = lv.theory().get(Obs.Theta);
+    Tensor t1 = lv.theory().get(Obs.Theta1);
+    if (m == null || th == null || t1 == null || m.size() != th.size()) {
+      return;
+    }
+    int nd = m.nd();
+    Tensor v = new Tensor(nd, 1);
+    Tensor ve = new Tensor(nd, 1);
+    for (int a = 0; a < nd; a++) {
+      double inf = th.get(a, a) - t1.get(a) / nPrev;
+      v.set(nPrev * (m.get(a, a) - inf), a);
+      ve.set(e == null ? Double.NaN : nPrev * e.get(a, a), a);
+    }
+    lv.value().put(Obs.Theta1, v);
+    lv.err().put(Obs.Theta1, ve);
   }
 
   /** z = (measured − theory)/SE for one component; NaN when any part is missing or SE is 0. */

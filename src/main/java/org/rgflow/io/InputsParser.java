@@ -75,7 +75,9 @@ public final class InputsParser {
       switch (key) {
         case "norms" -> norms = numbers(key, vals);
         case "angles" -> angles = angles(numbers(key, vals));
-        default -> throw new SpecException(FIELD, "unknown key '" + key + "' (known: norms, angles)");
+        default -> throw new SpecException(FIELD, "unknown key '" + key + "' (known: norms, angles)"
+            + (key.contains("/") || spec.toLowerCase(Locale.ROOT).endsWith(".csv")
+                ? "; read as a spec because no file '" + spec + "' exists" : ""));
       }
     }
     if (norms == null) {

@@ -6,7 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.rgflow.act.Activation;
+import org.rgflow.core.Parallel;
 import org.rgflow.gauss.GaussQuadrature;
+import org.rgflow.gauss.PiecewiseLinearMoments;
 
 /**
  * The Gaussian averages of σ at one layer's kernel K, which every layer type's recursion step reads
@@ -23,6 +25,12 @@ import org.rgflow.gauss.GaussQuadrature;
  * <p>Cost for N distinct inputs: N one-dim integrals here; the steps add N(N−1)/2 two-dim integrals,
  * plus one |S|-dimensional integral per index set S of size 3 or 4 occurring in V (C(N,3) + C(N,4) of
  * them; a 4-dim integral is ≈ 5·10⁶ integrand calls, ≈ 0.2 s). N = 5 costs ≈ 1–2 s per layer.
+ *
+ * <p><b>Many inputs</b> (docs/THEORY.md, "Theory on many inputs"): pairs and index sets are computed in
+ * parallel on {@link #threads(int)} threads, each into its own slot, so results do not depend on the
+ * thread count. For piecewise-linear σ (linear, relu, leaky relu) the products ⟨σ…σ⟩ of the index sets
+ * use {@link PiecewiseLinearMoments} (innermost variable in closed form, relu's vanishing half-spaces
+ * skipped), and the kernels-only pair averages ⟨σ_aσ_b⟩, ⟨σ′_aσ′_b⟩ the arc-cosine closed forms.
  */
 public final class Averages {
   final Activation act;
@@ -33,6 +41,9 @@ public final class Averages {
   final double[][] k;
   /** Single-input statistics at K_αα, indexed [α][S2..H2D]. */
   double[][] stats;
+  /** (a₊, a₋) for piecewise-linear σ, else null. */
+  private final double[] slopes;
+  private int threads = 1;
 
   // indices into stats[α]
   static final int S2 = 0;
@@ -53,7 +64,43 @@ public final class Averages {
     this.layer = s.layer;
     this.k = s.k;
     this.n = k.length;
+    this.slopes = act.scaleInvariantSlopes();
     diagStats();
+  }
+
+  /** Sets the number of threads of the pair and index-set loops (results do not depend on it). */
+  public Averages threads(int t) {
+    this.threads = Math.max(1, t);
+    return this;
+  }
+
+  /**
+   * Every pair's averages, [a][b] = [b][a]: with the Hermite moments (for V and G1) when
+   * {@code hermite}, else only ⟨σ_aσ_b⟩ and ⟨σ′_aσ′_b⟩ (arc-cosine closed forms for piecewise-linear
+   * σ); a = b from the single-input statistics.
+   */
+  public Pair[][] pairs(boolean hermite) {
+    Pair[][] out = new Pair[n][n];
+    int np = n * (n - 1) / 2;
+    int[] pa = new int[np];
+    int[] pb = new int[np];
+    int q = 0;
+    for (int a = 0; a < n; a++) {
+      out[a][a] = pair(a, a);
+      for (int b = a + 1; b < n; b++) {
+        pa[q] = a;
+        pb[q] = b;
+        q++;
+      }
+    }
+    Parallel.forEach(np, threads, i -> {
+      int a = pa[i];
+      int b = pb[i];
+      Pair p = hermite ? pair(a, b) : pairNoHermite(a, b);
+      out[a][b] = p;
+      out[b][a] = p;
+    });
+    return out;
   }
 
   /** Whether σ′ is a Dirac delta (step): the NTK is undefined. */
@@ -167,6 +214,9 @@ public final class Averages {
   }
 
   Pair pairNoHermite(int a, int b) {
+    if (slopes != null) {
+      return arcCosine(a, b);
+    }
     double[][] m = {{k[a][a], k[a][b]}, {k[b][a], k[b][b]}};
     double[] r = quad.expect(m, 2, (z, o) -> {
       o[0] = act.value(z[0]) * act.value(z[1]);
@@ -175,6 +225,29 @@ public final class Averages {
     Pair p = new Pair();
     p.ss = r[0];
     p.dd = r[1];
+    p.vars = new int[] {a, b};
+    return p;
+  }
+
+  /**
+   * ⟨σ_aσ_b⟩ and ⟨σ′_aσ′_b⟩ for σ = a₊x⁺ − a₋x⁻ in closed form (Cho–Saul arc-cosine kernels): with
+   * σ = a₋x + (a₊−a₋)relu(x), E[z_a relu(z_b)] = K_ab/2, E[relu relu] = √(K_aaK_bb)(sin θ + (π−θ)cos θ)/2π
+   * and E[1{z_a&gt;0}1{z_b&gt;0}] = (π−θ)/2π, cos θ = K_ab/√(K_aaK_bb).
+   */
+  private Pair arcCosine(int a, int b) {
+    double ap = slopes[0];
+    double am = slopes[1];
+    double dlt = ap - am;
+    double kab = k[a][b];
+    double norm = Math.sqrt(k[a][a] * k[b][b]);
+    double c = Math.max(-1, Math.min(1, kab / norm));
+    double th = Math.acos(c);
+    double sin = Math.sqrt(Math.max(0, 1 - c * c));
+    double j1 = norm * (sin + (Math.PI - th) * c) / (2 * Math.PI);
+    double j0 = (Math.PI - th) / (2 * Math.PI);
+    Pair p = new Pair();
+    p.ss = am * am * kab + am * dlt * kab + dlt * dlt * j1;
+    p.dd = am * am + am * dlt + dlt * dlt * j0;
     p.vars = new int[] {a, b};
     return p;
   }
@@ -201,14 +274,18 @@ public final class Averages {
         }
       }
     }
-    for (Map.Entry<List<Integer>, List<int[]>> e : bySet.entrySet()) {
-      List<Integer> set = e.getKey();
-      List<int[]> comps = e.getValue();
+    List<List<Integer>> sets = new ArrayList<>(bySet.keySet());
+    PiecewiseLinearMoments[] pl = slopes == null ? null : new PiecewiseLinearMoments[] {
+        new PiecewiseLinearMoments(slopes[0], slopes[1], PiecewiseLinearMoments.ruleFor(2)),
+        new PiecewiseLinearMoments(slopes[0], slopes[1], PiecewiseLinearMoments.ruleFor(3))};
+    Parallel.forEach(sets.size(), threads, si -> {
+      List<Integer> set = sets.get(si);
+      List<int[]> comps = bySet.get(set);
       int d = set.size();
       if (d == 1) {
         int a = set.get(0);
         out[a][a][a][a] = stats[a][S4];
-        continue;
+        return;
       }
       double[][] m = new double[d][d];
       for (int i = 0; i < d; i++) {
@@ -217,26 +294,22 @@ public final class Averages {
         }
       }
       int[][] local = new int[comps.size()][4];
+      int[][] pow = new int[comps.size()][d];
       for (int c = 0; c < comps.size(); c++) {
         for (int q = 0; q < 4; q++) {
           local[c][q] = set.indexOf(comps.get(c)[q]);
+          pow[c][local[c][q]]++;
         }
       }
-      double[] sig = new double[d];
-      double[] r = quad.expect(m, comps.size(), (z, o) -> {
-        for (int i = 0; i < d; i++) {
-          sig[i] = act.value(z[i]);
-        }
-        for (int c = 0; c < local.length; c++) {
-          int[] l = local[c];
-          o[c] = sig[l[0]] * sig[l[1]] * sig[l[2]] * sig[l[3]];
-        }
-      });
+      double[] r = pl == null ? null : pl[d <= 2 ? 0 : 1].expect(m, pow);
+      if (r == null) {
+        r = quad.expectProducts(m, act::value, pow);
+      }
       for (int c = 0; c < comps.size(); c++) {
         int[] idx = comps.get(c);
         out[idx[0]][idx[1]][idx[2]][idx[3]] = r[c];
       }
-    }
+    });
     return out;
   }
 }

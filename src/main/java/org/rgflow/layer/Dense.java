@@ -39,7 +39,26 @@ public record Dense(int width, double cb, double cw, double lambdaB, double lamb
       w.biases(nOut, bias);
     }
     double s = Math.sqrt(cw / nIn);
-    for (int i = 0; i < nOut; i++) {
+    int i = 0;
+    int lanes = Weights.simdRows();
+    if (lanes > 0 && nOut >= lanes) {
+      // The same dots, SIMD rows at a time (bit for bit, Weights#rowDots).
+      if (scratch.simdDots == null || scratch.simdDots.length < nd * lanes) {
+        scratch.simdDots = new double[nd * lanes];
+        scratch.simdBuf = new double[org.rgflow.rng.Simd.bufferLength(nd)];
+      }
+      double[] dots = scratch.simdDots;
+      for (; i + lanes <= nOut; i += lanes) {
+        w.rowDots(i, nIn, sIn, nd, scratch.simdBuf, dots);
+        for (int k = 0; k < lanes; k++) {
+          double b = hasBias ? sb * bias[i + k] : 0.0;
+          for (int a = 0; a < nd; a++) {
+            out[a][i + k] = b + s * dots[a * lanes + k];
+          }
+        }
+      }
+    }
+    for (; i < nOut; i++) {
       w.row(i, nIn, row);
       double b = hasBias ? sb * bias[i] : 0.0;
       for (int a = 0; a < nd; a++) {
@@ -76,10 +95,23 @@ public record Dense(int width, double cb, double cw, double lambdaB, double lamb
     int[] tileRows = scratch.tileRows;
     double[] row = scratch.row;
     int k = 0;
+    int lanes = Weights.simdRows();
+    if (lanes > 0 && (scratch.simdBuf == null || scratch.simdBuf.length < org.rgflow.rng.Simd.bufferLength(1))) {
+      scratch.simdBuf = new double[org.rgflow.rng.Simd.bufferLength(1)];
+      scratch.simdDots = null;
+    }
     while (k < width) {
       int rows = 0;
       for (; k < width && rows < Scratch.TILE; k++) {
-        if (anyActive(g, count, k)) {
+        if (lanes > 0 && rows + lanes <= Scratch.TILE && k + lanes <= width
+            && allActive(g, count, k, lanes)) {
+          // the same scaled rows, SIMD rows at a time (bit for bit, Weights#scaledRows)
+          w.scaledRows(k, nIn, s, tile, rows, scratch.simdBuf);
+          for (int r = 0; r < lanes; r++) {
+            tileRows[rows++] = k + r;
+          }
+          k += lanes - 1;
+        } else if (anyActive(g, count, k)) {
           w.row(k, nIn, row);
           double[] t = tile[rows];
           for (int j = 0; j < nIn; j++) {
@@ -99,6 +131,15 @@ public record Dense(int width, double cb, double cw, double lambdaB, double lamb
         o[j] *= dd[j];
       }
     }
+  }
+
+  private static boolean allActive(double[][] g, int count, int k, int rows) {
+    for (int r = k; r < k + rows; r++) {
+      if (!anyActive(g, count, r)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean anyActive(double[][] g, int count, int k) {
@@ -158,8 +199,15 @@ public record Dense(int width, double cb, double cw, double lambdaB, double lamb
         theta[a][b] = lambdaB + lambdaW * gram[a][b];
       }
     }
-    return new KernelState(1, k, new double[n][n], new double[n][n][n][n], theta, new double[n],
-        new double[n], new double[n], new double[n]);
+    double[][][][] v = n <= KernelState.DENSE_VERTEX_MAX ? new double[n][n][n][n]
+        : KernelState.constantVertex(n, 0);
+    return new KernelState(1, k, new double[n][n], v, theta, new double[n], new double[n], new double[n],
+        new double[n]);
+  }
+
+  @Override
+  public boolean plainMlp() {
+    return true;
   }
 
   /** χ∥ = C_W ∂_K⟨σ²⟩ (docs/THEORY.md §4). */
@@ -202,17 +250,7 @@ public record Dense(int width, double cb, double cw, double lambdaB, double lamb
     double[][] stats = avg.stats;
     double lb = lambdaB;
     double lw = lambdaW;
-    Averages.Pair[][] pairs = new Averages.Pair[n][n];
-    for (int a = 0; a < n; a++) {
-      for (int b = a; b < n; b++) {
-        if (a == b || withFiniteWidth) {
-          pairs[a][b] = avg.pair(a, b);
-        } else {
-          pairs[a][b] = avg.pairNoHermite(a, b);
-        }
-        pairs[b][a] = pairs[a][b];
-      }
-    }
+    Averages.Pair[][] pairs = avg.pairs(withFiniteWidth);
     double[][] k2 = new double[n][n];
     double[][] t2 = new double[n][n];
     for (int a = 0; a < n; a++) {
@@ -222,7 +260,8 @@ public record Dense(int width, double cb, double cw, double lambdaB, double lamb
         t2[a][b] = lb + lw * p.ss + cw * p.dd * theta[a][b];
       }
     }
-    double[][][][] v2 = new double[n][n][n][n];
+    // V is not computed without finite width: a shared read-only zero tensor then (O(n) memory)
+    double[][][][] v2 = withFiniteWidth ? new double[n][n][n][n] : KernelState.constantVertex(n, 0);
     double[][] g2 = new double[n][n];
     if (withFiniteWidth) {
       double[][][][] four = avg.fourPoint();

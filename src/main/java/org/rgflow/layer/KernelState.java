@@ -18,7 +18,7 @@ public final class KernelState {
   public final double[] ff;
   /**
    * The three-point function T_{(α1α2)α3} = n_{ℓ−1} E[z_{i;α1} z_{i;α2} z_{k;α3}] (i ≠ k) at leading
-   * order, or null where it vanishes (every MLP layer, by the sign-flip symmetry; docs/THEORY.md §14).
+   * order, or null where it vanishes (every MLP layer, by the sign-flip symmetry; docs/THEORY.md §17).
    */
   public double[][][] t3;
 
@@ -34,6 +34,26 @@ public final class KernelState {
     this.fd = fd;
     this.ff = ff;
   }
+
+  /**
+   * A read-only n×n×n×n tensor whose every entry is {@code value}, in O(n) memory (one row shared by
+   * all index triples): V where it is not computed (kernels only, NaN) or identically 0 (layer 1 on
+   * many inputs). Never write into it.
+   */
+  public static double[][][][] constantVertex(int n, double value) {
+    double[] row = new double[n];
+    java.util.Arrays.fill(row, value);
+    double[][] l2 = new double[n][];
+    java.util.Arrays.fill(l2, row);
+    double[][][] l3 = new double[n][][];
+    java.util.Arrays.fill(l3, l2);
+    double[][][][] l4 = new double[n][][][];
+    java.util.Arrays.fill(l4, l3);
+    return l4;
+  }
+
+  /** Beyond this many inputs layer 1's zero V is a {@link #constantVertex} (n⁴ doubles otherwise). */
+  public static final int DENSE_VERTEX_MAX = 64;
 
   /** Number of distinct inputs. */
   public int inputs() {

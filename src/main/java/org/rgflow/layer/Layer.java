@@ -79,6 +79,15 @@ public interface Layer {
    */
   KernelState step(KernelState below, Averages avg, double rho, boolean withFiniteWidth);
 
+  /**
+   * Whether this layer is a plain MLP layer, z = b + Wσ(z_below) with the contract's weights: the
+   * dNTK (its sampler sweep and its P, Q recursions) and the NTK's 1/n mean Θ1 are derived for those
+   * only (docs/THEORY.md §16, §17).
+   */
+  default boolean plainMlp() {
+    return false;
+  }
+
   /** χ∥ of the map into this layer at the input kernel K_αα of the state below. */
   double chiPar(Averages avg, int alpha);
 

@@ -6,14 +6,14 @@ import java.util.Map;
 import org.rgflow.spec.SpecException;
 
 /**
- * The residual layer (PDLT appendix B; docs/THEORY.md §14): from layer 2 on,
+ * The residual layer (PDLT appendix B; docs/THEORY.md §17): from layer 2 on,
  * z^{(ℓ)}_{i;α} = γ z^{(ℓ−1)}_{i;α} + ξ [b_i + Σ_j W_ij σ^{(ℓ−1)}_{j;α}], with b and W drawn as for
  * {@link Dense} (C_b, C_W/n_{ℓ−1}; the same randomness contract, so the dense part is the dense
  * layer's, bit for bit) and the NTK learning rates λ_b, λ_W/n_{ℓ−1} on b and W. It needs
  * n_ℓ = n_{ℓ−1}. With γ = 0 and ξ = 1 every number equals the dense layer's exactly (the γ and ξ
  * terms are skipped, not multiplied by 0 and 1).
  *
- * <p>Theory at leading order in 1/n (docs/THEORY.md §14): K, G1, V and the three-point function
+ * <p>Theory at leading order in 1/n (docs/THEORY.md §17): K, G1, V and the three-point function
  * T_{(α1α2)α3} = n E[z_{i;α1} z_{i;α2} z_{k;α3}] (i ≠ k), on any number of inputs; the NTK mean Θ and
  * χ∥, χ⊥. The single-input NTK fluctuations A, B, D, F close on single-layer averages only at γ = 0
  * (then they are ξ⁴ times the dense layer's); for γ ≠ 0 they are NaN here (see {@link #step}).
@@ -69,6 +69,26 @@ public record Residual(int width, double cb, double cw, double lambdaB, double l
       out.add(new Residual(d.width(), d.cb(), d.cw(), d.lambdaB(), d.lambdaW(), g[l - 2], x[l - 2]));
     }
     return out;
+  }
+
+  /**
+   * Why a device kernel (OpenCL, CUDA) cannot run {@code spec}, or null: it runs dense and residual
+   * layers, with the activations {@code kernelFor} accepts (it throws
+   * UnsupportedOperationException with the reason otherwise).
+   */
+  public static String kernelRefusal(org.rgflow.spec.NetworkSpec spec,
+      java.util.function.Consumer<org.rgflow.act.Activation> kernelFor) {
+    for (Layer l : spec.layers()) {
+      if (!(l instanceof Dense) && !(l instanceof Residual)) {
+        return "it implements dense and residual layers only";
+      }
+    }
+    try {
+      kernelFor.accept(spec.activation());
+      return null;
+    } catch (UnsupportedOperationException e) {
+      return e.getMessage();
+    }
   }
 
   private static double[] expand(String field, double[] v, int depth) {
@@ -162,7 +182,7 @@ public record Residual(int width, double cb, double cw, double lambdaB, double l
   }
 
   /**
-   * One step ℓ−1 → ℓ (docs/THEORY.md §14), built on the dense branch's step d = {@link Dense#step}
+   * One step ℓ−1 → ℓ (docs/THEORY.md §17), built on the dense branch's step d = {@link Dense#step}
    * with this layer's C_b, C_W, λ (averages at K^{(ℓ−1)}, ρ = n_{ℓ−1}/n_{ℓ−2}, 1..4 the inputs
    * α1..α4, D_k[O] = ⟨∂^k O⟩ on the pair's marginal, sums over repeated β):
    *
@@ -176,8 +196,10 @@ public record Residual(int width, double cb, double cw, double lambdaB, double l
    * </pre>
    *
    * At γ = 0 the NTK fluctuations A, B, D, F are ξ⁴ times the dense branch's; for γ ≠ 0 one weight
-   * enters both Θ̂_ik and z_k and they need the depth history of each neuron, not implemented here:
-   * NaN.
+   * enters both Θ̂_ik and z_k and they need the depth history of each neuron, which one step cannot
+   * see: NaN here; B and F are then filled in by {@link org.rgflow.theory.ResidualNtkB} and
+   * {@link org.rgflow.theory.ResidualNtkF} (single input, per input) after the engine's pass; A and
+   * D stay NaN.
    */
   @Override
   public KernelState step(KernelState below, Averages avg, double rho, boolean withFiniteWidth) {

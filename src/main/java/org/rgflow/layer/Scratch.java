@@ -9,6 +9,9 @@ public final class Scratch {
   final double[] bias;
   final double[][] tile;
   final int[] tileRows;
+  /** The forward step's SIMD buffers ({@link Weights#rowDots}), sized on first use. */
+  double[] simdBuf;
+  double[] simdDots;
 
   public Scratch(int maxWidth, boolean backward) {
     row = new double[maxWidth];

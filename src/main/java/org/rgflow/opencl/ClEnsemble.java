@@ -14,6 +14,7 @@ import org.rgflow.ensemble.NetworkSample;
 import org.rgflow.ensemble.NetworkSource;
 import org.rgflow.ensemble.OrderedReducer;
 import org.rgflow.ensemble.SourceFactory;
+import org.rgflow.layer.Residual;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 import org.rgflow.stats.LayerData;
@@ -96,7 +97,7 @@ public final class ClEnsemble implements SourceFactory {
 
   @Override
   public String unsupported(NetworkSpec spec) {
-    return SourceFactory.kernelRefusal(spec, ClActivation::of);
+    return Residual.kernelRefusal(spec, ClActivation::of);
   }
 
   @Override
@@ -228,6 +229,8 @@ public final class ClEnsemble implements SourceFactory {
       k.bScale = new double[depth + 1];
       k.lamB = new double[depth + 1];
       k.lamWn = new double[depth + 1];
+      k.gam = new double[depth + 1];
+      k.xiL = new double[depth + 1];
       long zPer = 0;
       long vPer = 0;
       long tPer = 0;
@@ -249,6 +252,11 @@ public final class ClEnsemble implements SourceFactory {
           k.bScale[l] = Math.sqrt(spec.cb(l));
           k.lamB[l] = spec.lambdaB(l);
           k.lamWn[l] = spec.lambdaW(l) / nPrev;
+          k.xiL[l] = 1.0;
+          if (spec.layer(l) instanceof Residual r) {
+            k.gam[l] = r.gamma();
+            k.xiL[l] = r.xi();
+          }
         }
       }
       k.vOff[depth + 1] = (int) vPer;
@@ -310,7 +318,7 @@ public final class ClEnsemble implements SourceFactory {
       } else {
         k.setExplicit(true);
         k.put(k.width).put(k.zOff).put(k.vOff).put(k.mL).put(k.tOff).put(k.x).put(k.wScale)
-            .put(k.bScale).put(k.lamB).put(k.lamWn);
+            .put(k.bScale).put(k.lamB).put(k.lamWn).put(k.gam).put(k.xiL);
       }
     }
 

@@ -29,6 +29,10 @@ import org.rgflow.core.Limits;
  * (V = Σ_ℓ m_ℓ N_D vectors), so each weight is regenerated once per sweep:
  * g^{ℓ→ℓ'−1}_{ij';α} = σ′(z^{(ℓ'−1)}_{j';α}) Σ_j g^{ℓ→ℓ'}_{ij;α} W^{(ℓ')}_{jj'}.
  *
+ * <p>Residual layers (layer/Residual, ℓ ≥ 2): the dense branch is scaled by ξ^{(ℓ)} and γ^{(ℓ)}
+ * z^{(ℓ−1)} added; the NTK coefficient gains ξ², and the backward step becomes
+ * g ← γ g + ξ σ′ ⊙ (Wᵀ g). Both are skipped at γ = 0, ξ = 1.
+ *
  * <p>Napkin math per network (width n, depth L, N_D inputs, m NTK neurons): forward n²L Gaussians
  * and n²L·N_D multiply-adds; backward another n²L Gaussians and ≈ n²·m·N_D·L²/2 multiply-adds.
  * A Philox block (10 rounds) plus two Box–Muller pairs costs ≈ 100 operations per 4 weights, so at
@@ -85,6 +89,12 @@ final class ClNetworkKernel extends Kernel {
   double[] bScale;
   double[] lamB;
   double[] lamWn;
+  /**
+   * The residual layer's γ^{(ℓ)} and ξ^{(ℓ)} (layer/Residual: z^{(ℓ)} = γ z^{(ℓ−1)} + ξ (b + Wσ));
+   * 0 and 1 for dense layers, where the terms are skipped (the plain MLP's numbers are unchanged).
+   */
+  double[] gam;
+  double[] xiL;
 
   // ---- per launch: {first network index, networks in this launch} ----
   // An array, not two int fields: Aparapi's thread pool copies scalar fields into per-thread kernel
@@ -255,8 +265,17 @@ final class ClNetworkKernel extends Kernel {
             }
           }
         }
+        double xl = xiL[l];
+        double gl = gam[l];
         for (int a = 0; a < nd; a++) {
           double v = z[o + a];
+          if (xl != 1.0) {
+            v = v * xl;
+          }
+          if (gl != 0.0) {
+            v = v + gl * z[inB + i * nd + a];
+          }
+          z[o + a] = v;
           if (!(Math.abs(v) <= DIVERGENCE_BOUND)) {
             bad = l;
           }
@@ -298,7 +317,11 @@ final class ClNetworkKernel extends Kernel {
           for (int j = 0; j < nIn; j++) {
             s += sig[inB + j * nd + a] * sig[inB + j * nd + b];
           }
-          coef[cb + a * nd + b] = lamB[lp] + lamWn[lp] * s;
+          double c = lamB[lp] + lamWn[lp] * s;
+          if (xiL[lp] != 1.0) {
+            c = c * (xiL[lp] * xiL[lp]);
+          }
+          coef[cb + a * nd + b] = c;
         }
       }
       // Θ̂^{(ℓ)} += coef ⊙ (g gᵀ) for every target ℓ ≥ ℓ'.
@@ -347,10 +370,20 @@ final class ClNetworkKernel extends Kernel {
             }
           }
         }
+        double xl = xiL[lp];
+        double gl = gam[lp];
         for (int v = v0; v < v1; v++) {
           int a = v % nd;
           for (int j = 0; j < nIn; j++) {
-            g[nxt + v * nmax + j] *= dsig[inB + j * nd + a];
+            double u = g[nxt + v * nmax + j] * dsig[inB + j * nd + a];
+            if (xl != 1.0) {
+              u = u * xl;
+            }
+            if (gl != 0.0) {
+              // residual: ∂z^{(ℓ')}_j/∂z^{(ℓ'−1)}_j gains γ (equal widths, so g has n_{ℓ'−1} entries)
+              u = u + gl * g[cur + v * nmax + j];
+            }
+            g[nxt + v * nmax + j] = u;
           }
         }
       }

@@ -92,6 +92,7 @@ public final class HtmlReport {
         out.add(f);
       }
     }
+    out.addAll(ResidualCollapse.figures(d.residual()));
     out.add(phase(d));
     return out;
   }
@@ -108,6 +109,8 @@ public final class HtmlReport {
   static Figure kernel(ReportData d, List<String> acts) {
     XYChart c = Charts.chart("Kernel K(ℓ) at criticality", "layer ℓ", "K = E[z²]");
     c.getStyler().setYAxisLogarithmic(true);
+    // below the plot: inside, it covered the scale-invariant points (constant K at the top)
+    c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
     StringBuilder cap = new StringBuilder();
     int i = 0;
     for (String a : acts) {
@@ -140,24 +143,71 @@ public final class HtmlReport {
       return null;
     }
     XYChart c = Charts.chart(title, overN ? "ℓ/n" : "layer ℓ", yLabel);
+    List<Series> all = new ArrayList<>();
+    for (ReportData.Point p : byWidth.values()) {
+      all.add(series(p, obs, overN, obs.equals("A")));
+    }
+    YAxis axis = YAxis.of(all);
     int i = 0;
     for (ReportData.Point p : byWidth.values()) {
-      Series s = series(p, obs, overN, obs.equals("A"));
+      Series s = all.get(i);
       Color col = Charts.color(i++);
-      Charts.measured(c, "n = " + p.width() + " (E=" + p.ensemble() + ")", s.x, s.y, s.e, col);
+      axis.measured(c, "n = " + p.width() + " (E=" + p.ensemble() + ")", "n = " + p.width(), s, col);
       Charts.theory(c, "theory n = " + p.width(), s.x, s.t, col, false);
     }
+    axis.apply(c);
     String what = switch (obs) {
-      case "V_over_nK2" -> "The four-point vertex grows like ℓ/n (PDLT §5.4): at criticality the points of "
-          + "every width fall on one curve when plotted against ℓ/n, the depth-to-width ratio that "
-          + "controls the effective theory.";
+      case "V_over_nK2" -> "To leading order in 1/n the four-point vertex grows like ℓ/n (PDLT §5.4), the "
+          + "depth-to-width ratio that controls the effective theory." + collapse(byWidth, all);
       case "A" -> "The NTK's fluctuation across networks, normalised by its mean squared, grows like ℓ/n "
           + "(PDLT ch. 8–9).";
       default -> "Excess kurtosis 3V/(nK²) of the pre-activations: the leading non-Gaussianity, zero at "
           + "infinite width, grows with depth and shrinks with width.";
     };
     return fig(c, name, title, what + " Points: measured ± SE; lines: theory for each width (layer 1 is "
-        + "omitted where the observable vanishes).");
+        + "omitted where the observable vanishes)." + axis.caption(overN ? "ℓ/n" : "ℓ"));
+  }
+
+  /**
+   * What the data-collapse figure shows, from its own theory lines: at the largest ℓ/n that every
+   * width reaches, whether the widths' predictions agree (within 10%) or how far apart they are.
+   */
+  static String collapse(Map<Integer, ReportData.Point> byWidth, List<Series> all) {
+    if (all.size() < 2) {
+      return "";
+    }
+    java.util.Set<Double> common = null;
+    for (Series s : all) {
+      java.util.Set<Double> xs = new TreeSet<>(s.x);
+      if (common == null) {
+        common = xs;
+      } else {
+        common.retainAll(xs);
+      }
+    }
+    if (common == null || common.isEmpty()) {
+      return "";
+    }
+    double x = ((TreeSet<Double>) common).last();
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    StringBuilder vals = new StringBuilder();
+    int k = 0;
+    for (ReportData.Point p : byWidth.values()) {
+      Series s = all.get(k++);
+      double t = s.t.get(s.x.indexOf(x));
+      min = Math.min(min, t);
+      max = Math.max(max, t);
+      vals.append(vals.length() == 0 ? "" : ", ").append(num(t)).append(" (n = ").append(p.width()).append(')');
+    }
+    String at = String.format(Locale.ROOT, "at ℓ/n = %s the theory reads %s", num(x), vals);
+    if (max - min <= 0.1 * Math.abs(max)) {
+      return " The widths shown fall on one curve against ℓ/n to within 10%: " + at + ".";
+    }
+    return " The widths would fall on one curve against ℓ/n only as n → ∞ at fixed ℓ/n; at the widths "
+        + "shown they do not, and the figure shows them apart: " + at + ", and the points follow their own "
+        + "width's line. The gaps are the theory's own terms of order 1/n at fixed ℓ/n (the first layer "
+        + "adds no vertex, and finite-depth terms), not a failure of it.";
   }
 
   static Figure ntkMean(ReportData d, List<String> acts) {
@@ -210,25 +260,74 @@ public final class HtmlReport {
       String label = "C_b=" + num(p.cb()) + ", C_W=" + num(p.cw()) + (p.critical() ? " (critical)" : "");
       Charts.measured(c, label, s.x, s.y, s.e, col);
       Charts.theory(c, label + " theory", s.x, s.t, col, false);
-      cap.append(String.format(Locale.ROOT, "%s: χ∥ = %.3f, χ⊥ = %.3f at K* = %.3g. ", label, fp[1], fp[2], fp[0]));
+      cap.append(label).append(": ").append(fixedPointText(Activations.parse(act), p.cb(), fp)).append(". ");
     }
     return fig(c, "off-critical-" + slug(act), "Off criticality: " + act, "Away from the critical "
         + "point the kernel flows exponentially (to zero, to a fixed point, or to infinity) and the signal "
         + "about the input is lost or explodes: " + cap + "Points: measured ± SE; lines: theory.");
   }
 
+  /**
+   * χ∥, χ⊥ and the fixed point, as the caption states them. A scale-invariant σ maps K to
+   * C_b + χK (χ = χ∥ = χ⊥): its only fixed point is K* = C_b/(1 − χ) when χ < 1; at χ = 1 with
+   * C_b = 0 every K is one, and otherwise there is none (no "K* = 1.33" for relu).
+   */
+  static String fixedPointText(org.rgflow.act.Activation a, double cb, double[] fp) {
+    if (a.scaleInvariantSlopes() == null) {
+      return String.format(Locale.ROOT, "χ∥ = %.3f, χ⊥ = %.3f at K* = %.3g", fp[1], fp[2], fp[0]);
+    }
+    double chi = fp[1];
+    String head = String.format(Locale.ROOT, "χ∥ = χ⊥ = %.3f (K is multiplied by χ each layer%s)", chi,
+        cb == 0 ? "" : ", plus C_b");
+    if (Math.abs(chi - 1) < 1e-9) {
+      return head + (cb == 0 ? ", every K is a fixed point" : ", no fixed point: K grows by C_b a layer");
+    }
+    if (chi < 1) {
+      return head + String.format(Locale.ROOT, ", attracting fixed point K* = %s", num(cb / (1 - chi)));
+    }
+    return head + (cb == 0 ? ", its only fixed point K* = 0 repels" : ", no fixed point");
+  }
+
+  /** The largest V/(nK²) at which the histogram's O(1/n) density is drawn (it stays ≥ 1 − 6v/8 > 0). */
+  static final double NEARLY_GAUSSIAN_MAX_V = 0.5;
+
+  /**
+   * The pre-activation histogram at the critical point and layer where the O(1/n) prediction is the
+   * thing to look at: the largest theory V/(nK²) up to {@link #NEARLY_GAUSSIAN_MAX_V} (visibly
+   * non-Gaussian, still within the expansion); without a theory V, the largest ℓ/n.
+   */
   static Figure histogram(ReportData d, String act) {
-    ReportData.Point p = d.points().stream()
-        .filter(q -> q.critical() && q.inputs() == 1 && q.activation().equals(act))
-        .max(Comparator.comparingDouble(q -> (double) q.depth() / q.width())).orElse(null);
+    ReportData.Point p = null;
+    int layer = 0;
+    double best = -1;
+    for (ReportData.Point q : d.points()) {
+      if (!q.critical() || q.inputs() != 1 || !q.activation().equals(act)) {
+        continue;
+      }
+      for (int l = 2; l <= q.depth(); l++) {
+        double v = q.theory(l, "V_over_nK2");
+        if (Double.isFinite(v) && v <= NEARLY_GAUSSIAN_MAX_V
+            && (v > best || (v == best && q.ensemble() > p.ensemble()))) {
+          p = q;
+          layer = l;
+          best = v;
+        }
+      }
+    }
     if (p == null) {
-      return null;
+      p = d.points().stream().filter(q -> q.critical() && q.inputs() == 1 && q.activation().equals(act))
+          .max(Comparator.comparingDouble(q -> (double) q.depth() / q.width())).orElse(null);
+      if (p == null) {
+        return null;
+      }
+      layer = p.depth();
     }
     NetworkSpec spec = p.spec();
-    int layer = spec.depth();
     int n = spec.width(layer);
     long networks = Math.min(p.ensemble(), HISTOGRAM_NETWORKS);
-    double k = p.value(layer, "K");
+    double kTheory = p.theory(layer, "K");
+    double k = Double.isFinite(kTheory) && kTheory > 0 ? kTheory : p.value(layer, "K");
+    double v = p.theory(layer, "V_over_nK2");
     double sd = Math.sqrt(k);
     int bins = 48;
     double lo = -5;
@@ -255,34 +354,68 @@ public final class HtmlReport {
     m4 /= total;
     List<Double> x = new ArrayList<>();
     List<Double> y = new ArrayList<>();
-    List<Double> gx = new ArrayList<>();
-    List<Double> gy = new ArrayList<>();
     for (int b = 0; b < bins; b++) {
-      double mid = lo + (b + 0.5) * w;
-      x.add(mid);
+      x.add(lo + (b + 0.5) * w);
       y.add(counts[b] > 0 ? counts[b] / (total * w) : Double.NaN);
     }
+    List<Double> gx = new ArrayList<>();
+    List<Double> gy = new ArrayList<>();
+    List<Double> ny = new ArrayList<>();
     for (int i = 0; i <= 200; i++) {
       double u = lo + (hi - lo) * i / 200;
       gx.add(u);
-      gy.add(Math.exp(-u * u / 2) / Math.sqrt(2 * Math.PI));
+      gy.add(gaussian(u));
+      double q = nearlyGaussian(u, v);
+      ny.add(q > 0 ? q : Double.NaN);
     }
     XYChart c = Charts.chart(String.format(Locale.ROOT, "Pre-activations at layer %d, %s, n = %d", layer, act, n),
         "z / √K", "density (log scale)");
     c.getStyler().setYAxisLogarithmic(true);
     c.getStyler().setYAxisMin(1e-5);
+    c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
     List<Double> zeros = new ArrayList<>();
-    y.forEach(v -> zeros.add(0.0));
+    y.forEach(t -> zeros.add(0.0));
     Charts.measured(c, String.format(Locale.ROOT, "%d networks × %d neurons", networks, n), x, y, zeros,
         Charts.color(0));
     Charts.theory(c, "Gaussian (infinite width)", gx, gy, Charts.color(1), true);
+    boolean drawn = Double.isFinite(v);
+    if (drawn) {
+      Charts.theory(c, String.format(Locale.ROOT, "nearly-Gaussian at O(1/n), V/(nK²) = %s", num(v)), gx, ny,
+          Charts.color(2), true);
+    }
     double kurt = m4 / (m2 * m2) - 3;
+    String why = best >= 0
+        ? String.format(Locale.ROOT, "the layer of the sweep's critical %s points with the largest V/(nK²) "
+            + "up to %s, where the 1/n expansion still holds", act, num(NEARLY_GAUSSIAN_MAX_V))
+        : "no layer has V/(nK²) small enough for the 1/n expansion: the deepest ℓ/n is shown";
+    String density = drawn ? String.format(Locale.ROOT, " The green line is the book's nearly-Gaussian "
+        + "distribution of one neuron at O(1/n) (PDLT §4.3): p(u) = φ(u)[1 + (v/8)(u⁴ − 6u² + 3)], u = z/√K, "
+        + "with the quartic coupling v = V/(nK²) = %s from the theory's four-point vertex; its excess "
+        + "kurtosis is 3v = %s.", num(v), num(3 * v)) : "";
     return fig(c, "histogram-" + slug(act), "Pre-activation distribution: " + act, String.format(Locale.ROOT,
-        "z_i at layer ℓ = %d (ℓ/n = %.2f) over %d networks of point %s, redrawn with the CPU reference from "
-        + "the point's seed, against the infinite-width Gaussian of the same variance. Finite width makes "
-        + "the tails heavier: sample excess kurtosis %.3f; the ensemble measured %.3f ± %.3f, theory %.3f.",
-        layer, (double) layer / n, networks, p.id(), kurt, p.value(layer, "kurtosis"),
-        p.err(layer, "kurtosis"), p.theory(layer, "kurtosis")));
+        "z_i at layer ℓ = %d (ℓ/n = %.3g; %s) over %d networks of point %s, redrawn with the CPU reference "
+        + "from the point's seed, scaled by the theory's √K (K∞ + G1/n), against the infinite-width "
+        + "Gaussian.%s Finite width makes the tails heavier: sample excess kurtosis %.3f; the ensemble "
+        + "measured %.3f ± %.3f, theory %.3f.", layer, (double) layer / p.nPrev(layer), why, networks,
+        p.id(), density, kurt, p.value(layer, "kurtosis"), p.err(layer, "kurtosis"),
+        p.theory(layer, "kurtosis")));
+  }
+
+  static double gaussian(double u) {
+    return Math.exp(-u * u / 2) / Math.sqrt(2 * Math.PI);
+  }
+
+  /**
+   * The single-neuron marginal of the nearly-Gaussian distribution at O(1/n), in u = z/√K: the
+   * Gaussian times 1 + (v/8)·He₄(u), v = V/(nK²); its second moment is 1 and its excess kurtosis 3v.
+   * The Gaussian alone when v is not finite.
+   */
+  static double nearlyGaussian(double u, double v) {
+    if (!Double.isFinite(v)) {
+      return gaussian(u);
+    }
+    double u2 = u * u;
+    return gaussian(u) * (1 + v / 8 * (u2 * u2 - 6 * u2 + 3));
   }
 
   static Figure phase(ReportData d) {
@@ -378,6 +511,10 @@ public final class HtmlReport {
         + "theory is the book's leading order in 1/n (PDLT, Roberts, Yaida and Hanin), so expect systematic "
         + "deviations of relative size ℓ/n on top of the statistical ones.", records.size(), d.points().size(),
         d.failed().size(), dir.toAbsolutePath().normalize()))).append("</p>\n");
+    String missing = notAtCriticality(d);
+    if (!missing.isEmpty()) {
+      h.append("<p>").append(esc(missing)).append("</p>\n");
+    }
     HtmlPage.figures(h, figs);
     consistency(h, records);
     pointsTable(h, d, records, version);
@@ -385,6 +522,28 @@ public final class HtmlReport {
         + "<code>results.jsonl</code> (full records) beside this file; figures also in <code>figures/</code>. "
         + "Written by rgflow ").append(esc(version)).append(".</p>\n");
     return HtmlPage.close(h);
+  }
+
+  /**
+   * Says which activations have one-input points but none at criticality, so a reader knows why
+   * their criticality figures (kernel, data collapse, NTK, kurtosis, histogram) are absent rather
+   * than missing them silently; "" when every activation has some.
+   */
+  static String notAtCriticality(ReportData d) {
+    List<String> acts = d.criticalActivations();
+    StringBuilder b = new StringBuilder();
+    for (String a : activationsOffCriticality(d)) {
+      if (acts.contains(a)) {
+        continue;
+      }
+      Criticality.Report cr = d.criticality(a);
+      b.append(b.length() == 0 ? "" : " ").append(a).append(": no point at criticality");
+      if (cr != null && Double.isFinite(cr.cw())) {
+        b.append(" (C_b = ").append(num(cr.cb())).append(", C_W = ").append(num(cr.cw())).append(" for every layer)");
+      }
+      b.append(", so its criticality figures (kernel, data collapse, NTK, kurtosis, histogram) are not drawn.");
+    }
+    return b.toString();
   }
 
   /** χ²/N, max |z| and the share of |z| &gt; 3 per observable: all points, and critical ℓ/n ≤ 0.1. */

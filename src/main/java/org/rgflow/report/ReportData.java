@@ -69,12 +69,18 @@ public final class ReportData {
 
   private final List<Point> points = new ArrayList<>();
   private final List<JsonNode> failed = new ArrayList<>();
+  /** Finished residual points (ResidualCollapse draws them; kept out of the MLP figures). */
+  private final List<JsonNode> residual = new ArrayList<>();
   private final Map<String, Criticality.Report> criticality = new HashMap<>();
 
   public ReportData(List<JsonNode> records) {
     for (JsonNode r : records) {
       if (!"ok".equals(r.path("status").asText())) {
         failed.add(r);
+        continue;
+      }
+      if (ResidualCollapse.isResidual(r)) {
+        residual.add(r);
         continue;
       }
       JsonNode s = r.path("result").path("spec");
@@ -96,6 +102,11 @@ public final class ReportData {
 
   public List<JsonNode> failed() {
     return failed;
+  }
+
+  /** The finished records of residual networks. */
+  List<JsonNode> residual() {
+    return residual;
   }
 
   /** The criticality analysis of an activation (cached); null when it cannot be analysed. */

@@ -13,6 +13,7 @@ public final class LayerData {
   private double[][] zHead;
   private double[][] theta;
   private int m;
+  private double[] dntk;
 
   public LayerData(int nd) {
     this.pairs = Pairs.of(nd);
@@ -33,6 +34,7 @@ public final class LayerData {
     this.zHead = z;
     this.theta = theta;
     this.m = m;
+    this.dntk = null;
     sums.fromZ(z, n, needs.contains(Need.ODD_SUMS));
     return this;
   }
@@ -50,6 +52,7 @@ public final class LayerData {
     this.zHead = zHead;
     this.theta = theta;
     this.m = m;
+    this.dntk = null;
     this.sums.fromDevice(sums, off, withOdd);
     return this;
   }
@@ -79,6 +82,19 @@ public final class LayerData {
   /** Θ̂ over the measured neurons, [i·N_D+α][k·N_D+β]; null without NTK. */
   public double[][] theta() {
     return theta;
+  }
+
+  /**
+   * Sets this layer's dNTK statistics (after {@code fromZ}); layout as {@link DntkBlock} reads it.
+   */
+  public LayerData withDntk(double[] stats) {
+    this.dntk = stats;
+    return this;
+  }
+
+  /** The dNTK statistics, or null when the source computed none. */
+  public double[] dntk() {
+    return dntk;
   }
 
   /** Number of measured NTK neurons m_ℓ. */

@@ -11,5 +11,7 @@ public enum Need {
   /** Σ_i z_iα and Σ_i z_iα³ (see {@link PowerSums}). */
   ODD_SUMS,
   /** The NTK block Θ̂ of the measured neurons and their pre-activations. */
-  NTK
+  NTK,
+  /** The dNTK statistics of the measured neurons ({@link LayerData#dntk}). */
+  DNTK
 }

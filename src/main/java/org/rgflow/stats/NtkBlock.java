@@ -22,7 +22,7 @@ public final class NtkBlock extends BaseBlock {
   public static final NtkBlock INSTANCE = new NtkBlock();
 
   private NtkBlock() {
-    super("ntk", List.of(Obs.Theta, Obs.A, Obs.B, Obs.D, Obs.F, Obs.chi_perp),
+    super("ntk", List.of(Obs.Theta, Obs.Theta1, Obs.A, Obs.B, Obs.D, Obs.F, Obs.chi_perp),
         Set.of(Need.EVEN_SUMS, Need.NTK), List.of(KernelBlock.INSTANCE));
   }
 
@@ -143,6 +143,19 @@ public final class NtkBlock extends BaseBlock {
     Estimator.put(lv, Obs.F, tf, tfErr);
   }
 
+  /** The last network's Θ1, per thread: the hook runs once per layer on the same layer list. */
+  private static final ThreadLocal<Object[]> LAST_T1 = new ThreadLocal<>();
+
+  private static double[][] theta1(org.rgflow.spec.NetworkSpec spec,
+      java.util.List<org.rgflow.theory.TheoryLayer> all) {
+    Object[] c = LAST_T1.get();
+    if (c == null || c[0] != all || c[1] != spec) {
+      c = new Object[] {all, spec, org.rgflow.theory.NtkCorrection.theta1(spec, all)};
+      LAST_T1.set(c);
+    }
+    return (double[][]) c[2];
+  }
+
   @Override
   public void theory(TheoryView t, LayerValues lv) {
     var tl = t.layer();
@@ -155,6 +168,17 @@ public final class NtkBlock extends BaseBlock {
       for (int b = 0; b < nd; b++) {
         th.set(tl.theta()[a][b], a, b);
       }
+    }
+    // Θ + Θ1/n on the diagonal (docs/THEORY.md §17), where Θ1 is derived
+    double[][] t1 = t.below() == null ? null : theta1(t.spec(), t.below());
+    if (t1 != null) {
+      Tensor t1t = Tensor.of(nd, Obs.Theta1);
+      double[] row = t1[tl.layer() - 1];
+      for (int a = 0; a < nd; a++) {
+        th.set(th.get(a, a) + row[a] / t.nPrev(), a, a);
+        t1t.set(row[a], a);
+      }
+      lv.theory().put(Obs.Theta1, t1t);
     }
     lv.theory().put(Obs.Theta, th);
     lv.theory().put(Obs.chi_perp, KernelBlock.vector(nd, Obs.chi_perp, tl.chiPerp()));

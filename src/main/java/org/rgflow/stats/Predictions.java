@@ -34,6 +34,39 @@ public final class Predictions {
     return true;
   }
 
+  /**
+   * Kernels only: K (the infinite-width K∞; G1 is not computed), χ∥ and, unless σ′ is singular, Θ and χ⊥,
+   * in O(N²) memory per layer (no block: the V-sized tensors would not fit for hundreds of inputs).
+   */
+  private static TheoryResult kernelsOnly(TheoryEngine.Theory t, List<String> notes) {
+    List<LayerValues> out = new ArrayList<>();
+    for (TheoryLayer tl : t.layers()) {
+      int nd = tl.kernel().length;
+      LayerValues lv = new LayerValues(tl.layer());
+      org.rgflow.core.Tensor kt = org.rgflow.core.Tensor.of(nd, org.rgflow.core.Obs.K);
+      org.rgflow.core.Tensor th = tl.theta() == null ? null
+          : org.rgflow.core.Tensor.of(nd, org.rgflow.core.Obs.Theta);
+      for (int a = 0; a < nd; a++) {
+        for (int b = a; b < nd; b++) {
+          kt.set(tl.kernel()[a][b], a, b);
+          if (th != null) {
+            th.set(tl.theta()[a][b], a, b);
+          }
+        }
+      }
+      lv.theory().put(org.rgflow.core.Obs.K, kt);
+      lv.theory().put(org.rgflow.core.Obs.chi_par, KernelBlock.vector(nd, org.rgflow.core.Obs.chi_par,
+          tl.chiPar()));
+      if (th != null) {
+        lv.theory().put(org.rgflow.core.Obs.Theta, th);
+        lv.theory().put(org.rgflow.core.Obs.chi_perp, KernelBlock.vector(nd, org.rgflow.core.Obs.chi_perp,
+            tl.chiPerp()));
+      }
+      out.add(lv);
+    }
+    return new TheoryResult(out, notes);
+  }
+
   /** Every block's predictions for {@code spec} on {@code inputs}. */
   public static TheoryResult compute(NetworkSpec spec, Inputs inputs) {
     return compute(spec, inputs, StatSet.ALL);
@@ -41,8 +74,17 @@ public final class Predictions {
 
   /** The predictions of the given blocks. */
   public static TheoryResult compute(NetworkSpec spec, Inputs inputs, List<StatBlock> blocks) {
-    TheoryEngine.Theory t = TheoryEngine.layers(spec, inputs);
+    return compute(spec, inputs, blocks, TheoryEngine.Options.defaults());
+  }
+
+  /** The predictions of the given blocks, the recursions run with {@code options}. */
+  public static TheoryResult compute(NetworkSpec spec, Inputs inputs, List<StatBlock> blocks,
+      TheoryEngine.Options options) {
+    TheoryEngine.Theory t = TheoryEngine.layers(spec, inputs, options);
     List<String> notes = new ArrayList<>(t.notes());
+    if (options.kernelsOnly()) {
+      return kernelsOnly(t, notes);
+    }
     Activation act = spec.activation();
     double[] slopes = act.scaleInvariantSlopes();
     boolean noBias = true;
@@ -67,7 +109,7 @@ public final class Predictions {
         }
       }
       TheoryView view = new TheoryView(spec, tl, spec.width(l - 1), exactSi, linear, prod4,
-          hidden.stream().mapToInt(Integer::intValue).toArray());
+          hidden.stream().mapToInt(Integer::intValue).toArray(), t.layers());
       LayerValues lv = new LayerValues(l);
       for (StatBlock b : blocks) {
         b.theory(view, lv);

@@ -1,5 +1,7 @@
 package org.rgflow.stats;
 
+import java.util.List;
+
 import org.rgflow.spec.NetworkSpec;
 import org.rgflow.theory.TheoryLayer;
 
@@ -16,9 +18,17 @@ import org.rgflow.theory.TheoryLayer;
  * @param linear σ is linear (and C_b = 0 everywhere)
  * @param product ∏_{ℓ'&lt;ℓ}(1 + ν/n_ℓ') when {@code exactScaleInvariant}, else 1
  * @param hiddenWidths n_1..n_{ℓ−1}
+ * @param below the recursions' values at every layer of the network (1..L; ℓ is {@code layer.layer()}),
+ *     or null
  */
 public record TheoryView(NetworkSpec spec, TheoryLayer layer, int nPrev, boolean exactScaleInvariant,
-    boolean linear, double product, int[] hiddenWidths) {
+    boolean linear, double product, int[] hiddenWidths, List<TheoryLayer> below) {
+
+  /** Without the other layers (blocks that need the depth history, as the dNTK's, then predict nothing). */
+  public TheoryView(NetworkSpec spec, TheoryLayer layer, int nPrev, boolean exactScaleInvariant,
+      boolean linear, double product, int[] hiddenWidths) {
+    this(spec, layer, nPrev, exactScaleInvariant, linear, product, hiddenWidths, null);
+  }
 
   public int inputs() {
     return layer.kernel().length;

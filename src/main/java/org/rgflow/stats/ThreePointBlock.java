@@ -69,7 +69,7 @@ public final class ThreePointBlock extends BaseBlock {
 
   /**
    * Zero for an MLP, exactly, at every layer and width (the sign-flip symmetry); for a residual
-   * network both estimate T_{(αα)α} at leading order (docs/THEORY.md §14).
+   * network both estimate T_{(αα)α} at leading order (docs/THEORY.md §17).
    */
   @Override
   public void theory(TheoryView t, LayerValues lv) {

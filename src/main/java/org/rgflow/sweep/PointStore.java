@@ -150,7 +150,7 @@ public final class PointStore implements AutoCloseable {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
           var loc = e.getLocation();
           why = "not valid JSON" + (loc == null ? "" : " at line " + loc.getLineNr() + ", column "
-              + loc.getColumnNr()) + ": " + oneLine(e.getOriginalMessage());
+              + loc.getColumnNr()) + ": " + parserMessage(e.getOriginalMessage());
         } catch (IOException e) {
           why = "cannot read: " + oneLine(e.getMessage());
         }
@@ -173,6 +173,19 @@ public final class PointStore implements AutoCloseable {
       }
     }
     return new Scan(out, damaged);
+  }
+
+  /**
+   * The parser's reason without its internals: no "[Source: …]" locations (the line and column are
+   * given already), and a file cut short named as such.
+   */
+  static String parserMessage(String s) {
+    String m = oneLine(s).replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*\\][^)]*\\)", "")
+        .replaceAll("\\s*\\[Source:[^\\]]*\\]", "");
+    if (m.startsWith("Unexpected end-of-input")) {
+      return "the file ends early (truncated)";
+    }
+    return m;
   }
 
   private static String oneLine(String s) {

@@ -239,6 +239,26 @@ public final class Criticality {
     m.put("Theta_per_l", last.theta()[0][0] / DEPTH);
     m.put("Theta_exponent", Math.log(last.theta()[0][0] / half.theta()[0][0]) / Math.log(2));
     m.put("G1_L", last.g1()[0][0]);
+    dntk(m, spec, ls, "");
+    if (DntkTheory.unsupported(spec) == null) {
+      NetworkSpec noBias = NetworkSpec.uniform(1, 1_000_000, DEPTH, act, cb, cw, 0, 1);
+      dntk(m, noBias, TheoryEngine.layers(noBias, Inputs.fromNormsAndAngles(1,
+          new double[] {Math.sqrt(gram)}, new double[1][1])).layers(), "_lambda_b_0");
+    }
     return m;
+  }
+
+  /**
+   * P/Θ² and Q/Θ² per layer at ℓ = {@link #DEPTH} (docs/THEORY.md §16): the dNTK grows like ℓ/n at
+   * criticality (relu with λ_b = 0: P = 0, Q/Θ² → ℓ/3; tanh: P/Θ² → −ℓ/12).
+   */
+  private static void dntk(Map<String, Double> m, NetworkSpec spec, List<TheoryLayer> ls, String suffix) {
+    if (DntkTheory.unsupported(spec) != null) {
+      return;
+    }
+    DntkTheory.Result d = DntkTheory.single(spec, ls);
+    double th = ls.get(DEPTH - 1).theta()[0][0];
+    m.put("P_over_Theta2_per_l" + suffix, d.p()[DEPTH - 1][0] / (th * th) / DEPTH);
+    m.put("Q_over_Theta2_per_l" + suffix, d.q()[DEPTH - 1][0] / (th * th) / DEPTH);
   }
 }

@@ -37,8 +37,16 @@ final class Recursions {
   /** The Gaussian averages at the current layer (filled by {@link #diagStats}). */
   private Averages avg;
 
+  private final int threads;
+
   Recursions(NetworkSpec spec, double[][] gram) {
+    this(spec, gram, 1);
+  }
+
+  /** @param threads threads of the pair and index-set loops ({@link Averages#threads}) */
+  Recursions(NetworkSpec spec, double[][] gram, int threads) {
     this.spec = spec;
+    this.threads = threads;
     this.act = spec.activation();
     this.quad = new GaussQuadrature(act.kinks());
     this.n = gram.length;
@@ -80,7 +88,7 @@ final class Recursions {
 
   /** The single-input averages at K_αα of the current layer. */
   void diagStats() {
-    avg = new Averages(act, quad, state);
+    avg = new Averages(act, quad, state).threads(threads);
   }
 
   double chiPar(int a) {

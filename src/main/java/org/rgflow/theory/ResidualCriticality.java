@@ -12,7 +12,7 @@ import org.rgflow.spec.NetworkSpec;
 import org.rgflow.spec.SpecException;
 
 /**
- * Criticality of a residual network z' = γz + ξ(b + Wσ(z)) (PDLT appendix B; docs/THEORY.md §14.4).
+ * Criticality of a residual network z' = γz + ξ(b + Wσ(z)) (PDLT appendix B; docs/THEORY.md §17.3).
  * The kernel map is K' = γ²K + ξ²(C_b + C_W⟨σ²⟩_K) with χ = γ² + ξ²χ_MLP(C_b, C_W): its fixed points
  * and χ∥ = χ⊥ = 1 are the MLP's with (C_b, C_W) scaled by ξ²/(1 − γ²), so every class carries over
  * (γ &lt; 1) with the critical (C_b, C_W) = (1 − γ²)/ξ² × the MLP's — scale-invariant σ:
@@ -37,6 +37,9 @@ public final class ResidualCriticality {
     double g2 = gamma * gamma;
     if (cls.equals("scale-invariant")) {
       double[] s = act.scaleInvariantSlopes();
+      if (s == null) {
+        return Double.NaN;
+      }
       double a2 = ScaleInvariant.a2(s);
       double odd = s[0] * s[0] - s[1] * s[1];
       double t = withT ? 4 / Math.PI * gamma * (1 + gamma) * odd * odd / (a2 * a2) : 0;

@@ -2,8 +2,11 @@ package org.rgflow.theory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 import org.rgflow.core.Limits;
+import org.rgflow.core.Parallel;
 import org.rgflow.layer.Averages;
+import org.rgflow.layer.KernelState;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 
@@ -27,11 +30,31 @@ public final class TheoryEngine {
   public record Theory(List<TheoryLayer> layers, List<String> notes) {}
 
   /**
+   * How to run the recursions; none of it changes a number.
+   *
+   * @param threads threads of the loops over input pairs and index sets (results do not depend on it)
+   * @param kernelsOnly only K, Θ, χ (no G1, V, A, B, D, F, which are reported as NaN): skips the
+   *     four-point tensor, the cost for many inputs
+   * @param progress called with ℓ after each layer ℓ is done, or null
+   */
+  public record Options(int threads, boolean kernelsOnly, IntConsumer progress) {
+    /** All processors, everything, no progress. */
+    public static Options defaults() {
+      return new Options(Parallel.defaultThreads(), false, null);
+    }
+  }
+
+  /**
    * Runs all recursions and returns plain arrays per layer (see {@link TheoryLayer}).
    *
    * @throws org.rgflow.spec.SpecException (field --inputs) when some K_αα = 0 (zero input, C_b = 0)
    */
   public static Theory layers(NetworkSpec spec, Inputs inputs) {
+    return layers(spec, inputs, Options.defaults());
+  }
+
+  /** {@link #layers(NetworkSpec, Inputs)} with the given options. */
+  public static Theory layers(NetworkSpec spec, Inputs inputs, Options options) {
     double[][] gram = inputs.gram();
     int nd = gram.length;
     // de-duplicate identical inputs (equal Gram rows)
@@ -66,8 +89,12 @@ public final class TheoryEngine {
       notes.add("NTK (Theta, A, B, D, F) and chi_perp undefined: sigma' of " + spec.activation().name()
           + " is a Dirac delta");
     }
-    Recursions r = new Recursions(spec, ug);
-    boolean finite = true;
+    if (options.kernelsOnly()) {
+      notes.add("kernels only: G1, V and the NTK fluctuations A, B, D, F not computed (the reported K is"
+          + " the infinite-width kernel)");
+    }
+    Recursions r = new Recursions(spec, ug, options.threads());
+    boolean finite = !options.kernelsOnly();
     List<TheoryLayer> out = new ArrayList<>();
     for (int l = 1; l <= spec.depth(); l++) {
       for (int a = 0; a < r.k.length; a++) {
@@ -77,7 +104,10 @@ public final class TheoryEngine {
         }
       }
       r.diagStats();
-      out.add(expand(r, map, nd, singular, finite));
+      out.add(expand(r, map, nd, singular, finite, !options.kernelsOnly()));
+      if (options.progress() != null) {
+        options.progress().accept(l);
+      }
       if (l < spec.depth()) {
         try {
           r.step(finite);
@@ -104,11 +134,12 @@ public final class TheoryEngine {
     return true;
   }
 
-  private static TheoryLayer expand(Recursions r, int[] map, int nd, boolean singular, boolean finite) {
+  private static TheoryLayer expand(Recursions r, int[] map, int nd, boolean singular, boolean finite,
+      boolean fluctuations) {
     double[][] k = new double[nd][nd];
     double[][] g1 = new double[nd][nd];
     double[][] th = singular ? null : new double[nd][nd];
-    double[][][][] v = new double[nd][nd][nd][nd];
+    double[][][][] v = finite ? new double[nd][nd][nd][nd] : KernelState.constantVertex(nd, Double.NaN);
     double[] cpar = new double[nd];
     double[] cperp = singular ? null : new double[nd];
     double[] a = singular ? null : new double[nd];
@@ -120,10 +151,10 @@ public final class TheoryEngine {
       cpar[i] = r.chiPar(ui);
       if (!singular) {
         cperp[i] = r.chiPerp(ui);
-        a[i] = r.fa[ui];
-        b[i] = r.fb[ui];
-        d[i] = r.fd[ui];
-        f[i] = r.ff[ui];
+        a[i] = fluctuations ? r.fa[ui] : Double.NaN;
+        b[i] = fluctuations ? r.fb[ui] : Double.NaN;
+        d[i] = fluctuations ? r.fd[ui] : Double.NaN;
+        f[i] = fluctuations ? r.ff[ui] : Double.NaN;
       }
       for (int j = 0; j < nd; j++) {
         int uj = map[j];
@@ -132,9 +163,11 @@ public final class TheoryEngine {
         if (!singular) {
           th[i][j] = r.theta[ui][uj];
         }
-        for (int p = 0; p < nd; p++) {
-          for (int q = 0; q < nd; q++) {
-            v[i][j][p][q] = finite ? r.v[ui][uj][map[p]][map[q]] : Double.NaN;
+        if (finite) {
+          for (int p = 0; p < nd; p++) {
+            for (int q = 0; q < nd; q++) {
+              v[i][j][p][q] = r.v[ui][uj][map[p]][map[q]];
+            }
           }
         }
       }

@@ -14,7 +14,7 @@ package org.rgflow.theory;
  * @param b single-input B per input; null for step
  * @param d single-input D per input; null for step
  * @param f single-input F per input; null for step
- * @param t3 T_{(α1α2)α3}, the three-point function (docs/THEORY.md §14); null where it vanishes
+ * @param t3 T_{(α1α2)α3}, the three-point function (docs/THEORY.md §17); null where it vanishes
  */
 public record TheoryLayer(int layer, double[][] kernel, double[][] g1, double[][][][] v, double[][] theta,
     double[] chiPar, double[] chiPerp, double[] a, double[] b, double[] d, double[] f,

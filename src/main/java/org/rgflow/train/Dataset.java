@@ -141,9 +141,15 @@ public record Dataset(String name, double[][] xTrain, double[] yTrain, double[][
     List<String> lines;
     try {
       lines = Files.readAllLines(p);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new SpecException(field, "cannot read " + p + ": no such file");
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new SpecException(field, "cannot read " + p + ": not UTF-8 text (a CSV of numbers is expected)");
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new SpecException(field, "cannot read " + p + ": permission denied");
     } catch (IOException | RuntimeException e) {
-      throw new SpecException(field, "cannot read " + p + ": " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : " " + e.getMessage()));
+      throw new SpecException(field, Files.isDirectory(p) ? p + " is a directory, not a CSV file"
+          : "cannot read " + p + (e.getMessage() == null ? "" : ": " + e.getMessage()));
     }
     List<double[]> out = new ArrayList<>();
     for (int ln = 0; ln < lines.size(); ln++) {

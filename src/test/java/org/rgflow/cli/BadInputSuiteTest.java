@@ -32,7 +32,7 @@ import org.rgflow.app.Engines;
  */
 class BadInputSuiteTest {
   /** How many cases {@link #cases} lists; the suite fails if a different number ran. */
-  static final int CASES = 70;
+  static final int CASES = 120;
   private static final AtomicInteger RAN = new AtomicInteger();
   private static final Pattern JAVA_NAME = Pattern.compile(
       "\\b[A-Z]\\w*(Exception|Error)\\b|\\bjava\\.|\\borg\\.rgflow|\\bcom\\.fasterxml|picocli");
@@ -61,6 +61,9 @@ class BadInputSuiteTest {
     Files.writeString(f.resolve("unknown.yaml"), "base: {depht: 3}\n");
     Files.writeString(f.resolve("a-file"), "not a directory\n");
     Files.createDirectories(f.resolve("nopoints"));
+    Files.writeString(f.resolve("train.csv"), "1,2\n3,4\n");
+    // a directory no one can create anything in, whatever the permission bits say (root included)
+    String locked = "/proc/rgflow-bad-input";
     String x = f.toString();
     List<Arguments> c = new ArrayList<>();
     // sample: sizes
@@ -100,6 +103,13 @@ class BadInputSuiteTest {
     c.add(c("--inputs", "directory", "sample", "--inputs", x));
     c.add(c("--bogus", null, "sample", "--bogus"));
     c.add(c("--out", "a file", "sample", "--out", x + "/a-file", "--ensemble", "10"));
+    c.add(c("--out", "not writable", "sample", "--out", locked, "--ensemble", "10"));
+    c.add(c("--inputs", "no file", "sample", "--inputs", x + "/a=b.csv"));
+    c.add(c("--seed", null, "sample", "--seed", "abc"));
+    c.add(c("--progress", "boolean", "sample", "--progress=maybe"));
+    c.add(c("--widths", "equal widths", "sample", "--gamma", "0.5", "--width", "8,16", "--depth", "3"));
+    c.add(c("--n0", null, "sample", "--n0", "-3"));
+    c.add(c("--lambda-b", null, "sample", "--lambda-b", "-1"));
     // theory
     c.add(c("--out", "a file", "theory", "--out", x + "/a-file"));
     c.add(c("--depth", "heap", "theory", "--depth", "1000000000"));
@@ -109,10 +119,23 @@ class BadInputSuiteTest {
     c.add(c("--lambda-w", null, "theory", "--lambda-w", "1,,2"));
     c.add(c("--inputs", "unknown key", "theory", "--inputs", "norm=1"));
     c.add(c("--n0", "3 values", "theory", "--n0", "5", "--inputs", x + "/good.csv"));
+    c.add(c("--out", "not writable", "theory", "--out", locked));
+    c.add(c("--cw", "C_b", "theory", "--cw", "0"));
+    c.add(c("--act", "nosuch", "theory", "--act", "nosuch"));
+    c.add(c("--inputs", "[0, π]", "theory", "--inputs", "norms=1,1;angles=-1"));
+    c.add(c("--widths", "equal widths", "theory", "--gamma", "0.5", "--width", "8,16", "--depth", "3"));
+    c.add(c("--progress", "boolean", "theory", "--progress=maybe"));
+    c.add(c("--depth", null, "theory", "--depth", "2.5"));
     // criticality, devices
     c.add(c("--act", null, "criticality", "--act", "nosuch"));
     c.add(c("extra", null, "criticality", "extra"));
     c.add(c("--bogus", null, "devices", "--bogus"));
+    c.add(c("--act", "abc", "criticality", "--act", "leaky_relu(abc)"));
+    c.add(c("--act", "nosuch", "criticality", "--json", "--act", "nosuch"));
+    c.add(c("--gamma", "γ < 1", "criticality", "--act", "relu", "--gamma", "2"));
+    c.add(c("--nu", "non-negative", "criticality", "--act", "relu", "--nu", "-1"));
+    c.add(c("extra", null, "devices", "extra"));
+    c.add(c("--bogus", null, "devices", "--json", "--bogus"));
     // train
     c.add(c("--steps", null, "train", "--steps", "-1"));
     c.add(c("--depth", "hidden layer", "train", "--depth", "1"));
@@ -120,6 +143,18 @@ class BadInputSuiteTest {
     c.add(c("--widths", "3 widths", "train", "--widths", "16,32"));
     c.add(c("--eta", null, "train", "--eta", "-1"));
     c.add(c("--report", "not a directory", "train", "--report", x + "/a-file"));
+    c.add(c("--report", "not writable", "train", "--report", locked));
+    c.add(c("--data", "no such file", "train", "--data", x + "/missing.csv", "--test", x + "/train.csv"));
+    c.add(c("--data", "directory", "train", "--data", x, "--test", x + "/train.csv"));
+    c.add(c("--data", "UTF-8", "train", "--data", x + "/binary.csv", "--test", x + "/train.csv"));
+    c.add(c("--test", "--test file", "train", "--data", x + "/train.csv"));
+    c.add(c("--act", "nosuch", "train", "--act", "nosuch"));
+    c.add(c("--threads", "at most", "train", "--threads", "100000"));
+    c.add(c("--cw", "finite", "train", "--cw", "nan"));
+    c.add(c("--width", null, "train", "--width", "0"));
+    c.add(c("--ensemble", null, "train", "--ensemble", "0"));
+    c.add(c("--tol", "non-negative", "train", "--tol", "-1"));
+    c.add(c("--widths", "'x'", "train", "--widths", "8,x"));
     // sweep: the whole plan is checked before the output directory exists
     c.add(c("depth", "point 2 of 2", "sweep", x + "/neg.yaml", "--out", "{out}"));
     c.add(c("cw", "finite", "sweep", x + "/nan.yaml", "--out", "{out}"));
@@ -137,10 +172,30 @@ class BadInputSuiteTest {
     c.add(c("--grid", "not both", "sweep", x + "/neg.yaml", "--grid", "width=4", "--out", "{out}"));
     c.add(c("--retry-failed", "--resume", "sweep", x + "/neg.yaml", "--retry-failed", "--out", "{out}"));
     c.add(c("--out", null, "sweep", x + "/neg.yaml"));
+    c.add(c("--out", "not writable", "sweep", "--grid", "width=8", "--out", locked));
+    c.add(c("depth", "positive", "sweep", "--set", "depth=0", "--out", "{out}"));
+    c.add(c("width", "empty", "sweep", "--grid", "width=", "--out", "{out}"));
+    c.add(c("act", "foo", "sweep", "--set", "act=foo", "--out", "{out}"));
+    c.add(c("cw", "not a number", "sweep", "--grid", "cw=1|x", "--out", "{out}"));
+    c.add(c("sampler", "opencl", "sweep", "--set", "sampler=exact", "--set", "backend=opencl", "--out",
+        "{out}"));
+    c.add(c("--set", "threads", "sweep", "--set", "threads=4", "--out", "{out}"));
+    // aspect-ratio (came with issue 14 step 5)
+    c.add(c("--width", "heap", "aspect-ratio", "--width", "2000000000"));
+    c.add(c("--width", "heap", "aspect-ratio", "--width", "300000"));
+    c.add(c("--gamma", "γ < 1", "aspect-ratio", "--gamma", "1.2"));
+    c.add(c("--out-width", null, "aspect-ratio", "--out-width", "0"));
+    c.add(c("--act", "ν", "aspect-ratio", "--act", "step"));
+    c.add(c("--out", "not writable", "aspect-ratio", "--out", locked));
+    c.add(c("--seed", null, "aspect-ratio", "--seed", "x"));
     // report, tour, the root command
     c.add(c("DIR", "no such directory", "report", "{out}"));
     c.add(c("DIR", "no points", "report", x + "/nopoints"));
     c.add(c("--out", "a file", "tour", "--out", x + "/a-file"));
+    c.add(c("--out", "not writable", "tour", "--out", locked));
+    c.add(c("DIR", "a file", "report", x + "/a-file"));
+    c.add(c("DIR", "Missing", "report"));
+    c.add(c("--bogus", null, "report", x + "/nopoints", "--bogus"));
     c.add(c("--bogus", null, "tour", "--bogus"));
     c.add(c("nosuchcommand", null, "nosuchcommand"));
     return c.stream();

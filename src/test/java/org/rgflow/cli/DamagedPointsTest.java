@@ -1,6 +1,7 @@
 package org.rgflow.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -42,6 +43,9 @@ class DamagedPointsTest {
     assertTrue(rep.errLines().get(0).startsWith("error: 1 damaged point file in "), rep.err());
     assertTrue(rep.err().contains(p.getFileName() + " (not valid JSON at line "), rep.err());
     assertTrue(rep.err().contains("--skip-damaged"), rep.err());
+    // the parser's own location dump ("[Source: REDACTED (...); line: 5, column: 13]") is left out
+    assertTrue(rep.err().contains("the file ends early (truncated)"), rep.err());
+    assertFalse(rep.err().contains("Source:") || rep.err().contains("StreamReadFeature"), rep.err());
     assertEquals("", rep.out());
 
     Runner skip = Runner.run(new FakeEngines(), "report", out.toString(), "--skip-damaged");

@@ -44,6 +44,7 @@ class JsonEverywhereTest {
     one(fake, "sample", "--depth", "2", "--ensemble", "10");
     one(fake, "theory", "--depth", "2");
     one(fake, "criticality");
+    one(Engines.defaults(), "aspect-ratio", "--ensemble", "0");
     JsonNode dev = one(Engines.defaults(), "devices");
     assertTrue(dev.path("cpu").path("ok").asBoolean(), "devices' keys at the top: " + dev);
     one(Engines.defaults(), "train", "--width", "16", "--ensemble", "8", "--steps", "3", "--threads",

@@ -63,6 +63,9 @@ import org.rgflow.spec.NetworkSpec;
  * the same comparisons then fail. {@link #everyBarrierIsNeeded} (tagged slow) deletes every barrier
  * of both kernels in turn.
  *
+ * <p>Residual networks (shapes "res-"): per-layer γ (0 and negative among them) and ξ ≠ 1, depth 32
+ * included, with and without the NTK, under the same tolerances.
+ *
  * <p>Run: {@code mvn test -Dtest=CudaKernelsOnHostTest} (g++ builds, cached in target/host-harness/).
  */
 class CudaKernelsOnHostTest {
@@ -153,7 +156,28 @@ class CudaKernelsOnHostTest {
         shape("w7-L32-nd2-relu-critical-vt8", 4, uniform(7, 32), "relu", 0.0, 2.0, 2, 2, 8),
         shape("w5-L32-nd1-tanh-critical-vt16", 3, uniform(5, 32), "tanh", 0.0, 1.0, 1, 2, 16),
         shape("w64-L3-nd8-tanh-nontk", 33, uniform(64, 3), "tanh", 0.1, 1.0, 8, 0, 16),
-        new Shape(top.label(), top.spec(), top.inputs(), nearTop, 3, top.ntk(), top.vt()));
+        new Shape(top.label(), top.spec(), top.inputs(), nearTop, 3, top.ntk(), top.vt()),
+        residual("res-w13-L4-nd2-relu-g0.5-vt8", 5, 13, 4, "relu", 0.0, 1.5, new double[] {0.5},
+            new double[] {1}, 2, 3, 8),
+        residual("res-w6-L3-nd3-tanh-g0.9-xi0.7-vt16", 4, 6, 3, "tanh", 0.1, 0.19,
+            new double[] {0.9}, new double[] {0.7}, 3, 2, 16),
+        residual("res-w3-L4-nd1-swish-per-layer-vt8", 2, 3, 4, "swish", 0.2, 1.1,
+            new double[] {0.5, 0.0, -0.8}, new double[] {1.0, 0.6, 1.3}, 1, 2, 8),
+        residual("res-w7-L32-nd2-relu-g0.5-critical-vt16", 4, 7, 32, "relu", 0.0, 1.5,
+            new double[] {0.5}, new double[] {1}, 2, 2, 16),
+        residual("res-w100-L3-nd2-tanh-g0.9-vt16", 9, 100, 3, "tanh", 0.0, 0.19, new double[] {0.9},
+            new double[] {1}, 2, 4, 16),
+        residual("res-w64-L3-nd4-relu-g0.9-nontk", 7, 64, 3, "relu", 0.0, 0.38, new double[] {0.9},
+            new double[] {1}, 4, 0, 16));
+  }
+
+  /** A residual network (layer/Residual from layer 2 on) of uniform width. */
+  static Shape residual(String label, int n0, int width, int depth, String act, double cb, double cw,
+      double[] gamma, double[] xi, int nd, int ntk, int vt) {
+    NetworkSpec dense = spec(n0, uniform(width, depth), Activations.parse(act), cb, cw);
+    NetworkSpec spec = new NetworkSpec(n0, dense.activation(),
+        org.rgflow.layer.Residual.network(dense.layers(), gamma, xi));
+    return new Shape(label, spec, inputs(n0, nd), 998, 3, ntk, vt);
   }
 
   // ---------------------------------------------------------------- the comparison
@@ -439,6 +463,26 @@ class CudaKernelsOnHostTest {
     System.out.println("[CudaKernelsOnHostTest] power: " + wide + " without the red[] barrier: "
         + noRed.line() + "; " + noRed.bad.size() + " mismatches, first " + noRed.bad.get(0));
     assertTrue(noRed.bad.stream().anyMatch(x -> x.startsWith("sum ")), noRed.bad::toString);
+  }
+
+  /**
+   * The residual terms have power: without γ z^{(ℓ−1)} in the forward kernel z is off, and without
+   * γ g in the NTK kernel's step down (its vectorised store) Θ̂ is off, on the relu γ = 0.5 shape.
+   */
+  @Test
+  void residualTermsHavePower() {
+    Assumptions.assumeTrue(bin != null);
+    var fwd = CompletableFuture.supplyAsync(() -> HostHarness.build("mutant-res-forward",
+        mutate("ensemble_forward.cu", "if (gl != 0.0f) v = fmaf(gl, zprev[a * n + i], v);", "")));
+    Path ntk = HostHarness.build("mutant-res-ntk", mutate("ensemble_ntk.cu",
+        "o.x = fmaf(gl, gc[0], xl * o.x);", "o.x = xl * o.x;"));
+    Shape s = shapes().filter(x -> x.label().startsWith("res-w13")).findFirst().orElseThrow();
+    Report noSkip = check(fwd.join(), s);
+    System.out.println("[CudaKernelsOnHostTest] power: forward without gamma z: " + noSkip.line());
+    assertTrue(noSkip.z > 0.1, noSkip::line);
+    Report noSkipNtk = check(ntk, s);
+    System.out.println("[CudaKernelsOnHostTest] power: NTK step without gamma g: " + noSkipNtk.line());
+    assertTrue(noSkipNtk.z < Z_RTOL && noSkipNtk.theta > 1e-3, noSkipNtk::line);
   }
 
   /** Whether shape s, run with the harness binary, disagrees anywhere (or the harness fails). */

@@ -393,7 +393,7 @@ final class HostHarness {
     int e0 = (int) first;
     Job job = new Job().schedule(schedule).i32("widths", s.widths).i32("zOff", s.zOff).f32("x", x).f32("sw", sw)
         .f32("sb", sb).i32("vOff", s.vOff).i32("tOff", s.tOff).i32("m", s.m).f64("lamB", lamB)
-        .f64("lamW", lamW).alloc("z", "f32", s.zStride * count)
+        .f64("lamW", lamW).f32("gam", s.gamma).f32("xis", s.xi).alloc("z", "f32", s.zStride * count)
         .alloc("sums", "f64", (long) depth * s.sumsPer * count).alloc("div", "i32", count);
     if (s.ntk) {
       job.alloc("g", "f32", s.gStride * count).alloc("theta", "f64", s.thetaStride * count)
@@ -403,7 +403,7 @@ final class HostHarness {
         Arg.i32(depth), Arg.buf("widths"), Arg.buf("zOff"), Arg.buf("x"), Arg.buf("sw"),
         Arg.buf("sb"), Arg.i32(act.code()), Arg.f32(act.a()), Arg.f32(act.b()), Arg.u32(lo),
         Arg.u32(hi), Arg.u32(e0), Arg.buf("z"), Arg.i64(s.zStride), Arg.buf("sums"),
-        Arg.i32(s.sumsPer), Arg.buf("div"));
+        Arg.i32(s.sumsPer), Arg.buf("div"), Arg.buf("gam"), Arg.buf("xis"));
     if (s.ntk) {
       job.launch("rg_ntk_vt" + vt, String.valueOf(count), CudaEnsemble.THREADS, 0, Arg.i32(depth),
           Arg.i32(nd), Arg.buf("widths"), Arg.buf("zOff"), Arg.buf("vOff"), Arg.buf("tOff"),
@@ -411,7 +411,7 @@ final class HostHarness {
           Arg.i32(act.code()), Arg.f32(act.a()), Arg.f32(act.b()), Arg.u32(lo), Arg.u32(hi),
           Arg.u32(e0), Arg.buf("z"), Arg.i64(s.zStride), Arg.buf("g"), Arg.i64(s.gStride),
           Arg.i32(s.ldG), Arg.buf("theta"), Arg.i64(s.thetaStride), Arg.buf("zHead"),
-          Arg.i64(s.zHeadStride));
+          Arg.i64(s.zHeadStride), Arg.buf("gam"), Arg.buf("xis"));
       job.dump("theta", "zHead");
     }
     job.dump("div", "sums");

@@ -67,6 +67,7 @@ class LayerSeamTest {
       return d.step(below, avg, rho, finite);
     }
 
+    @Override public boolean plainMlp() { return d.plainMlp(); }
     @Override public double chiPar(Averages avg, int a) { return d.chiPar(avg, a); }
     @Override public double chiPerp(Averages avg, int a) { return d.chiPerp(avg, a); }
   }
@@ -106,6 +107,12 @@ class LayerSeamTest {
     TheoryResult tb = Predictions.compute(r, IN);
     for (int l = 0; l < 3; l++) {
       for (Obs o : ta.layers().get(l).theory().keySet()) {
+        if (o == Obs.P || o == Obs.Q) {
+          // the dNTK recursion (theory.DntkTheory) is derived for dense layers only: a new layer
+          // type gets no P, Q until it is derived for it
+          assertTrue(!tb.layers().get(l).theory().containsKey(o), o + " layer " + l);
+          continue;
+        }
         assertArrayEquals(ta.layers().get(l).theory().get(o).raw(),
             tb.layers().get(l).theory().get(o).raw(), 0.0, o + " layer " + l);
       }

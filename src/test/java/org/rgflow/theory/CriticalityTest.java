@@ -28,6 +28,32 @@ class CriticalityTest {
     assertEquals("scale-invariant", Criticality.analyze(Activations.monomial(1)).cls());
   }
 
+  /**
+   * The dNTK at large depth (docs/THEORY.md §16): relu with λ_b = 0 has P = 0 and Q/Θ² = (ℓ²−1)/(3ℓ),
+   * so (Q/Θ²)/ℓ = (1 − 1/ℓ²)/3 at ℓ = 1000; with λ_b = λ_W = 1, r = 1/3 and (Q/Θ²)/ℓ → 1/9. tanh (and
+   * sin), p⊥ = 1: P/Θ² → −ℓ/12 where Θ stays O(1) (λ_b = 0 here; the 1/ℓ schedule likewise), but
+   * −ℓ/30 with constant λ_b = 1, where Θ ≈ ℓ/2 and B ≈ ℓ³/20 (docs/THEORY.md §16; O(log ℓ/ℓ)
+   * corrections at ℓ = 1000: bar 3%).
+   */
+  @Test
+  void dntkLargeDepth() {
+    Criticality.Report r = Criticality.analyze(Activations.relu());
+    double l = Criticality.DEPTH;
+    assertEquals(0, r.largeDepth().get("P_over_Theta2_per_l_lambda_b_0"), 0);
+    assertEquals((1 - 1 / (l * l)) / 3, r.largeDepth().get("Q_over_Theta2_per_l_lambda_b_0"), 1e-9);
+    assertEquals(0, r.largeDepth().get("P_over_Theta2_per_l"), 0);
+    assertEquals(1.0 / 9, r.largeDepth().get("Q_over_Theta2_per_l"), 1e-3);
+    for (var act : new org.rgflow.act.Activation[] {Activations.tanh(), Activations.sin()}) {
+      Criticality.Report t = Criticality.analyze(act);
+      assertEquals(-1.0 / 30, t.largeDepth().get("P_over_Theta2_per_l"), 0.03 / 30, act.name());
+      assertEquals(-1.0 / 12, t.largeDepth().get("P_over_Theta2_per_l_lambda_b_0"), 0.03 / 12, act.name());
+      System.out.printf("[criticality dNTK] %s: P/Θ²/ℓ = %.5f (λ_b=0: %.5f), Q/Θ²/ℓ = %.5f (λ_b=0: %.5f)%n",
+          act.name(), t.largeDepth().get("P_over_Theta2_per_l"),
+          t.largeDepth().get("P_over_Theta2_per_l_lambda_b_0"), t.largeDepth().get("Q_over_Theta2_per_l"),
+          t.largeDepth().get("Q_over_Theta2_per_l_lambda_b_0"));
+    }
+  }
+
   @Test
   void kStarZero() {
     Criticality.Report r = Criticality.analyze(Activations.tanh());

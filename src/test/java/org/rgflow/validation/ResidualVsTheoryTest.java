@@ -38,11 +38,17 @@ class ResidualVsTheoryTest {
   }
 
   private static void singleInput(String act, double gamma, int n, int depth, long ensemble) {
+    singleInput(new org.rgflow.ensemble.CpuEnsemble(), act, gamma, n, depth, ensemble);
+  }
+
+  /** The single-input comparison on any source (ResidualOnDevicesTest: OpenCL, CUDA). */
+  static void singleInput(org.rgflow.ensemble.SourceFactory source, String act, double gamma, int n,
+      int depth, long ensemble) {
     NetworkSpec spec = ResidualTheoryTest.spec(act, n, depth, 0, criticalCw(act, gamma), 0.5, 1,
         gamma, 1);
-    Agreement.Paired p = Agreement.run(spec, oneInput(), ensemble, 1400L + n + depth);
+    Agreement.Paired p = Agreement.run(source, spec, oneInput(), ensemble, 1400L + n + depth, true);
     Agreement a = new Agreement("residual " + act + " gamma=" + gamma + " n=" + n + " L=" + depth
-        + " E=" + ensemble + " k=3", K_SE);
+        + " E=" + ensemble + " k=3 on " + source.device(), K_SE);
     for (int l = 1; l <= depth; l++) {
       a.check(p, l, Obs.K);
       a.check(p, l, Obs.Theta);
@@ -106,9 +112,15 @@ class ResidualVsTheoryTest {
    * ensemble must sit closer to the first by more than 5 SE: |m − without| − |m − with| &gt; 5 SE.
    */
   private static void resolvesT(int n, int depth, long ensemble) {
+    resolvesT(new org.rgflow.ensemble.CpuEnsemble(), n, depth, ensemble);
+  }
+
+  /** The resolution of T on any source; returns the margin in SE. */
+  static double resolvesT(org.rgflow.ensemble.SourceFactory source, int n, int depth,
+      long ensemble) {
     double gamma = 0.5;
     NetworkSpec spec = ResidualTheoryTest.spec("relu", n, depth, 0, 1.5, 0.5, 1, gamma, 1);
-    Agreement.Paired p = Agreement.run(spec, oneInput(), ensemble, 5100L + n, false);
+    Agreement.Paired p = Agreement.run(source, spec, oneInput(), ensemble, 5100L + n, false);
     TheoryLayer first = org.rgflow.theory.TheoryEngine.layers(spec, oneInput()).layers().get(0);
     ResidualReference noT = new ResidualReference("relu", depth, first.kernel()[0][0], 1, 0, 1.5,
         0.5, 1, gamma, 1, false);
@@ -118,11 +130,12 @@ class ResidualVsTheoryTest {
     double se = p.m(depth).err().get(Obs.V_over_nK2).getFlat(0);
     double with = p.t(depth).theory().get(Obs.V_over_nK2).getFlat(0);
     double margin = (Math.abs(m - without) - Math.abs(m - with)) / se;
-    System.out.printf("[resolvesT] relu gamma=0.5 n=%d L=%d E=%d: V/(nK^2) measured %.5f +- %.5f,"
-        + " with T %.5f (z %.2f), without T %.5f (z %.2f); margin %.2f SE%n", n, depth, ensemble, m,
-        se, with, (m - with) / se, without, (m - without) / se, margin);
+    System.out.printf("[resolvesT] relu gamma=0.5 n=%d L=%d E=%d on %s: V/(nK^2) measured %.5f"
+        + " +- %.5f, with T %.5f (z %.2f), without T %.5f (z %.2f); margin %.2f SE%n", n, depth,
+        ensemble, source.device(), m, se, with, (m - with) / se, without, (m - without) / se, margin);
     assertTrue(Math.abs(m - with) <= K_SE * se, "with-T theory within 3 SE");
     assertTrue(margin > 5, "closer to the with-T theory by " + margin + " SE, need > 5");
+    return margin;
   }
 
   @Test

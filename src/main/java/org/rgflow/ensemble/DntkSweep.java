@@ -1,0 +1,488 @@
+package org.rgflow.ensemble;
+
+import java.util.Arrays;
+import org.rgflow.act.Activation;
+import org.rgflow.core.Sums;
+import org.rgflow.layer.Layer;
+import org.rgflow.layer.Weights;
+import org.rgflow.spec.Inputs;
+import org.rgflow.spec.NetworkSpec;
+
+/**
+ * The dNTK statistics of one network of the direct sampler (docs/THEORY.md §16), for every layer t and
+ * every component (α0, α1, α2, α3), after {@link CpuNetwork}'s forward pass; weights are regenerated
+ * row by row from the randomness contract, nothing of size n² is stored.
+ *
+ * <p>With u_{kα} = λ∇_θ z^{(t)}_{k;α} (the NTK direction of neuron k on input α: λ_b g on the biases and
+ * (λ_W/n_{a−1}) g ⊗ σ^{(a−1)}_α on the weights of layer a, g^{(a)} = ∂z^{(t)}_{k;α}/∂z^{(a)}_α), the dNTK
+ * is a second directional derivative: dΘ̂_{i0 k1 k2;β α1 α2} = ∂_{u_{k1α1}}∂_{u_{k2α2}} z^{(t)}_{i0;β}, for
+ * every i0 and β at once. Directions: u_{kα} for the measured neurons k ∈ S, and c_{α2α3} =
+ * Σ_k z_{k;α3} u_{kα2} (g from the start vector z^{(t)}_{α3} on input α2), whose dNTK is
+ * Σ_k z_{k;α3} dΘ̂_{·,·,k}. One sweep down carries every direction's g; one sweep up carries the
+ * first-order tangents ż_β (ż^{(t)}_{i;β} = Θ̂_{ik;βα}) and the second-order ones z̈_β of the pairs
+ * (kα1, kα2) and (iα1, c_{α2α3}), at every input β:
+ *
+ * <pre>
+ * ż^{(1)}_β = coef^{(1)}_{αβ} g^{(1)},   ż^{(a+1)}_β = coef^{(a+1)}_{αβ} g^{(a+1)} + W (σ′_β ⊙ ż^{(a)}_β)
+ * z̈^{(1)} = 0,   z̈^{(a+1)}_β = W (σ″_β ⊙ ż₁ ⊙ ż₂ + σ′_β ⊙ z̈^{(a)}_β)
+ *              + (λ_W/n_a) [g₁^{(a+1)} σ^{(a)}_{α₁}·(σ′_β ⊙ ż₂_β) + g₂^{(a+1)} σ^{(a)}_{α₂}·(σ′_β ⊙ ż₁_β)]
+ * </pre>
+ *
+ * coef^{(a)}_{αβ} = λ_b + (λ_W/n_{a−1}) σ^{(a−1)}_α·σ^{(a−1)}_β. Statistics per layer, 2·N_D⁴ numbers
+ * ({@link org.rgflow.stats.DntkBlock}), flat over (α0, α1, α2, α3):
+ * p = Σ_{k∈S} Σ_{i≠k} z_{i;α3} dΘ̂_{ikk;α0α1α2} / (m(n−1)) and
+ * q = Σ_{i∈S} (z̈^{(iα1, c_{α2α3})}_{i;α0} − z_{i;α3} dΘ̂_{iii;α0α1α2}) / (m(n−1)). Cost per network
+ * and target layer, with m measured neurons: m N_D + N_D² directions down, N_D (m N_D + N_D²) first-order
+ * and N_D (m N_D² + m N_D³) second-order vectors up through every layer below, plus two regenerations
+ * of the weights (N_D = 1, m = 4: 5 down, 5 + 8 up; N_D = 2: 12 down, 24 + 96 up). Dense layers only.
+ */
+final class DntkSweep {
+  private final int depth;
+  private final int nd;
+  private final int[] w;
+  private final double[] sw;
+  private final double[] lb;
+  private final double[] lw;
+  private final Activation act;
+  private final long seed;
+  private final int[] m;
+  private final double[][][] d1;
+  private final double[][][] d2;
+  /** Per target t: direction d's input and its g^{(a)}, a = 1..t. */
+  private final int[][] dirAlpha;
+  private final double[][][][] g;
+  /** Per target t and pair p: its two directions. */
+  private final int[][] pair1;
+  private final int[][] pair2;
+  /** ż[t][d][β], z̈[t][p][β] at the current level, and the next; h = σ′⊙ż, r the z̈ inputs. */
+  private final double[][][][] zd;
+  private final double[][][][] zdNext;
+  private final double[][][][] zdd;
+  private final double[][][][] zddNext;
+  private final double[][][][] hBuf;
+  private final double[][][][] rBuf;
+  private static final int TILE = 16;
+  private final double[][] tile;
+  private final double[][] vin;
+  private final double[][] vout;
+  private final int[] valpha;
+  private final double[][] coef;
+  /** stats[t][0..2N_D⁴): p then q, flat over (α0, α1, α2, α3). */
+  final double[][] stats;
+
+  /** Why the sweep cannot measure {@code spec}, or null when it can. */
+  static String unsupported(NetworkSpec spec) {
+    for (Layer l : spec.layers()) {
+      if (!l.plainMlp()) {
+        return "the dNTK is measured for dense layers only";
+      }
+    }
+    if (spec.activation().derivativeIsSingular()) {
+      return "sigma' of " + spec.activation().name() + " is a Dirac delta";
+    }
+    return null;
+  }
+
+  DntkSweep(NetworkSpec spec, Inputs inputs, long seed, int neurons) {
+    LayerScales sc = new LayerScales(spec, inputs);
+    depth = spec.depth();
+    nd = inputs.count();
+    w = sc.w;
+    sw = sc.sw;
+    lb = sc.lb;
+    lw = sc.lw;
+    act = spec.activation();
+    this.seed = seed;
+    m = new int[depth + 1];
+    int maxW = sc.maxWidth;
+    d1 = new double[depth][nd][];
+    d2 = new double[depth][nd][];
+    for (int l = 1; l < depth; l++) {
+      for (int a = 0; a < nd; a++) {
+        d1[l][a] = new double[w[l]];
+        d2[l][a] = new double[w[l]];
+      }
+    }
+    dirAlpha = new int[depth + 1][];
+    g = new double[depth + 1][][][];
+    pair1 = new int[depth + 1][];
+    pair2 = new int[depth + 1][];
+    zd = new double[depth + 1][][][];
+    zdNext = new double[depth + 1][][][];
+    zdd = new double[depth + 1][][][];
+    zddNext = new double[depth + 1][][][];
+    hBuf = new double[depth + 1][][][];
+    rBuf = new double[depth + 1][][][];
+    int vectors = 0;
+    for (int t = 1; t <= depth; t++) {
+      int mt = Math.min(w[t], neurons);
+      m[t] = mt;
+      int dirs = mt * nd + nd * nd;
+      dirAlpha[t] = new int[dirs];
+      for (int k = 0; k < mt; k++) {
+        for (int a = 0; a < nd; a++) {
+          dirAlpha[t][k * nd + a] = a;
+        }
+      }
+      for (int a2 = 0; a2 < nd; a2++) {
+        for (int a3 = 0; a3 < nd; a3++) {
+          dirAlpha[t][cDir(t, a2, a3)] = a2;
+        }
+      }
+      g[t] = new double[dirs][t + 1][];
+      for (int d = 0; d < dirs; d++) {
+        for (int l = 1; l <= t; l++) {
+          g[t][d][l] = new double[w[l]];
+        }
+      }
+      int pairs = mt * nd * nd + mt * nd * nd * nd;
+      pair1[t] = new int[pairs];
+      pair2[t] = new int[pairs];
+      for (int k = 0; k < mt; k++) {
+        for (int a1 = 0; a1 < nd; a1++) {
+          for (int a2 = 0; a2 < nd; a2++) {
+            int pp = pPair(k, a1, a2);
+            pair1[t][pp] = k * nd + a1;
+            pair2[t][pp] = k * nd + a2;
+            for (int a3 = 0; a3 < nd; a3++) {
+              int qp = qPair(t, k, a1, a2, a3);
+              pair1[t][qp] = k * nd + a1;
+              pair2[t][qp] = cDir(t, a2, a3);
+            }
+          }
+        }
+      }
+      zd[t] = new double[dirs][nd][maxW];
+      zdNext[t] = new double[dirs][nd][maxW];
+      zdd[t] = new double[pairs][nd][maxW];
+      zddNext[t] = new double[pairs][nd][maxW];
+      hBuf[t] = new double[dirs][nd][maxW];
+      rBuf[t] = new double[pairs][nd][maxW];
+      vectors += Math.max(dirs, nd * (dirs + pairs));
+    }
+    tile = new double[TILE][maxW];
+    vin = new double[vectors][];
+    vout = new double[vectors][];
+    valpha = new int[vectors];
+    coef = new double[nd][nd];
+    stats = new double[depth + 1][2 * nd * nd * nd * nd];
+  }
+
+  private int cDir(int t, int a2, int a3) {
+    return m[t] * nd + a2 * nd + a3;
+  }
+
+  /**
+   * Pair (kα1, kα2); (α1, α2) and (α2, α1) are the same pair (dΘ̂ is symmetric under (i1α1) ↔ (i2α2)),
+   * so only α1 ≤ α2 is propagated ({@link #active}).
+   */
+  private int pPair(int k, int a1, int a2) {
+    return a1 <= a2 ? (k * nd + a1) * nd + a2 : (k * nd + a2) * nd + a1;
+  }
+
+  /** Whether pair p is propagated (the P pairs with α1 &gt; α2 are not: see {@link #pPair}). */
+  private boolean active(int t, int p) {
+    if (p >= m[t] * nd * nd) {
+      return true;
+    }
+    int a1 = p / nd % nd;
+    int a2 = p % nd;
+    return a1 <= a2;
+  }
+
+  private int qPair(int t, int i, int a1, int a2, int a3) {
+    return m[t] * nd * nd + ((i * nd + a1) * nd + a2) * nd + a3;
+  }
+
+  private int flat(int a0, int a1, int a2, int a3) {
+    return ((a0 * nd + a1) * nd + a2) * nd + a3;
+  }
+
+  /**
+   * The dNTK of network e, whose pre-activations z[ℓ][α][i] and activations sig[ℓ][α][j] (σ[0] = x)
+   * {@link CpuNetwork} has just computed.
+   */
+  void run(long e, double[][][] z, double[][][] sig) {
+    for (int l = 1; l < depth; l++) {
+      for (int a = 0; a < nd; a++) {
+        double[] zz = z[l][a];
+        for (int j = 0; j < w[l]; j++) {
+          d1[l][a][j] = act.d1(zz[j]);
+          d2[l][a][j] = act.d2(zz[j]);
+        }
+      }
+    }
+    down(e, z);
+    up(e, z, sig);
+  }
+
+  private void down(long e, double[][][] z) {
+    for (int t = 1; t <= depth; t++) {
+      for (int d = 0; d < g[t].length; d++) {
+        double[] v = g[t][d][t];
+        if (d < m[t] * nd) {
+          Arrays.fill(v, 0);
+          v[d / nd] = 1;
+        } else {
+          int a3 = (d - m[t] * nd) % nd;
+          System.arraycopy(z[t][a3], 0, v, 0, w[t]);
+        }
+      }
+    }
+    for (int lvl = depth; lvl >= 2; lvl--) {
+      int count = 0;
+      for (int t = lvl; t <= depth; t++) {
+        for (int d = 0; d < g[t].length; d++) {
+          vin[count] = g[t][d][lvl];
+          vout[count] = g[t][d][lvl - 1];
+          valpha[count++] = dirAlpha[t][d];
+        }
+      }
+      int nIn = w[lvl - 1];
+      for (int v = 0; v < count; v++) {
+        Arrays.fill(vout[v], 0, nIn, 0);
+      }
+      Weights wt = new Weights(seed, e, lvl);
+      for (int i0 = 0; i0 < w[lvl]; i0 += TILE) {
+        int rows = Math.min(TILE, w[lvl] - i0);
+        for (int r = 0; r < rows; r++) {
+          wt.row(i0 + r, nIn, tile[r]);
+        }
+        for (int v = 0; v < count; v++) {
+          accumulateTile(vin[v], i0, rows, vout[v], nIn);
+        }
+      }
+      double s = sw[lvl];
+      for (int v = 0; v < count; v++) {
+        double[] o = vout[v];
+        double[] dd = d1[lvl - 1][valpha[v]];
+        for (int j = 0; j < nIn; j++) {
+          o[j] *= s * dd[j];
+        }
+      }
+    }
+  }
+
+  /** out += Σ_r g[i0 + r] · tile_r, four rows per pass (rows whose four coefficients are 0 skipped). */
+  private void accumulateTile(double[] g, int i0, int rows, double[] out, int nIn) {
+    int r = 0;
+    for (; r + 3 < rows; r += 4) {
+      double c0 = g[i0 + r];
+      double c1 = g[i0 + r + 1];
+      double c2 = g[i0 + r + 2];
+      double c3 = g[i0 + r + 3];
+      if (c0 == 0 && c1 == 0 && c2 == 0 && c3 == 0) {
+        continue;
+      }
+      double[] t0 = tile[r];
+      double[] t1 = tile[r + 1];
+      double[] t2 = tile[r + 2];
+      double[] t3 = tile[r + 3];
+      for (int j = 0; j < nIn; j++) {
+        out[j] += (c0 * t0[j] + c1 * t1[j]) + (c2 * t2[j] + c3 * t3[j]);
+      }
+    }
+    for (; r < rows; r++) {
+      double c = g[i0 + r];
+      if (c != 0) {
+        double[] t0 = tile[r];
+        for (int j = 0; j < nIn; j++) {
+          out[j] += c * t0[j];
+        }
+      }
+    }
+  }
+
+  /** out[i0 + r] = s · tile_r · x for the tile's rows, four rows per pass over x. */
+  private void dotTile(double[] x, int i0, int rows, double[] out, int nIn, double s) {
+    int r = 0;
+    for (; r + 3 < rows; r += 4) {
+      double[] t0 = tile[r];
+      double[] t1 = tile[r + 1];
+      double[] t2 = tile[r + 2];
+      double[] t3 = tile[r + 3];
+      double a0 = 0;
+      double a1 = 0;
+      double a2 = 0;
+      double a3 = 0;
+      for (int j = 0; j < nIn; j++) {
+        double v = x[j];
+        a0 += t0[j] * v;
+        a1 += t1[j] * v;
+        a2 += t2[j] * v;
+        a3 += t3[j] * v;
+      }
+      out[i0 + r] = s * a0;
+      out[i0 + r + 1] = s * a1;
+      out[i0 + r + 2] = s * a2;
+      out[i0 + r + 3] = s * a3;
+    }
+    for (; r < rows; r++) {
+      out[i0 + r] = s * Sums.dot(tile[r], x, nIn);
+    }
+  }
+
+  /** coef[α][β] = λ_b + (λ_W/n_in) σ_α·σ_β of layer {@code layer}. */
+  private void coefficients(int layer, double[][] sIn, int nIn) {
+    for (int a = 0; a < nd; a++) {
+      for (int b = 0; b < nd; b++) {
+        coef[a][b] = lb[layer] + lw[layer] / nIn * Sums.dot(sIn[a], sIn[b], nIn);
+      }
+    }
+  }
+
+  private void up(long e, double[][][] z, double[][][] sig) {
+    coefficients(1, sig[0], w[0]);
+    for (int t = 1; t <= depth; t++) {
+      for (int d = 0; d < g[t].length; d++) {
+        double[] gv = g[t][d][1];
+        int ad = dirAlpha[t][d];
+        for (int b = 0; b < nd; b++) {
+          double c1 = coef[ad][b];
+          double[] o = zd[t][d][b];
+          for (int i = 0; i < w[1]; i++) {
+            o[i] = c1 * gv[i];
+          }
+        }
+      }
+      for (int p = 0; p < pair1[t].length; p++) {
+        for (int b = 0; b < nd; b++) {
+          Arrays.fill(zdd[t][p][b], 0, w[1], 0);
+        }
+      }
+    }
+    finish(1, z);
+    for (int lvl = 1; lvl < depth; lvl++) {
+      int nIn = w[lvl];
+      int nOut = w[lvl + 1];
+      int count = 0;
+      for (int t = lvl + 1; t <= depth; t++) {
+        for (int d = 0; d < g[t].length; d++) {
+          for (int b = 0; b < nd; b++) {
+            double[] h = hBuf[t][d][b];
+            double[] x = zd[t][d][b];
+            double[] dd1 = d1[lvl][b];
+            for (int j = 0; j < nIn; j++) {
+              h[j] = dd1[j] * x[j];
+            }
+            vin[count] = h;
+            vout[count++] = zdNext[t][d][b];
+          }
+        }
+        for (int p = 0; p < pair1[t].length; p++) {
+          if (!active(t, p)) {
+            continue;
+          }
+          for (int b = 0; b < nd; b++) {
+            double[] r = rBuf[t][p][b];
+            double[] x1 = zd[t][pair1[t][p]][b];
+            double[] x2 = zd[t][pair2[t][p]][b];
+            double[] y = zdd[t][p][b];
+            double[] dd1 = d1[lvl][b];
+            double[] dd2 = d2[lvl][b];
+            for (int j = 0; j < nIn; j++) {
+              r[j] = dd2[j] * x1[j] * x2[j] + dd1[j] * y[j];
+            }
+            vin[count] = r;
+            vout[count++] = zddNext[t][p][b];
+          }
+        }
+      }
+      Weights wt = new Weights(seed, e, lvl + 1);
+      double s = sw[lvl + 1];
+      for (int i0 = 0; i0 < nOut; i0 += TILE) {
+        int rows = Math.min(TILE, nOut - i0);
+        for (int r = 0; r < rows; r++) {
+          wt.row(i0 + r, nIn, tile[r]);
+        }
+        for (int v = 0; v < count; v++) {
+          dotTile(vin[v], i0, rows, vout[v], nIn, s);
+        }
+      }
+      int l2 = lvl + 1;
+      double rate = lw[l2] / nIn;
+      coefficients(l2, sig[lvl], nIn);
+      for (int t = l2; t <= depth; t++) {
+        for (int d = 0; d < g[t].length; d++) {
+          double[] gv = g[t][d][l2];
+          int ad = dirAlpha[t][d];
+          for (int b = 0; b < nd; b++) {
+            double c = coef[ad][b];
+            double[] o = zdNext[t][d][b];
+            for (int i = 0; i < nOut; i++) {
+              o[i] += c * gv[i];
+            }
+          }
+        }
+        for (int p = 0; p < pair1[t].length; p++) {
+          if (!active(t, p)) {
+            continue;
+          }
+          int k1 = pair1[t][p];
+          int k2 = pair2[t][p];
+          double[] s1 = sig[lvl][dirAlpha[t][k1]];
+          double[] s2 = sig[lvl][dirAlpha[t][k2]];
+          double[] g1 = g[t][k1][l2];
+          double[] g2 = g[t][k2][l2];
+          for (int b = 0; b < nd; b++) {
+            double f1 = rate * Sums.dot(s1, hBuf[t][k2][b], nIn);
+            double f2 = rate * Sums.dot(s2, hBuf[t][k1][b], nIn);
+            double[] o = zddNext[t][p][b];
+            for (int i = 0; i < nOut; i++) {
+              o[i] += f1 * g1[i] + f2 * g2[i];
+            }
+          }
+        }
+        double[][][] sw1 = zd[t];
+        zd[t] = zdNext[t];
+        zdNext[t] = sw1;
+        double[][][] sw2 = zdd[t];
+        zdd[t] = zddNext[t];
+        zddNext[t] = sw2;
+      }
+      finish(l2, z);
+    }
+  }
+
+  /** The statistics of target layer t, whose tangents have just reached it. */
+  private void finish(int t, double[][][] z) {
+    int n = w[t];
+    int mt = m[t];
+    double norm = (double) mt * (n - 1);
+    int n4 = nd * nd * nd * nd;
+    double[] st = stats[t];
+    for (int a0 = 0; a0 < nd; a0++) {
+      for (int a1 = 0; a1 < nd; a1++) {
+        for (int a2 = 0; a2 < nd; a2++) {
+          for (int a3 = 0; a3 < nd; a3++) {
+            double[] zz = z[t][a3];
+            double p = 0;
+            double q = 0;
+            for (int k = 0; k < mt; k++) {
+              double[] kk = zdd[t][pPair(k, a1, a2)][a0];
+              p += Sums.dot(zz, kk, n) - zz[k] * kk[k];
+              q += zdd[t][qPair(t, k, a1, a2, a3)][a0][k] - zz[k] * kk[k];
+            }
+            st[flat(a0, a1, a2, a3)] = p / norm;
+            st[n4 + flat(a0, a1, a2, a3)] = q / norm;
+          }
+        }
+      }
+    }
+  }
+
+  /** dΘ̂_{i0 k k;β α1 α2} over i0 at target t (test access), after {@link #run}. */
+  double[] diagonal(int t, int beta, int a1, int a2, int k) {
+    return Arrays.copyOf(zdd[t][pPair(k, a1, a2)][beta], w[t]);
+  }
+
+  /** Σ_j z_{j;α3} dΘ̂_{i0 i j;β α1 α2} over i0 at target t (test access). */
+  double[] withC(int t, int beta, int a1, int a2, int a3, int i) {
+    return Arrays.copyOf(zdd[t][qPair(t, i, a1, a2, a3)][beta], w[t]);
+  }
+
+  /** Θ̂_{i0 k;β α} over i0 at target t, the first-order tangent (test access). */
+  double[] tangent(int t, int beta, int alpha, int k) {
+    return Arrays.copyOf(zd[t][k * nd + alpha][beta], w[t]);
+  }
+}
