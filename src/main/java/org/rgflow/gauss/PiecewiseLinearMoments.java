@@ -401,37 +401,7 @@ public final class PiecewiseLinearMoments {
       }
       bps[nb++] = cutoff;
       Arrays.sort(bps, 0, nb);
-      int need = 0;
-      for (int p = 0; p + 1 < nb; p++) {
-        need += (int) Math.ceil((bps[p + 1] - bps[p]) / width - 1e-12) + 1;
-      }
-      need *= glx.length;
-      if (nodes[k].length < need) {
-        nodes[k] = new double[need];
-        weights[k] = new double[need];
-      }
-      double[] xs = nodes[k];
-      double[] ws = weights[k];
-      int n = 0;
-      for (int p = 0; p + 1 < nb; p++) {
-        double a = bps[p];
-        double b = bps[p + 1];
-        if (b - a <= 0) {
-          continue;
-        }
-        int panels = (int) Math.ceil((b - a) / width - 1e-12);
-        double h = (b - a) / panels;
-        for (int q = 0; q < panels; q++) {
-          double mid = a + (q + 0.5) * h;
-          for (int i = 0; i < glx.length; i++) {
-            double u = mid + 0.5 * h * glx[i];
-            xs[n] = u;
-            ws[n] = 0.5 * h * glw[i] * NormalCdf.INV_SQRT_2PI * Math.exp(-0.5 * u * u);
-            n++;
-          }
-        }
-      }
-      return n;
+      return GaussQuadrature.normalPanels(bps, nb, width, glx, glw, nodes, weights, k);
     }
 
     /** Adds u and u ± sc·t, t = 1..8, 16, 32, … (below the panel width), inside (lo, U). */
