@@ -18,7 +18,7 @@ public final class CpuEnsemble implements SourceFactory {
 
   /** Starts the SIMD row generator's warm-up now, so that it overlaps the theory (rng.Simd). */
   public CpuEnsemble() {
-    org.rgflow.rng.Simd.lanes();
+    org.rgflow.rng.Simd.startWarmUp();
   }
 
   @Override
@@ -63,6 +63,8 @@ public final class CpuEnsemble implements SourceFactory {
     int depth = spec.depth();
     long seed = run.settings().seed();
     int m = run.ntkNeurons();
+    // a small run stops the SIMD warm-up rather than share the CPU with it (rng.Simd.sizeHint)
+    org.rgflow.rng.Simd.sizeHint(run.settings().ensemble() * EnsembleRun.weightsPerNetwork(spec));
     return new ThreadedSource(run, () -> {
       CpuNetwork net = new CpuNetwork(spec, inputs, seed, m);
       LayerData data = new LayerData(inputs.count());
