@@ -121,6 +121,9 @@ public final class TheoryEngine {
         }
       }
     }
+    if (!options.kernelsOnly()) {
+      ResidualNtkB.fill(spec, out, singular);
+    }
     return new Theory(out, notes);
   }
 
