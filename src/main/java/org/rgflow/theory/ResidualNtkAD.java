@@ -25,8 +25,8 @@ import org.rgflow.spec.NetworkSpec;
  * neuron k; z^{(2)}_k = γz_k + ξu_k with E[u_k² | layer 1] = C_b + C_W X̂[σ²], and X̂ contains
  * neuron k's own a(z_k)/n. At γ = 0 these are the MLP's A, D at layer 2 (times ξ⁴) and U = 0.
  * From layer 3 on, the history of each neuron (z^{(ℓ)}, Θ̂^{(ℓ)}_ii) is no longer one Gaussian
- * variable and the collective fluctuations of its empirical measure enter; those recursions are
- * not derived (§17.7), so deeper layers keep A, D = NaN for γ ≠ 0.
+ * variable and the collective fluctuations of its empirical measure enter: {@link ResidualNtkFluct}
+ * carries them (and reduces to this at layer 2).
  */
 public final class ResidualNtkAD {
   private ResidualNtkAD() {}
@@ -68,8 +68,9 @@ public final class ResidualNtkAD {
   }
 
   /**
-   * Fills A and D at layer 2 of every input α in {@code layers} where the engine left them NaN
-   * (residual layer 2 with γ ≠ 0); numbers the engine computed are never changed.
+   * Fills A and D of every input α in {@code layers} where the engine left them NaN (residual layers
+   * with γ ≠ 0): at every layer from {@link ResidualNtkFluct} up to its depth limit, beyond it at
+   * layer 2 only from the closed form; numbers the engine computed are never changed.
    */
   static void fill(NetworkSpec spec, java.util.List<TheoryLayer> layers) {
     if (layers.size() < 2 || !(spec.layer(1) instanceof Dense)) {
@@ -80,8 +81,21 @@ public final class ResidualNtkAD {
     if (second.a() == null || second.d() == null) {
       return;
     }
+    boolean deep = spec.depth() <= ResidualNtkFluct.MAX_DEPTH;
     for (int al = 0; al < second.a().length; al++) {
-      if (Double.isNaN(second.a()[al]) || Double.isNaN(second.d()[al])) {
+      if (deep) {
+        ResidualNtkFluct.Series s = ResidualNtkFluct.of(spec, first.kernel()[al][al],
+            first.theta()[al][al]);
+        for (int l = 0; l < layers.size(); l++) {
+          TheoryLayer t = layers.get(l);
+          if (Double.isNaN(t.a()[al])) {
+            t.a()[al] = s.a()[l];
+          }
+          if (Double.isNaN(t.d()[al])) {
+            t.d()[al] = s.d()[l];
+          }
+        }
+      } else if (Double.isNaN(second.a()[al]) || Double.isNaN(second.d()[al])) {
         double[] r = layer2(spec, first.kernel()[al][al], first.theta()[al][al]);
         if (Double.isNaN(second.a()[al])) {
           second.a()[al] = r[0];

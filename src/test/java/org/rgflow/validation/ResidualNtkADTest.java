@@ -16,7 +16,7 @@ import org.rgflow.theory.TheoryLayer;
 /**
  * theory.ResidualNtkAD, A = n Cov(Θ̂_ii, Θ̂_kk), D = n Cov(Θ̂_ii, z_k²) and U = n E[Θ̂_ii z_k] at the
  * first residual layer (layer 2): at γ = 0 equal to the engine's MLP A, D to 1e-9 (U = 0); the
- * closed forms for ReLU; the engine fills them for γ ≠ 0 at layer 2 only; and the CPU ensemble
+ * closed forms for ReLU; the engine's values (from theory.ResidualNtkFluct) equal them; the CPU ensemble
  * agrees within 3 SE (n = 64, L = 2, ℓ/n = 0.031, E = 4000).
  */
 class ResidualNtkADTest {
@@ -54,16 +54,19 @@ class ResidualNtkADTest {
   }
 
   @Test
-  void engineFillsLayerTwoOnly() {
+  void engineFillsEveryLayerFromTheHistoryRecursion() {
     NetworkSpec spec = ResidualTheoryTest.spec("tanh", 64, 3, 0, 0.19, 0.5, 1, 0.9, 1);
     Inputs in = Inputs.fromNormsAndAngles(8, new double[] {1.0}, new double[1][1]);
     TheoryEngine.Theory t = TheoryEngine.layers(spec, in);
-    double[] r = ResidualNtkAD.layer2(spec, t.layers().get(0).kernel()[0][0],
-        t.layers().get(0).theta()[0][0]);
-    assertEquals(r[0], t.layers().get(1).a()[0], 0);
-    assertEquals(r[1], t.layers().get(1).d()[0], 0);
-    assertTrue(Double.isNaN(t.layers().get(2).a()[0]), "A layer 3 not derived");
-    assertTrue(Double.isNaN(t.layers().get(2).d()[0]), "D layer 3 not derived");
+    double k1 = t.layers().get(0).kernel()[0][0];
+    double th1 = t.layers().get(0).theta()[0][0];
+    double[] r = ResidualNtkAD.layer2(spec, k1, th1);
+    assertEquals(r[0], t.layers().get(1).a()[0], 1e-12 * Math.abs(r[0]));
+    assertEquals(r[1], t.layers().get(1).d()[0], 1e-12 * Math.abs(r[1]));
+    org.rgflow.theory.ResidualNtkFluct.Series s =
+        org.rgflow.theory.ResidualNtkFluct.of(spec, k1, th1);
+    assertEquals(s.a()[2], t.layers().get(2).a()[0], 0, "A layer 3");
+    assertEquals(s.d()[2], t.layers().get(2).d()[0], 0, "D layer 3");
     assertTrue(!Double.isNaN(t.layers().get(2).b()[0]), "B layer 3 filled");
   }
 

@@ -1,0 +1,118 @@
+package org.rgflow.validation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.rgflow.core.Obs;
+import org.rgflow.spec.Inputs;
+import org.rgflow.spec.NetworkSpec;
+import org.rgflow.theory.ResidualNtkAD;
+import org.rgflow.theory.ResidualNtkFluct;
+import org.rgflow.theory.ResidualSeries;
+import org.rgflow.theory.TheoryEngine;
+import org.rgflow.theory.TheoryLayer;
+
+/**
+ * theory.ResidualNtkFluct, the history recursion for A, D, U (docs/THEORY.md §17.2): at γ = 0 it
+ * equals the engine's MLP A, D and V to 1e-9 (U = 0); at γ ≠ 0 its T equals ResidualSeries' T to
+ * 1e-9, its layer 2 equals ResidualNtkAD's closed form, U = 0 for tanh; it agrees with the
+ * independent Monte Carlo of ../shared/theory/RESIDUAL_NTK.md §1.3 (relu γ = 0.5, n = 128, 4000
+ * nets, ℓ = 3..6) and with the CPU ensemble (n = 64, L = 3, ℓ/n = 0.047, E = 4000) within 3 SE.
+ */
+class ResidualNtkFluctTest {
+
+  @ParameterizedTest(name = "{0} C_b={1} C_W={2} xi={3}")
+  @CsvSource({"relu, 0, 2, 1", "tanh, 0.1, 1.3, 1", "relu, 0.2, 1.7, 0.8", "tanh, 0.1, 1.1, 1.2"})
+  void gammaZeroIsTheEnginesMlp(String act, double cb, double cw, double xi) {
+    int depth = 6;
+    NetworkSpec spec = ResidualTheoryTest.spec(act, 64, depth, cb, cw, 0.5, 1, 0, xi);
+    Inputs in = Inputs.fromNormsAndAngles(8, new double[] {0.9}, new double[1][1]);
+    TheoryEngine.Theory t = TheoryEngine.layers(spec, in);
+    TheoryLayer first = t.layers().get(0);
+    ResidualNtkFluct.Series s = ResidualNtkFluct.of(spec, first.kernel()[0][0], first.theta()[0][0]);
+    for (int l = 1; l <= depth; l++) {
+      TheoryLayer e = t.layers().get(l - 1);
+      assertEquals(e.a()[0], s.a()[l - 1], 1e-9 * Math.abs(e.a()[0]) + 1e-12, "A layer " + l);
+      assertEquals(e.d()[0], s.d()[l - 1], 1e-9 * Math.abs(e.d()[0]) + 1e-12, "D layer " + l);
+      assertEquals(e.vDiag(0), s.v()[l - 1], 1e-9 * Math.abs(e.vDiag(0)) + 1e-12, "V layer " + l);
+      assertEquals(0, s.u()[l - 1], 1e-12, "U layer " + l);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} gamma={1}")
+  @CsvSource({"relu, 0.5", "relu, 0.9", "tanh, 0.5", "tanh, 0.9"})
+  void tAndLayerTwoAndParity(String act, double gamma) {
+    int depth = 6;
+    double cw = (1 - gamma * gamma) * (act.equals("relu") ? 2 : 1);
+    NetworkSpec spec = ResidualTheoryTest.spec(act, 64, depth, 0, cw, 0.5, 1, gamma, 1);
+    ResidualNtkFluct.Series s = ResidualNtkFluct.of(spec, 1, 1);
+    ResidualSeries.Series r = ResidualSeries.of(spec, 1, true);
+    double[] l2 = ResidualNtkAD.layer2(spec, 1, 1);
+    assertEquals(l2[0], s.a()[1], 1e-9 * Math.abs(l2[0]), "A layer 2");
+    assertEquals(l2[1], s.d()[1], 1e-9 * Math.abs(l2[1]), "D layer 2");
+    assertEquals(l2[2], s.u()[1], 1e-9 * Math.abs(l2[2]) + 1e-12, "U layer 2");
+    for (int l = 1; l <= depth; l++) {
+      System.out.printf("[ResidualNtkFluctTest] %s gamma=%s layer %d: A %.6g D %.6g U %.6g;"
+          + " V %.6g (single-time closure %.6g), T %.6g (%.6g)%n", act, gamma, l, s.a()[l - 1],
+          s.d()[l - 1], s.u()[l - 1], s.v()[l - 1], r.v()[l - 1], s.t()[l - 1], r.t()[l - 1]);
+      assertEquals(r.t()[l - 1], s.t()[l - 1], 1e-9 * Math.abs(r.t()[l - 1]) + 1e-12, "T " + l);
+      if (act.equals("tanh")) {
+        assertEquals(0, s.u()[l - 1], 1e-12, "U = 0 for odd σ");
+      }
+    }
+  }
+
+  /** RESIDUAL_NTK.md §1.3's Monte Carlo, relu γ = 0.5, n = 128 (4000 nets), layers 3..6 (ℓ/n ≤ 0.047). */
+  @Test
+  void agreesWithTheIndependentMonteCarlo() {
+    NetworkSpec spec = ResidualTheoryTest.spec("relu", 128, 6, 0, 1.5, 0.5, 1, 0.5, 1);
+    ResidualNtkFluct.Series s = ResidualNtkFluct.of(spec, 1, 1);
+    double[][] a = {{15.12, 0.26}, {46.12, 1.0}, {105.8, 2.9}, {200.7, 5.2}};
+    double[][] d = {{10.12, 0.22}, {23.1, 0.6}, {42.53, 1.4}, {66.53, 1.9}};
+    double[][] u = {{2.102, 0.53}, {3.312, 0.76}, {2.916, 0.85}, {3.55, 1.2}};
+    for (int l = 3; l <= 6; l++) {
+      int i = l - 3;
+      System.out.printf("[ResidualNtkFluctTest] relu gamma=0.5 layer %d: A %.4g vs MC %s +- %s,"
+          + " D %.4g vs %s +- %s, U %.4g vs %s +- %s%n", l, s.a()[l - 1], a[i][0], a[i][1],
+          s.d()[l - 1], d[i][0], d[i][1], s.u()[l - 1], u[i][0], u[i][1]);
+      assertEquals(a[i][0], s.a()[l - 1], 3 * a[i][1], "A layer " + l);
+      assertEquals(d[i][0], s.d()[l - 1], 3 * d[i][1], "D layer " + l);
+      assertEquals(u[i][0], s.u()[l - 1], 3 * u[i][1], "U layer " + l);
+    }
+  }
+
+  static double[][] measured(String act, double gamma, double lw, int n, int depth, long ensemble,
+      long seed) {
+    double cw = (1 - gamma * gamma) * (act.equals("relu") ? 2 : 1);
+    NetworkSpec spec = ResidualTheoryTest.spec(act, n, depth, 0, cw, 0.5, lw, gamma, 1);
+    Inputs in = Inputs.fromNormsAndAngles(8, new double[] {1.0}, new double[1][1]);
+    Agreement.Paired p = Agreement.run(new org.rgflow.ensemble.CpuEnsemble(), spec, in, ensemble,
+        seed, true);
+    double[][] out = new double[2][3];
+    Obs[] obs = {Obs.A, Obs.D};
+    for (int i = 0; i < 2; i++) {
+      out[i][0] = p.m(depth).value().get(obs[i]).getFlat(0);
+      out[i][1] = p.m(depth).err().get(obs[i]).getFlat(0);
+      out[i][2] = p.t(depth).theory().get(obs[i]).getFlat(0);
+    }
+    return out;
+  }
+
+  /** λ_W = 0 for tanh, where σ² and σ′² nearly cancel in λ_Wσ² + C_WΘσ′² (A tiny at λ_W = 1). */
+  @ParameterizedTest(name = "{0} gamma={1} lambda_W={2}")
+  @CsvSource({"relu, 0.5, 1, 1501", "relu, 0.9, 1, 1502", "tanh, 0.5, 0, 1503",
+      "tanh, 0.9, 0, 1504"})
+  void ensembleAgreesAtLayerThree(String act, double gamma, double lw, long seed) {
+    double[][] m = measured(act, gamma, lw, 64, 3, 4000, seed);
+    String[] name = {"A", "D"};
+    for (int i = 0; i < 2; i++) {
+      System.out.printf("[ResidualNtkFluctTest] %s gamma=%s lambda_W=%s n=64 L=3 E=4000: %s %.5g +-"
+          + " %.5g, theory %.5g (z %.2f)%n", act, gamma, lw, name[i], m[i][0], m[i][1], m[i][2],
+          (m[i][0] - m[i][2]) / m[i][1]);
+      assertEquals(m[i][2], m[i][0], 3 * m[i][1], name[i] + " " + act + " γ=" + gamma);
+    }
+  }
+}
