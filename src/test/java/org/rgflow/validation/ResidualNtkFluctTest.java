@@ -115,4 +115,25 @@ class ResidualNtkFluctTest {
       assertEquals(m[i][2], m[i][0], 3 * m[i][1], name[i] + " " + act + " γ=" + gamma);
     }
   }
+
+  /**
+   * ReLU at γ = 0.9, L = 4 (slow): 2X(64) − X(32) (E = 12000, 20000) against the theory within
+   * 3·√(4SE₆₄² + SE₃₂²), X = A, D; the extrapolation as in ResidualNtkBTest because A's and D's 1/n
+   * corrections grow with depth.
+   */
+  @Tag("slow")
+  @Test
+  void reluExtrapolationAgrees() {
+    double[][] a = measured("relu", 0.9, 1, 32, 4, 20000, 1632L);
+    double[][] b = measured("relu", 0.9, 1, 64, 4, 12000, 1664L);
+    String[] name = {"A", "D"};
+    for (int i = 0; i < 2; i++) {
+      double ex = 2 * b[i][0] - a[i][0];
+      double se = Math.sqrt(4 * b[i][1] * b[i][1] + a[i][1] * a[i][1]);
+      System.out.printf("[ResidualNtkFluctTest] relu gamma=0.9 L=4: %s(32) %.5g +- %.5g, %s(64) %.5g"
+          + " +- %.5g, 2X(64) - X(32) %.5g +- %.5g, theory %.5g (z %.2f)%n", name[i], a[i][0],
+          a[i][1], name[i], b[i][0], b[i][1], ex, se, b[i][2], (ex - b[i][2]) / se);
+      assertEquals(b[i][2], ex, 3 * se, name[i]);
+    }
+  }
 }
