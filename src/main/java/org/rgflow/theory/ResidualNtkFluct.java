@@ -59,6 +59,11 @@ public final class ResidualNtkFluct {
 
   /** The series of {@code spec} with K^{(1)} = k1, Θ^{(1)} = theta1 (equal widths from layer 1). */
   public static Series of(NetworkSpec spec, double k1, double theta1) {
+    return run(spec, k1, theta1, null, null, null);
+  }
+
+  private static Series run(NetworkSpec spec, double k1, double theta1, double[][][] mOut,
+      double[][] kOut, double[][][] meanOut) {
     int depth = spec.depth();
     Activation act = spec.activation();
     GaussQuadrature q = new GaussQuadrature(act.kinks());
@@ -100,6 +105,11 @@ public final class ResidualNtkFluct {
       out.v()[l - 1] = form(m, ez2, ez2);
       out.t()[l - 1] = form(m, ez2, ez);
       if (l == depth) {
+        if (mOut != null) {
+          mOut[0] = m;
+          kOut[0] = k;
+          meanOut[0] = mean;
+        }
         break;
       }
       Layer next = spec.layer(l + 1);
@@ -176,12 +186,20 @@ public final class ResidualNtkFluct {
   /** The coordinates of f_type(z^{(l)}) on ρ_m′, cσ_m′, cs_m′ (m′ &lt; l); θ-coefficient 0. */
   private static double[] ev(NetworkSpec spec, GaussQuadrature q, Activation act, double[] k,
       double[][] mean, double[][] e2, int type, int l, int dim) {
+    return ev(spec, q, act, k, mean, z -> fn(act, type, z), mean[l - 1][type], e2[l - 1][type], l,
+        dim);
+  }
+
+  /** The same for any f with E[f(z^{(l)})] = fMean and E[f″(z^{(l)})] = fE2. */
+  private static double[] ev(NetworkSpec spec, GaussQuadrature q, Activation act, double[] k,
+      double[][] mean, java.util.function.DoubleUnaryOperator f, double fMean, double fE2, int l,
+      int dim) {
     double[] e = new double[dim];
     for (int mp = 1; mp < l; mp++) {
       double g = ResidualNtkB.skip(spec, mp + 1, l);
       Layer lay = spec.layer(mp + 1);
       double xi = lay instanceof Residual r ? r.xi() : 1;
-      e[3 * (mp - 1)] = 0.5 * xi * xi * g * g * e2[l - 1][type];
+      e[3 * (mp - 1)] = 0.5 * xi * xi * g * g * fE2;
     }
     // m′ = l is not needed: M has no weight on the coordinates of layer l before the step l → l + 1
     for (int mp = 1; mp < l; mp++) {
@@ -191,14 +209,42 @@ public final class ResidualNtkFluct {
       }
       double c = g * k[mp - 1];
       double[] x = q.expect(new double[][] {{k[mp - 1], c}, {c, k[l - 1]}}, 2, (z, o) -> {
-        double f = fn(act, type, z[1]);
-        o[0] = fn(act, S2, z[0]) * f;
-        o[1] = fn(act, DS, z[0]) * f;
+        double fv = f.applyAsDouble(z[1]);
+        o[0] = fn(act, S2, z[0]) * fv;
+        o[1] = fn(act, DS, z[0]) * fv;
       });
-      e[3 * (mp - 1) + 1] = x[0] - mean[mp - 1][S2] * mean[l - 1][type];
-      e[3 * (mp - 1) + 2] = x[1] - mean[mp - 1][DS] * mean[l - 1][type];
+      e[3 * (mp - 1) + 1] = x[0] - mean[mp - 1][S2] * fMean;
+      e[3 * (mp - 1) + 2] = x[1] - mean[mp - 1][DS] * fMean;
     }
     return e;
+  }
+
+  /**
+   * 𝒞(f, g) = n Cov(f(z_i^{(L)}), g(z_k^{(L)})) (i ≠ k) at the last layer L of {@code spec}, for
+   * any two functions of the last pre-activation (leading order; V = 𝒞(z², z²), T = 𝒞(z², z)).
+   */
+  public static double crossCovariance(NetworkSpec spec, double k1, double theta1,
+      java.util.function.DoubleUnaryOperator f, java.util.function.DoubleUnaryOperator g) {
+    double[][][] last = new double[1][][];
+    double[][] kOut = new double[1][];
+    double[][][] meanOut = new double[1][][];
+    run(spec, k1, theta1, last, kOut, meanOut);
+    int l = spec.depth();
+    Activation act = spec.activation();
+    GaussQuadrature q = new GaussQuadrature(act.kinks());
+    double kk = kOut[0][l - 1];
+    double inv = 1 / kk;
+    double[] a = q.expect(new double[][] {{kk}}, 4, (z, o) -> {
+      double h2 = z[0] * z[0] * inv * inv - inv;
+      o[0] = f.applyAsDouble(z[0]);
+      o[1] = o[0] * h2;
+      o[2] = g.applyAsDouble(z[0]);
+      o[3] = o[2] * h2;
+    });
+    int dim = 3 * l + 1;
+    double[] ef = ev(spec, q, act, kOut[0], meanOut[0], f, a[0], a[1], l, dim);
+    double[] eg = ev(spec, q, act, kOut[0], meanOut[0], g, a[2], a[3], l, dim);
+    return form(last[0], ef, eg);
   }
 
   private static double[] mul(double[][] m, double[] x) {

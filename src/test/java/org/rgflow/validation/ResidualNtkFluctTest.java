@@ -136,4 +136,27 @@ class ResidualNtkFluctTest {
       assertEquals(b[i][2], ex, 3 * se, name[i]);
     }
   }
+
+  /**
+   * crossCovariance reproduces the recursion's V and T; it also gives 𝒞(He₃(z/√K), z²), which the
+   * single-time closure (two-neuron law = Gaussian + the V and T Hermite components) puts at 0.
+   */
+  @Test
+  void crossCovarianceIsConsistent() {
+    for (int depth = 2; depth <= 4; depth++) {
+      NetworkSpec spec = ResidualTheoryTest.spec("relu", 64, depth, 0, 0.38, 0.5, 1, 0.9, 1);
+      ResidualNtkFluct.Series s = ResidualNtkFluct.of(spec, 1, 1);
+      double v = ResidualNtkFluct.crossCovariance(spec, 1, 1, z -> z * z, z -> z * z);
+      double t = ResidualNtkFluct.crossCovariance(spec, 1, 1, z -> z * z, z -> z);
+      double kk = ResidualSeries.of(spec, 1, true).k()[depth - 1];
+      double h3 = ResidualNtkFluct.crossCovariance(spec, 1, 1, z -> {
+        double x = z / Math.sqrt(kk);
+        return x * x * x - 3 * x;
+      }, z -> z * z);
+      System.out.printf("[ResidualNtkFluctTest] relu gamma=0.9 layer %d: V %.8g T %.8g C(He3, z^2)"
+          + " %.6g (K %.6g)%n", depth, v, t, h3, kk);
+      assertEquals(s.v()[depth - 1], v, 1e-9 * Math.abs(v));
+      assertEquals(s.t()[depth - 1], t, 1e-9 * Math.abs(t));
+    }
+  }
 }
