@@ -161,8 +161,8 @@ class ResidualNtkFluctTest {
   }
 
   /**
-   * Network by network from the CPU reference (CpuEnsemble.network): U = n E[Θ̂_ii z_k] at layer
-   * L = 3 and the layer-2 statistic n Cov(He₃(z_i/√K), z_k²) (i ≠ k), relu, n = 64, E = 4000, SE from
+   * Network by network from the CPU reference (CpuEnsemble.network): U = n E[Θ̂_ii z_k] and
+   * U′ = n E[Θ̂_ik z_k] (theory.ResidualNtkF) at layer L = 3 and the layer-2 statistic n Cov(He₃(z_i/√K), z_k²) (i ≠ k), relu, n = 64, E = 4000, SE from
    * 20 batch means; within 3 SE of the history theory, and the He₃ statistic more than 3 SE from the
    * single-time closure's 0.
    */
@@ -187,7 +187,7 @@ class ResidualNtkFluctTest {
       return x * x * x - 3 * x;
     }, z -> z * z);
     // per batch: sums of pair means and single means
-    double[][] acc = new double[batches][6];
+    double[][] acc = new double[batches][7];
     for (int e = 0; e < ensemble; e++) {
       org.rgflow.ensemble.NetworkSample net =
           org.rgflow.ensemble.CpuEnsemble.network(spec, in, seed, e, n);
@@ -204,6 +204,15 @@ class ResidualNtkFluctTest {
         stz += ti * zi;
       }
       a[0] += (st * sz - stz) / ((double) m * (m - 1));
+      double off = 0;
+      for (int i = 0; i < m; i++) {
+        for (int k = 0; k < m; k++) {
+          if (k != i) {
+            off += net.theta(3, i, k, 0, 0) * net.z(3, 0, k);
+          }
+        }
+      }
+      a[6] += off / ((double) m * (m - 1));
       a[1] += st / m;
       a[2] += sz / m;
       double sh = 0;
@@ -223,16 +232,24 @@ class ResidualNtkFluctTest {
     }
     double[] u = new double[batches];
     double[] h = new double[batches];
-    double[] tot = new double[6];
+    double[] up = new double[batches];
+    double[] tot = new double[7];
     int per = ensemble / batches;
     for (int b = 0; b < batches; b++) {
-      for (int c = 0; c < 6; c++) {
+      for (int c = 0; c < 7; c++) {
         acc[b][c] /= per;
         tot[c] += acc[b][c] / batches;
       }
       u[b] = n * (acc[b][0] - acc[b][1] * acc[b][2]);
       h[b] = n * (acc[b][3] - acc[b][4] * acc[b][5]);
+      up[b] = n * acc[b][6];
     }
+    double upM = n * tot[6];
+    double upSe = se(up);
+    double upTh = org.rgflow.theory.ResidualNtkF.of(spec, k1, th1).uPrime()[2];
+    System.out.printf("[ResidualNtkFluctTest] relu gamma=%s n=%d E=%d: U'(L=3) %.4f +- %.4f, theory"
+        + " %.4f (z %.2f)%n", gamma, n, ensemble, upM, upSe, upTh, (upM - upTh) / upSe);
+    assertEquals(upTh, upM, 3 * upSe, "U'");
     double uM = n * (tot[0] - tot[1] * tot[2]);
     double hM = n * (tot[3] - tot[4] * tot[5]);
     double uSe = se(u);
