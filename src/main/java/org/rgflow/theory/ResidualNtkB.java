@@ -113,7 +113,7 @@ public final class ResidualNtkB {
   /**
    * For a network with a residual layer at γ ≠ 0 (and a regular σ′), B and F of every input α in
    * {@code layers} (the engine's output, where the one-layer step leaves them NaN) from this series
-   * and {@link ResidualNtkF} at K^{(1)}_αα, Θ^{(1)}_αα. Other networks are left as they are (their numbers unchanged).
+   * and {@link ResidualNtkF} at K^{(1)}_αα, Θ^{(1)}_αα, and A, D at layer 2 from {@link ResidualNtkAD}. Other networks are left as they are (their numbers unchanged).
    */
   static void fill(NetworkSpec spec, java.util.List<TheoryLayer> layers, boolean singular) {
     boolean skips = false;
@@ -136,6 +136,7 @@ public final class ResidualNtkB {
         layers.get(l).f()[a] = f.f()[l];
       }
     }
+    ResidualNtkAD.fill(spec, layers);
   }
 
   /** Π γ^{(m)} over layers m = from+1..to: Cov(z^{(from)}, z^{(to)}) = this × K^{(from)}. */
