@@ -29,7 +29,7 @@ import org.rgflow.stats.StatSet;
  * {@link CpuEnsemble#dntk}), network by network: every layer's 2·N_D⁴ statistics p and q, on awkward
  * shapes (widths 1, 2, 3, 13 — at width 1 no pair i ≠ k exists and p, q are a rounding residue over 0,
  * non-finite on both sides, which is all that is required there —, N_D 1
- * and 2, tanh, swish, sin, sigmoid, monomial(3) and relu, whose σ″ is taken as 0 exactly as the CPU
+ * and 2, tanh, gelu, erf, swish, sin, sigmoid, monomial(3) and relu, whose σ″ is taken as 0 exactly as the CPU
  * source does: the δ of σ″ is not part of the measured forward equation). Tolerance as
  * {@link ClContractTest}: {@value ClContractTest#RTOL} relative plus {@value ClContractTest#ATOL} of
  * the layer's largest |value| (both sides fp64; the device's Gaussians differ by ulps). A power check
@@ -69,6 +69,12 @@ class ClDntkTest {
             ClContractTest.inputs(2, 2), 1),
         new Shape("width13-3-nd1-sigmoid",
             ClContractTest.spec(2, new int[] {13, 3, 13}, Activations.sigmoid(), 0.3, 1.1),
+            ClContractTest.inputs(2, 1), 4),
+        new Shape("width13-depth3-nd2-gelu",
+            ClContractTest.spec(5, new int[] {13, 13, 13}, Activations.gelu(), 0.1, 1.8),
+            ClContractTest.inputs(5, 2), 4),
+        new Shape("width13-3-nd1-erf",
+            ClContractTest.spec(2, new int[] {13, 3, 13}, Activations.erf(), 0.3, 1.1),
             ClContractTest.inputs(2, 1), 4),
         new Shape("width3-depth3-nd2-monomial3",
             ClContractTest.spec(2, new int[] {3, 3, 3}, Activations.monomial(3), 0.1, 0.8),
