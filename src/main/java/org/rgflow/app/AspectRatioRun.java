@@ -55,7 +55,13 @@ public final class AspectRatioRun {
     if (n < 2) {
       throw new SpecException("--width", "must be at least 2, got " + n);
     }
-    long e = ensemble.trim().equals("0") ? 0 : Numbers.positiveLong("--ensemble", ensemble);
+    long e;
+    try {
+      e = ensemble.trim().equals("0") ? 0 : Numbers.positiveLong("--ensemble", ensemble);
+    } catch (SpecException x) {
+      throw new SpecException("--ensemble", "must be 0 (measure nothing) or a positive integer, got '"
+          + ensemble.trim() + "'");
+    }
     long s = Numbers.parseLong("--seed", seed);
     double g = gamma == null ? Double.NaN : Numbers.nonNegativeDoubles("--gamma", gamma)[0];
     if (out != null) {

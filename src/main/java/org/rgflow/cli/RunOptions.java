@@ -47,8 +47,8 @@ final class RunOptions {
   boolean noNtk;
 
   @Option(names = "--observables", paramLabel = "LIST",
-      description = "Observable blocks to measure: kernel, moments, ntk, three-point (default: all that"
-          + " the sampler and device can measure; the NTK's only with the NTK).")
+      description = "Observable blocks to measure: kernel, moments, ntk, three-point, dntk (default: all"
+          + " that the sampler and device can measure, dntk excepted; the NTK's only with the NTK).")
   String observables;
 
   @Option(names = "--progress", negatable = true,

@@ -26,8 +26,8 @@ package org.rgflow.core;
  *       P/n = E[dΘ̂_{ikk;α0α1α2} z_{i;α3}], Q/n = E[dΘ̂_{iik;α0α1α2} z_{k;α3}] (i ≠ k), in the book's
  *       d²z·dz·dz convention (α0 the differentiated output); theory NaN where three or more distinct
  *       inputs occur.
- *   <li>Theta1_α — the 1/n NTK mean shift on the diagonal (docs/THEORY.md §17): theory Theta_αα includes
- *       Θ1/n; measured as n (Theta_measured − Θ∞) like G1.
+ *   <li>Theta1_{αβ} — the 1/n NTK mean shift (docs/THEORY.md §17): theory Theta includes Θ1/n; measured
+ *       as n (Theta_measured − Θ∞) like G1; NaN off the diagonal above 4 inputs.
  * </ul>
  * Each observable belongs to one {@link org.rgflow.stats.StatBlock}, which measures and predicts it.
  */
@@ -49,7 +49,7 @@ public enum Obs {
   T21(1),
   P(4),
   Q(4),
-  Theta1(1);
+  Theta1(2);
 
   private final int rank;
 

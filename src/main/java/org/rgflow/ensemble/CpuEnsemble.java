@@ -19,7 +19,7 @@ public final class CpuEnsemble implements SourceFactory {
 
   /** Starts the SIMD row generator's warm-up now, so that it overlaps the theory (rng.Simd). */
   public CpuEnsemble() {
-    org.rgflow.rng.Simd.lanes();
+    org.rgflow.rng.Simd.startWarmUp();
   }
 
   @Override
@@ -96,6 +96,8 @@ public final class CpuEnsemble implements SourceFactory {
       throw new org.rgflow.spec.SpecException("--observables", "dntk: " + DntkSweep.unsupported(spec));
     }
     int md = Math.max(1, run.settings().ntkNeurons());
+    // a small run stops the SIMD warm-up rather than share the CPU with it (rng.Simd.sizeHint)
+    org.rgflow.rng.Simd.sizeHint(run.settings().ensemble() * EnsembleRun.weightsPerNetwork(spec));
     return new ThreadedSource(run, () -> {
       CpuNetwork net = new CpuNetwork(spec, inputs, seed, m);
       DntkSweep sweep = dntk ? new DntkSweep(spec, inputs, seed, md) : null;

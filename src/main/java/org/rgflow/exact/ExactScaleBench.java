@@ -17,7 +17,8 @@ import org.rgflow.spec.NetworkSpec;
  * The NTK at depth (issue 17 part 2): exact vs direct sampler with the NTK (4 neurons), side by
  * side in one JVM, all threads: relu width 16 depth 200 and width 256 depth 64 (N_D = 1, n0 = 8,
  * C_W = 2), and n = 1024, L = 8, N_D = 2 for relu and tanh. Each line: networks/s of each, their
- * ratio, and the last layer's K and Θ from both with SEs.
+ * ratio, and the last layer's K and Θ from both with SEs. Case "residual" (not in "all"): residual
+ * relu γ = 0.5 networks (issue 14) at width 256 × 16 and 1024 × 8, N_D = 2.
  * Run: {@code java -cp target/classes:$(cat cp.txt) org.rgflow.exact.ExactScaleBench [quick] [case]}.
  */
 public final class ExactScaleBench {
@@ -88,6 +89,19 @@ public final class ExactScaleBench {
       NetworkSpec s = NetworkSpec.uniform(8, 256, 64, Activations.parse("relu"), 0, 2, 1, 1);
       sideBySide("relu width 256, depth 64, N_D = 1, forward + NTK (4 neurons)", s, one(8),
           200 / f, 200 * (quick ? 1 : 10) / f);
+    }
+    if (only.equals("residual")) {
+      // residual relu γ = 0.5 at its criticality C_W = 1.5 (issue 14), N_D = 2: per-neuron sweep
+      NetworkSpec dense = NetworkSpec.uniform(8, 256, 16, Activations.parse("relu"), 0, 1.5, 1, 1);
+      NetworkSpec res = new NetworkSpec(8, Activations.parse("relu"),
+          org.rgflow.layer.Residual.network(dense.layers(), new double[] {0.5}, new double[] {1}));
+      sideBySide("residual relu γ = 0.5, ξ = 1, C_W = 1.5, width 256, depth 16, N_D = 2, forward +"
+          + " NTK (4 neurons)", res, two(8), 200 / f, 2000 / f);
+      NetworkSpec wide = NetworkSpec.uniform(8, 1024, 8, Activations.parse("relu"), 0, 1.5, 1, 1);
+      NetworkSpec resWide = new NetworkSpec(8, Activations.parse("relu"),
+          org.rgflow.layer.Residual.network(wide.layers(), new double[] {0.5}, new double[] {1}));
+      sideBySide("residual relu γ = 0.5, ξ = 1, C_W = 1.5, width 1024, depth 8, N_D = 2, forward +"
+          + " NTK (4 neurons)", resWide, two(8), 20 / f, 1000 / f);
     }
     if (only.equals("all") || only.equals("big")) {
       int n = 1024;

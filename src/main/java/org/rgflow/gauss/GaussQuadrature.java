@@ -351,37 +351,7 @@ public final class GaussQuadrature {
       if (nb > 2) {
         Arrays.sort(bps, 0, nb);
       }
-      int need = 0;
-      for (int p = 0; p + 1 < nb; p++) {
-        need += (int) Math.ceil((bps[p + 1] - bps[p]) / width - 1e-12) + 1;
-      }
-      need *= glx.length;
-      if (nodes[li].length < need) {
-        nodes[li] = new double[need];
-        weights[li] = new double[need];
-      }
-      double[] xs = nodes[li];
-      double[] ws = weights[li];
-      int n = 0;
-      for (int p = 0; p + 1 < nb; p++) {
-        double lo = bps[p];
-        double hi = bps[p + 1];
-        if (hi - lo <= 0) {
-          continue;
-        }
-        int panels = (int) Math.ceil((hi - lo) / width - 1e-12);
-        double h = (hi - lo) / panels;
-        for (int q = 0; q < panels; q++) {
-          double mid = lo + (q + 0.5) * h;
-          for (int i = 0; i < glx.length; i++) {
-            double u = mid + 0.5 * h * glx[i];
-            xs[n] = u;
-            ws[n] = 0.5 * h * glw[i] * INV_SQRT_2PI * Math.exp(-0.5 * u * u);
-            n++;
-          }
-        }
-      }
-      return n;
+      return normalPanels(bps, nb, width, glx, glw, nodes, weights, li);
     }
 
     /** Adds u and u ± sc·t, t = 1..8, 16, 32, … (below the panel width), inside (−U, U). */
@@ -494,5 +464,45 @@ public final class GaussQuadrature {
         }
       }
     }
+  }
+
+  /**
+   * Gauss–Legendre panels (nodes glx, weights glw on [−1, 1]) no wider than {@code width} between
+   * consecutive sorted breakpoints bps[0..nb), each node weighted by the standard normal density:
+   * nodes into nodes[k] and weights into weights[k] (grown as needed). Returns the node count.
+   */
+  static int normalPanels(double[] bps, int nb, double width, double[] glx, double[] glw,
+      double[][] nodes, double[][] weights, int k) {
+    int need = 0;
+    for (int p = 0; p + 1 < nb; p++) {
+      need += (int) Math.ceil((bps[p + 1] - bps[p]) / width - 1e-12) + 1;
+    }
+    need *= glx.length;
+    if (nodes[k].length < need) {
+      nodes[k] = new double[need];
+      weights[k] = new double[need];
+    }
+    double[] xs = nodes[k];
+    double[] ws = weights[k];
+    int n = 0;
+    for (int p = 0; p + 1 < nb; p++) {
+      double lo = bps[p];
+      double hi = bps[p + 1];
+      if (hi - lo <= 0) {
+        continue;
+      }
+      int panels = (int) Math.ceil((hi - lo) / width - 1e-12);
+      double h = (hi - lo) / panels;
+      for (int q = 0; q < panels; q++) {
+        double mid = lo + (q + 0.5) * h;
+        for (int i = 0; i < glx.length; i++) {
+          double u = mid + 0.5 * h * glx[i];
+          xs[n] = u;
+          ws[n] = 0.5 * h * glw[i] * INV_SQRT_2PI * Math.exp(-0.5 * u * u);
+          n++;
+        }
+      }
+    }
+    return n;
   }
 }

@@ -18,6 +18,9 @@ import org.hipparchus.analysis.integration.gauss.GaussIntegratorFactory;
  *       E[σ(x)^p] = s^p (a₊^p P_p(t) + (−a₋)^p P_p(−t)), where P_p(t) = E[(t+u)^p; u &gt; −t] is
  *       P_1 = tΦ + φ, P_2 = (t²+1)Φ + tφ, P_3 = (t³+3t)Φ + (t²+2)φ, P_4 = (t⁴+6t²+3)Φ + (t³+5t)φ
  *       (Φ, φ at t; {@link NormalCdf}), so a d-dimensional average costs a (d−1)-dimensional rule;
+ *   <li>when the last two variables each appear once (every four-point set) they are integrated
+ *       together in closed form, from the bivariate normal CDF Φ₂ (Sheppard's integral), so a
+ *       four-dimensional average costs a two-dimensional rule;
  *   <li>for relu (a₋ = 0) an axis whose variable appears in every product is integrated only where
  *       z_k &gt; 0 (the products vanish elsewhere), halving its nodes.
  * </ul>
@@ -40,7 +43,7 @@ public final class PiecewiseLinearMoments {
   public static final GaussQuadrature.Rule RULE3 = new GaussQuadrature.Rule(8.5, 2.0, 8);
   private static final double PIVOT_TOL = 1e-13;
   private static final double GRADE = 2;
-  /** Largest |conditional correlation| of the innermost pair integrated in closed form (relu). */
+  /** Largest |conditional correlation| of the innermost pair integrated in closed form. */
   static final double PAIR_MAX_CORR = 0.9;
   /**
    * Gauss–Legendre points of the Φ₂ integral over θ ∈ [0, asin r]: 8 for |r| ≤ 0.5, 10 to 0.6, 12 to
@@ -174,7 +177,7 @@ public final class PiecewiseLinearMoments {
     final double[][] nodes;
     final double[][] weights;
     double[] bps = new double[16];
-    /** Whether the innermost two variables are integrated in closed form (relu, powers 1 and 1). */
+    /** Whether the innermost two variables are integrated in closed form (powers 1 and 1). */
     final boolean pairInner;
     /** Quadrature levels before the closed-form inner part. */
     final int outer;
@@ -191,7 +194,7 @@ public final class PiecewiseLinearMoments {
       this.pow = pow;
       this.d = l.length;
       this.nc = pow.length;
-      boolean pi = d >= 3 && ap != 0 && am == 0;
+      boolean pi = d >= 3;
       for (int[] p : pow) {
         pi &= p[d - 2] == 1 && p[d - 1] == 1;
       }
@@ -281,7 +284,8 @@ public final class PiecewiseLinearMoments {
     }
 
     /**
-     * The innermost pair (x, y) = (z_{d−2}, z_{d−1}) in closed form for relu: with h = m_x/s_x,
+     * The innermost pair (x, y) = (z_{d−2}, z_{d−1}) in closed form (σ(x)σ(y) from x⁺y⁺, xy⁺, x⁺y and
+     * xy for σ = a₋x + (a₊−a₋)x⁺): with h = m_x/s_x,
      * k = m_y/s_y, correlation r and s = √(1−r²), E[x⁺y⁺] = s_x s_y [(hk + r) Φ₂(h, k; r) + h φ(k) Φ((h−rk)/s)
      * + k φ(h) Φ((k−rh)/s) + s φ(h) φ((k−rh)/s)], Φ₂ by Sheppard's integral
      * Φ₂ = Φ(h)Φ(k) + (1/2π) ∫_0^{asin r} exp(−(h² + k² − 2hk sin θ)/(2cos²θ)) dθ (Gauss–Legendre,
@@ -302,7 +306,22 @@ public final class PiecewiseLinearMoments {
       }
       double f = (hk + pr) * p2 + h * phK * NormalCdf.cdf(b) + k * phH * NormalCdf.cdf(a)
           + ps * phH * NormalCdf.pdf(a);
-      double v = sx * sy * f;
+      double v;
+      double dl = ap - am;
+      if (am == 0) {
+        v = dl * dl * sx * sy * f;
+      } else {
+        // σ = a₋x + (a₊−a₋)x⁺: E[xy⁺] = m_x E[y⁺] + c Φ(k) (Stein), likewise E[x⁺y], E[xy] = m_x m_y + c
+        double mx = zp[d - 2];
+        double my = zp[d - 1];
+        double c = sx * sy * pr;
+        double cdfH = NormalCdf.cdf(h);
+        double cdfK = NormalCdf.cdf(k);
+        double exPlus = sx * (h * cdfH + phH);
+        double eyPlus = sy * (k * cdfK + phK);
+        double cross = mx * eyPlus + c * cdfK + my * exPlus + c * cdfH;
+        v = am * am * (mx * my + c) + am * dl * cross + dl * dl * sx * sy * f;
+      }
       for (int c = 0; c < nc; c++) {
         out[c] += v;
       }
@@ -382,37 +401,7 @@ public final class PiecewiseLinearMoments {
       }
       bps[nb++] = cutoff;
       Arrays.sort(bps, 0, nb);
-      int need = 0;
-      for (int p = 0; p + 1 < nb; p++) {
-        need += (int) Math.ceil((bps[p + 1] - bps[p]) / width - 1e-12) + 1;
-      }
-      need *= glx.length;
-      if (nodes[k].length < need) {
-        nodes[k] = new double[need];
-        weights[k] = new double[need];
-      }
-      double[] xs = nodes[k];
-      double[] ws = weights[k];
-      int n = 0;
-      for (int p = 0; p + 1 < nb; p++) {
-        double a = bps[p];
-        double b = bps[p + 1];
-        if (b - a <= 0) {
-          continue;
-        }
-        int panels = (int) Math.ceil((b - a) / width - 1e-12);
-        double h = (b - a) / panels;
-        for (int q = 0; q < panels; q++) {
-          double mid = a + (q + 0.5) * h;
-          for (int i = 0; i < glx.length; i++) {
-            double u = mid + 0.5 * h * glx[i];
-            xs[n] = u;
-            ws[n] = 0.5 * h * glw[i] * NormalCdf.INV_SQRT_2PI * Math.exp(-0.5 * u * u);
-            n++;
-          }
-        }
-      }
-      return n;
+      return GaussQuadrature.normalPanels(bps, nb, width, glx, glw, nodes, weights, k);
     }
 
     /** Adds u and u ± sc·t, t = 1..8, 16, 32, … (below the panel width), inside (lo, U). */

@@ -68,24 +68,23 @@ public final class Combine {
   }
 
   /**
-   * Fills value/err of Theta1 (per input) from the measured NTK diagonal and the theory's Theta (which
-   * includes Θ1/n) and Theta1, as for G1 (no-op when any of them is missing).
+   * Fills value/err of Theta1 from the measured NTK mean and the theory's Theta (which includes Θ1/n)
+   * and Theta1, as for G1 (no-op when any of them is missing).
    */
   static void deriveTheta1(LayerValues lv, int nPrev) {
     Tensor m = lv.value().get(Obs.Theta);
     Tensor e = lv.err().get(Obs.Theta);
     Tensor th = lv.theory().get(Obs.Theta);
     Tensor t1 = lv.theory().get(Obs.Theta1);
-    if (m == null || th == null || t1 == null || m.size() != th.size()) {
+    if (m == null || th == null || t1 == null || m.size() != th.size() || t1.size() != th.size()) {
       return;
     }
-    int nd = m.nd();
-    Tensor v = new Tensor(nd, 1);
-    Tensor ve = new Tensor(nd, 1);
-    for (int a = 0; a < nd; a++) {
-      double inf = th.get(a, a) - t1.get(a) / nPrev;
-      v.set(nPrev * (m.get(a, a) - inf), a);
-      ve.set(e == null ? Double.NaN : nPrev * e.get(a, a), a);
+    Tensor v = new Tensor(m.nd(), m.rank());
+    Tensor ve = new Tensor(m.nd(), m.rank());
+    for (int f = 0; f < v.size(); f++) {
+      double inf = th.getFlat(f) - t1.getFlat(f) / nPrev;
+      v.setFlat(f, nPrev * (m.getFlat(f) - inf));
+      ve.setFlat(f, e == null ? Double.NaN : nPrev * e.getFlat(f));
     }
     lv.value().put(Obs.Theta1, v);
     lv.err().put(Obs.Theta1, ve);

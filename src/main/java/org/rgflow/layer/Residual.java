@@ -170,6 +170,12 @@ public record Residual(int width, double cb, double cw, double lambdaB, double l
   }
 
   /** χ∥ = γ² + ξ² C_W ∂_K⟨σ²⟩. */
+  /** γ = 0 with ξ = 1 is the dense layer exactly (the same numbers, bit for bit). */
+  @Override
+  public boolean plainMlp() {
+    return gamma == 0 && xi == 1;
+  }
+
   @Override
   public double chiPar(Averages avg, int alpha) {
     return gamma * gamma + xi * xi * dense().chiPar(avg, alpha);

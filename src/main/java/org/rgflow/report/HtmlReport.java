@@ -76,6 +76,15 @@ public final class HtmlReport {
         }
       }
       for (String a : acts) {
+        for (String o : new String[] {"P", "Q"}) { // only where the points measured the dNTK
+          Figure f = perWidth(d, a, "dntk-" + o + "-" + slug(a), o,
+              "dNTK, " + a + ": " + o + "/(nΘ²) against ℓ/n", o + "/(nΘ²)", true);
+          if (f != null) {
+            out.add(f);
+          }
+        }
+      }
+      for (String a : acts) {
         Figure f = perWidth(d, a, "kurtosis-" + slug(a), "kurtosis",
             "Excess kurtosis, " + a + ": E[z⁴]/E[z²]² − 3 against ℓ", "excess kurtosis", false);
         if (f != null) {
@@ -145,7 +154,7 @@ public final class HtmlReport {
     XYChart c = Charts.chart(title, overN ? "ℓ/n" : "layer ℓ", yLabel);
     List<Series> all = new ArrayList<>();
     for (ReportData.Point p : byWidth.values()) {
-      all.add(series(p, obs, overN, obs.equals("A")));
+      all.add(series(p, obs, overN, obs.equals("A") || obs.equals("P") || obs.equals("Q")));
     }
     YAxis axis = YAxis.of(all);
     int i = 0;
@@ -161,6 +170,9 @@ public final class HtmlReport {
           + "depth-to-width ratio that controls the effective theory." + collapse(byWidth, all);
       case "A" -> "The NTK's fluctuation across networks, normalised by its mean squared, grows like ℓ/n "
           + "(PDLT ch. 8–9).";
+      case "P", "Q" -> "The dNTK's correlation with the pre-activations, E[dΘ̂ z] = (1/n)[δδ P + (δδ + δδ) Q],"
+          + " normalised by Θ²: like V and A an aspect-ratio effect, growing like ℓ/n (PDLT ch. 11; relu"
+          + " with λ_b = 0 has P = 0 and Q/Θ² → ℓ/3, tanh with λ_b = 0 P/Θ² → −ℓ/12; docs/THEORY.md §16).";
       default -> "Excess kurtosis 3V/(nK²) of the pre-activations: the leading non-Gaussianity, zero at "
           + "infinite width, grows with depth and shrinks with width.";
     };

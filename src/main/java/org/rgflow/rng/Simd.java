@@ -8,8 +8,8 @@ package org.rgflow.rng;
  * both give the same numbers bit for bit, only the speed differs.
  *
  * <p>Warm-up: vector code runs 50–100× slower than scalar code until C2 has compiled it (the
- * interpreter and C1 box every vector), and a busy machine can take seconds to get there. So the
- * first use starts a daemon thread that calls the kernels on small rows and, every few hundred
+ * interpreter and C1 box every vector), and a busy machine can take seconds to get there. So
+ * {@link #startWarmUp} (called when the CPU direct source is chosen) starts a daemon thread that calls the kernels on small rows and, every few hundred
  * calls, times one SIMD call against the scalar rows it replaces; {@link #lanes} stays 0 (callers
  * keep the scalar path) until the SIMD call is the faster one. If it never is within
  * {@value #WARMUP_LIMIT_MS} ms (a machine whose vector unit the JIT does not use well), the
@@ -23,22 +23,19 @@ public final class Simd {
   /** Rows per {@link #rowDots} call once warm, or 0 when the SIMD path is off. */
   static final int LANES = detect();
 
+  /** Runs below this many weights never wait for the SIMD path ({@link #sizeHint}). */
+  public static final double SMALL_RUN_WEIGHTS = 2e8;
+
   private static volatile boolean ready;
-  private static volatile boolean done;
+  /** The warm-up has decided (ready or given up), or the SIMD path is off. */
+  private static volatile boolean done = LANES == 0;
+  private static volatile boolean cancel;
+  private static Thread warmer;
   private static final Object LOCK = new Object();
 
   static {
-    if (LANES > 0) {
-      if ("force".equalsIgnoreCase(System.getProperty("rgflow.simd", ""))) {
-        ready = true;
-        done = true;
-      } else {
-        Thread t = new Thread(Simd::warmUp, "rgflow-simd-warm-up");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
-      }
-    } else {
+    if (LANES > 0 && "force".equalsIgnoreCase(System.getProperty("rgflow.simd", ""))) {
+      ready = true;
       done = true;
     }
   }
@@ -66,13 +63,55 @@ public final class Simd {
   }
 
   /**
+   * Starts the warm-up thread unless it runs or has decided (idempotent, cheap). The CPU direct
+   * source calls it as soon as it is chosen, so that the warm-up overlaps the theory.
+   */
+  public static void startWarmUp() {
+    synchronized (LOCK) {
+      if (done) {
+        return;
+      }
+      if (warmer != null) {
+        cancel = false; // a small run's stop not yet seen: the thread goes on
+        return;
+      }
+      cancel = false;
+      Thread t = new Thread(Simd::warmUp, "rgflow-simd-warm-up");
+      t.setDaemon(true);
+      t.setPriority(Thread.MIN_PRIORITY);
+      warmer = t;
+      t.start();
+    }
+  }
+
+  /**
+   * The size of the run about to start, in weights: a small one (below {@link #SMALL_RUN_WEIGHTS},
+   * about a CPU-second of scalar rows, the warm-up's own cost) stops a warm-up still in progress, so
+   * that it does not take CPU from the run; a large one starts it. A later large run starts it
+   * again.
+   */
+  public static void sizeHint(double weights) {
+    if (weights >= SMALL_RUN_WEIGHTS) {
+      startWarmUp();
+    } else {
+      synchronized (LOCK) {
+        if (warmer != null) {
+          cancel = true;
+        }
+      }
+    }
+  }
+
+  /**
    * Waits until the warm-up has decided (at most {@code millis} ms); true when the SIMD path is
    * on. For tests and benchmarks that must measure the SIMD path.
    */
   public static boolean awaitReady(long millis) throws InterruptedException {
+    startWarmUp();
     long end = System.currentTimeMillis() + millis;
     synchronized (LOCK) {
       while (!done) {
+        startWarmUp(); // again, should a small run's hint have stopped it meanwhile
         long left = end - System.currentTimeMillis();
         if (left <= 0) {
           break;
@@ -88,7 +127,7 @@ public final class Simd {
     if (ready) {
       return "simd " + LANES + " lanes";
     }
-    return done ? "scalar" : "scalar (simd warming up)";
+    return done ? "scalar" : warmer != null ? "scalar (simd warming up)" : "scalar (simd not warmed up)";
   }
 
   private static void warmUp() {
@@ -136,6 +175,19 @@ public final class Simd {
             break;
           }
         }
+        if (cancel) {
+          synchronized (LOCK) {
+            if (cancel) {
+              if (Boolean.getBoolean("rgflow.simd.debug")) {
+                System.err.printf("simd warm-up: stopped for a small run after %.0f ms%n",
+                    (System.nanoTime() - start) * 1e-6);
+              }
+              warmer = null; // a later large run starts afresh (the JIT keeps what it compiled)
+              LOCK.notifyAll();
+              return;
+            }
+          }
+        }
       }
     } catch (RuntimeException | LinkageError e) {
       on = false;
@@ -150,6 +202,7 @@ public final class Simd {
     synchronized (LOCK) {
       ready = on;
       done = true;
+      warmer = null;
       LOCK.notifyAll();
     }
   }

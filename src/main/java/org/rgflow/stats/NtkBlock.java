@@ -146,14 +146,14 @@ public final class NtkBlock extends BaseBlock {
   /** The last network's Θ1, per thread: the hook runs once per layer on the same layer list. */
   private static final ThreadLocal<Object[]> LAST_T1 = new ThreadLocal<>();
 
-  private static double[][] theta1(org.rgflow.spec.NetworkSpec spec,
+  private static double[][][] theta1(org.rgflow.spec.NetworkSpec spec,
       java.util.List<org.rgflow.theory.TheoryLayer> all) {
     Object[] c = LAST_T1.get();
     if (c == null || c[0] != all || c[1] != spec) {
-      c = new Object[] {all, spec, org.rgflow.theory.NtkCorrection.theta1(spec, all)};
+      c = new Object[] {all, spec, org.rgflow.theory.NtkCorrection.full(spec, all)};
       LAST_T1.set(c);
     }
-    return (double[][]) c[2];
+    return (double[][][]) c[2];
   }
 
   @Override
@@ -169,14 +169,18 @@ public final class NtkBlock extends BaseBlock {
         th.set(tl.theta()[a][b], a, b);
       }
     }
-    // Θ + Θ1/n on the diagonal (docs/THEORY.md §17), where Θ1 is derived
-    double[][] t1 = t.below() == null ? null : theta1(t.spec(), t.below());
+    // Θ + Θ1/n (docs/THEORY.md §18), where Θ1 is derived (NaN components leave Θ as it is)
+    double[][][] t1 = t.below() == null ? null : theta1(t.spec(), t.below());
     if (t1 != null) {
       Tensor t1t = Tensor.of(nd, Obs.Theta1);
-      double[] row = t1[tl.layer() - 1];
+      double[][] c = t1[tl.layer() - 1];
       for (int a = 0; a < nd; a++) {
-        th.set(th.get(a, a) + row[a] / t.nPrev(), a, a);
-        t1t.set(row[a], a);
+        for (int b = 0; b < nd; b++) {
+          if (Double.isFinite(c[a][b])) {
+            th.set(th.get(a, b) + c[a][b] / t.nPrev(), a, b);
+          }
+          t1t.set(c[a][b], a, b);
+        }
       }
       lv.theory().put(Obs.Theta1, t1t);
     }

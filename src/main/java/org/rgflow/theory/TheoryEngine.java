@@ -121,6 +121,9 @@ public final class TheoryEngine {
         }
       }
     }
+    if (!options.kernelsOnly()) {
+      ResidualNtkB.fill(spec, out, singular); // B, F, U′ of residual layers at γ ≠ 0 (§17.2)
+    }
     return new Theory(out, notes);
   }
 

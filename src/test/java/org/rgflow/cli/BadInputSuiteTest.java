@@ -32,7 +32,7 @@ import org.rgflow.app.Engines;
  */
 class BadInputSuiteTest {
   /** How many cases {@link #cases} lists; the suite fails if a different number ran. */
-  static final int CASES = 120;
+  static final int CASES = 121;
   private static final AtomicInteger RAN = new AtomicInteger();
   private static final Pattern JAVA_NAME = Pattern.compile(
       "\\b[A-Z]\\w*(Exception|Error)\\b|\\bjava\\.|\\borg\\.rgflow|\\bcom\\.fasterxml|picocli");
@@ -188,6 +188,7 @@ class BadInputSuiteTest {
     c.add(c("--act", "ν", "aspect-ratio", "--act", "step"));
     c.add(c("--out", "not writable", "aspect-ratio", "--out", locked));
     c.add(c("--seed", null, "aspect-ratio", "--seed", "x"));
+    c.add(c("--ensemble", "0 (measure nothing)", "aspect-ratio", "--ensemble", "-3"));
     // report, tour, the root command
     c.add(c("DIR", "no such directory", "report", "{out}"));
     c.add(c("DIR", "no points", "report", x + "/nopoints"));

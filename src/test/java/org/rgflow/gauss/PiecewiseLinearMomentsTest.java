@@ -76,13 +76,15 @@ class PiecewiseLinearMomentsTest {
     }
   }
 
-  /** Four distinct variables: relu uses the closed-form innermost pair (Φ₂), leaky the 1-D one. */
+  /** Four distinct variables: the closed-form innermost pair (Φ₂) for relu, leaky relu and linear. */
   @Test
   void fourPointProductsMatchTightQuadrature() {
     int[][] p4 = {{1, 1, 1, 1}};
     check(1, 0, 4, 0, p4, 3, 1e-10);
     check(1, 0, 4, 3, p4, 4, 1e-10);
     check(1, 0.2, 4, 1, p4, 5, 1e-10);
+    check(1, -0.5, 4, 3, p4, 6, 1e-10);
+    check(1, 1, 4, 2, p4, 7, 1e-10);
   }
 
   @Test

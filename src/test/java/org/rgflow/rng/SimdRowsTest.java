@@ -143,4 +143,33 @@ class SimdRowsTest {
       }
     }
   }
+
+  /** scaledRows against scale · weightRow, widths 1..70 and beyond a chunk, offset destination rows. */
+  @Test
+  void scaledRowsMatchScaledScalarRows() {
+    SplittableRandom rnd = new SplittableRandom(9);
+    double[] buf = new double[Simd.bufferLength(1)];
+    for (int nIn : new int[] {1, 2, 3, 4, 5, 7, 8, 63, 64, 65, 66, 67, 68, 69, 70, 129, 256, 257}) {
+      long seed = rnd.nextLong();
+      long e = rnd.nextInt() & 0xFFFFFFFFL;
+      int layer = 1 + rnd.nextInt(40);
+      int i0 = rnd.nextInt(1000);
+      double scale = Math.sqrt(2.0 / nIn);
+      int d0 = 3;
+      double[][] dst = new double[d0 + L][nIn];
+      Simd.scaledRows(seed, e, layer, i0, nIn, scale, dst, d0, buf);
+      double[] row = new double[nIn];
+      for (int k = 0; k < L; k++) {
+        InitRng.weightRow(seed, e, layer, i0 + k, nIn, row);
+        for (int j = 0; j < nIn; j++) {
+          assertBits(scale * row[j], dst[d0 + k][j], "nIn " + nIn + " row " + (i0 + k) + " col " + j);
+        }
+      }
+      for (int k = 0; k < d0; k++) {
+        for (int j = 0; j < nIn; j++) {
+          assertEquals(0.0, dst[k][j]);
+        }
+      }
+    }
+  }
 }

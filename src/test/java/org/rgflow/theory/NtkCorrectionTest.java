@@ -34,28 +34,33 @@ class NtkCorrectionTest {
       LayerValues lv = layers.get(l - 1);
       double n = spec.width(l - 1);
       for (int a = 0; a < 2; a++) {
-        double t1 = lv.theory().get(Obs.Theta1).get(a);
+        double t1 = lv.theory().get(Obs.Theta1).get(a, a);
         assertEquals(raw.get(l - 1).theta()[a][a] + t1 / n, lv.theory().get(Obs.Theta).get(a, a), 1e-12);
         if (l <= 2) {
           assertEquals(0, t1, 0, "Θ1 = 0 at layer " + l);
         }
       }
-      assertEquals(raw.get(l - 1).theta()[0][1], lv.theory().get(Obs.Theta).get(0, 1), 0,
-          "off-diagonal Θ stays leading order");
+      double off = lv.theory().get(Obs.Theta1).get(0, 1);
+      assertEquals(raw.get(l - 1).theta()[0][1] + off / n, lv.theory().get(Obs.Theta).get(0, 1), 1e-12,
+          "off-diagonal Θ + Θ1/n");
+      assertEquals(off, lv.theory().get(Obs.Theta1).get(1, 0), 1e-9 * Math.max(1, Math.abs(off)));
     }
-    assertTrue(layers.get(2).theory().get(Obs.Theta1).get(0) > 0.3, "swish Θ1 not vacuous");
+    assertTrue(layers.get(2).theory().get(Obs.Theta1).get(0, 0) > 0.3, "swish Θ1 not vacuous");
   }
 
+  /** Scale-invariant σ: no diagonal correction (relu's off-diagonal one is not zero). */
   @Test
-  void scaleInvariantHasNoCorrection() {
+  void scaleInvariantHasNoDiagonalCorrection() {
     for (double cb : new double[] {0, 0.3}) {
       NetworkSpec spec = NetworkSpec.uniform(4, 16, 6, Activations.parse("relu"), cb, 1.7, 0.5, 1);
       var layers = Predictions.compute(spec, two()).layers();
       for (LayerValues lv : layers) {
         for (int a = 0; a < 2; a++) {
-          assertEquals(0, lv.theory().get(Obs.Theta1).get(a), 1e-12);
+          assertEquals(0, lv.theory().get(Obs.Theta1).get(a, a), 1e-12);
         }
       }
+      System.out.println("[Θ1] relu C_b=" + cb + " off-diagonal Θ1 at layer 6: "
+          + layers.get(5).theory().get(Obs.Theta1).get(0, 1));
     }
   }
 
@@ -116,5 +121,32 @@ class NtkCorrectionTest {
       sum += Math.exp(-z * z / (2 * k)) * f;
     }
     return sum * h / Math.sqrt(2 * Math.PI * k);
+  }
+
+  /**
+   * The two-input Θ1 (Hermite forms, multi-input D and F) reproduces the single-input recursion
+   * (K-derivatives, the recursions' own D and F) on its diagonal, to 1e-6 relative: two independent
+   * routes to the same numbers.
+   */
+  @Test
+  void twoInputDiagonalReproducesSingleInput() {
+    for (String act : new String[] {"swish", "tanh", "gelu"}) {
+      NetworkSpec spec = new NetworkSpec(4, new int[] {20, 30, 25, 20, 16}, Activations.parse(act),
+          new double[] {0.3, 0.2, 0.5, 0.1, 0.2}, new double[] {1.6, 1.8, 1.2, 2.0, 1.5},
+          new double[] {1, 0.5, 0.8, 1.2, 1}, new double[] {1, 1.5, 0.7, 1.1, 0.9});
+      var raw = TheoryEngine.layers(spec, two()).layers();
+      double[][] one = NtkCorrection.theta1(spec, raw);
+      double[][][] pair = NtkCorrection.pair(spec, raw, 0, 1);
+      double maxOff = 0;
+      for (int l = 0; l < 5; l++) {
+        for (int a = 0; a < 2; a++) {
+          assertEquals(one[l][a], pair[l][a][a], 1e-6 * Math.max(1e-3, Math.abs(one[l][a])),
+              act + " Θ1 diagonal layer " + (l + 1));
+        }
+        assertEquals(pair[l][0][1], pair[l][1][0], 1e-9 * Math.max(1, Math.abs(pair[l][0][1])));
+        maxOff = Math.max(maxOff, Math.abs(pair[l][0][1]));
+      }
+      assertTrue(maxOff > 1e-3, act + ": off-diagonal Θ1 not vacuous");
+    }
   }
 }
