@@ -32,6 +32,7 @@
 
 #include "ensemble_forward.cu"
 #include "ensemble_ntk.cu"
+#include "ensemble_dntk.cu"
 #include "gemm.cu"
 
 /** Host-only test entry: the float Box-Muller transform of given Philox words (4 per block). */
@@ -145,7 +146,7 @@ const std::map<std::string, Binder> kernels = {
     RG_KERNEL(rg_forward_nd1), RG_KERNEL(rg_forward_nd2), RG_KERNEL(rg_forward_nd3),
     RG_KERNEL(rg_forward_nd4), RG_KERNEL(rg_forward_nd5), RG_KERNEL(rg_forward_nd6),
     RG_KERNEL(rg_forward_nd7), RG_KERNEL(rg_forward_nd8), RG_KERNEL(rg_ntk_vt8),
-    RG_KERNEL(rg_ntk_vt16), RG_KERNEL(rg_sgemm_batched),
+    RG_KERNEL(rg_ntk_vt16), RG_KERNEL(rg_dntk), RG_KERNEL(rg_sgemm_batched),
     RG_KERNEL(rg_host_box_muller),
 };
 

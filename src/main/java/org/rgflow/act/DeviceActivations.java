@@ -12,8 +12,8 @@ import java.util.Locale;
  *
  * <p>Each activation the kernels know is a code and two parameters (a, b): {@link #PWLIN} is
  * σ(z) = a z for z ≥ 0 and b z for z &lt; 0 (linear, relu, leaky_relu, as {@link ScaleInvariant});
- * {@link #MONOMIAL} is z^a for an integer a ≥ 2; the others take no parameter. OpenCL has no kernel
- * for {@link #ERF} and {@link #GELU} (Java has no erf for Aparapi's thread-pool fallback).
+ * {@link #MONOMIAL} is z^a for an integer a ≥ 2; the others take no parameter. The OpenCL kernel
+ * computes {@link #ERF} and {@link #GELU} with its own erf/erfc (ClNetworkKernel.erfSeries).
  */
 public final class DeviceActivations {
   private DeviceActivations() {}

@@ -99,7 +99,7 @@ public final class SampleRun {
     String backend = o.backend();
     List<String> dntkNotes = new ArrayList<>();
     if (o.observables().stream().anyMatch(x -> x.trim().equalsIgnoreCase("dntk"))) {
-      // The dNTK is measured by the direct CPU sampler only (docs/THEORY.md §16).
+      // The dNTK is measured by the direct sampler only, on cpu, opencl and cuda (docs/THEORY.md §16).
       if (sampler == null || sampler.trim().equalsIgnoreCase("auto")) {
         sampler = "direct";
         dntkNotes.add("sampler auto \u2192 direct: the dNTK is measured by the direct sampler only (the"
@@ -107,7 +107,8 @@ public final class SampleRun {
       }
       if (backend == null || backend.trim().equalsIgnoreCase("auto")) {
         backend = "cpu";
-        dntkNotes.add("backend auto \u2192 cpu: the dNTK is measured on the CPU only");
+        dntkNotes.add("backend auto \u2192 cpu: the device choice's cost model does not cover the dNTK"
+            + " (--backend opencl or cuda measures it too)");
       }
     }
     Backends.Choice choice = engines.source(sampler, backend, spec, nd, s.ntk(), s.ntkNeurons());

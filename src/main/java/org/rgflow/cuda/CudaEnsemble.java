@@ -20,6 +20,7 @@ import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
 import jcuda.nvrtc.JNvrtc;
 import jcuda.nvrtc.nvrtcProgram;
+import org.rgflow.ensemble.CpuEnsemble;
 import org.rgflow.ensemble.DivergenceException;
 import org.rgflow.ensemble.EnsembleResult;
 import org.rgflow.ensemble.EnsembleRun;
@@ -70,7 +71,7 @@ public final class CudaEnsemble implements SourceFactory {
   static final boolean ODD_POWER_SUMS = true;
   /** Host bytes per launch for the statistics that come back (bounds host memory per chunk). */
   static final long HOST_BUDGET = 256L << 20;
-  static final String[] SOURCES = {"ensemble_forward", "ensemble_ntk"};
+  static final String[] SOURCES = {"ensemble_forward", "ensemble_ntk", "ensemble_dntk"};
   static final String[] HEADERS = {"philox.cuh", "activations.cuh"};
 
   private final int launchSize;
@@ -139,9 +140,6 @@ public final class CudaEnsemble implements SourceFactory {
 
   @Override
   public String unsupported(Need need) {
-    if (need == Need.DNTK) {
-      return DNTK_REFUSAL;
-    }
     return need == Need.ODD_SUMS && !ODD_POWER_SUMS ? "the CUDA kernels reduce only the even power"
         + " sums (Σz and Σz³ are not reduced on the device)" : null;
   }
@@ -155,7 +153,12 @@ public final class CudaEnsemble implements SourceFactory {
     int depth = spec.depth();
     int nd = inputs.count();
     boolean ntk = run.settings().ntk();
-    Session s = new Session(spec, inputs, run.settings().seed(), run.ntkNeurons(), false, e);
+    boolean dntk = run.stats().needs().contains(Need.DNTK);
+    if (dntk && CpuEnsemble.dntkUnsupported(spec) != null) {
+      throw new SpecException("--observables", "dntk: " + CpuEnsemble.dntkUnsupported(spec));
+    }
+    int md = dntk ? Math.max(1, run.settings().ntkNeurons()) : 0;
+    Session s = new Session(spec, inputs, run.settings().seed(), run.ntkNeurons(), false, e, md);
     return new NetworkSource() {
       long hostNanos;
 
@@ -177,8 +180,12 @@ public final class CudaEnsemble implements SourceFactory {
           long h0 = System.nanoTime();
           for (int g = 0; g < count; g++) {
             for (int l = 1; l <= depth; l++) {
-              sink.layer(first + g, l, data.fromSums(c.sums, (g * depth + (l - 1)) * s.sumsPer, ODD_POWER_SUMS,
-                  spec.width(l), ntk ? c.theta(g, l) : null, ntk ? c.zHead(g, l) : null, s.m[l]));
+              data.fromSums(c.sums, (g * depth + (l - 1)) * s.sumsPer, ODD_POWER_SUMS,
+                  spec.width(l), ntk ? c.theta(g, l) : null, ntk ? c.zHead(g, l) : null, s.m[l]);
+              if (dntk) {
+                data.withDntk(s.dl.stats(c.dntk, g, l));
+              }
+              sink.layer(first + g, l, data);
             }
           }
           hostNanos += System.nanoTime() - h0;
@@ -217,7 +224,7 @@ public final class CudaEnsemble implements SourceFactory {
     List<NetworkSample> out = new ArrayList<>();
     int depth = spec.depth();
     int nd = inputs.count();
-    try (Session s = new Session(spec, inputs, seed, ntkNeurons, true, count)) {
+    try (Session s = new Session(spec, inputs, seed, ntkNeurons, true, count, 0)) {
       long done = 0;
       while (done < count) {
         int c = (int) Math.min(s.capacity, count - done);
@@ -253,7 +260,7 @@ public final class CudaEnsemble implements SourceFactory {
     StatSet stats = statSet(inputs.count(), ntkNeurons > 0);
     LayerData data = new LayerData(inputs.count());
     double[][][] out = new double[count][depth][stats.dim()];
-    try (Session s = new Session(spec, inputs, seed, ntkNeurons, false, count)) {
+    try (Session s = new Session(spec, inputs, seed, ntkNeurons, false, count, 0)) {
       long done = 0;
       while (done < count) {
         int c = (int) Math.min(s.capacity, count - done);
@@ -263,6 +270,35 @@ public final class CudaEnsemble implements SourceFactory {
             stats.compute(data.fromSums(ch.sums, (g * depth + (l - 1)) * s.sumsPer, ODD_POWER_SUMS,
                 spec.width(l), ntkNeurons > 0 ? ch.theta(g, l) : null,
                 ntkNeurons > 0 ? ch.zHead(g, l) : null, s.m[l]), out[(int) done + g][l - 1]);
+          }
+        }
+        done += c;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The dNTK twin of {@link #networks}: networks first..first+count−1's per-layer dNTK statistics
+   * from rg_dntk, [network][ℓ−1][2·N_D⁴], with min(n_ℓ, neurons) measured neurons (the twin of
+   * {@link CpuEnsemble#dntk}).
+   */
+  public double[][][] dntk(NetworkSpec spec, Inputs inputs, long seed, long first, int count,
+      int neurons) {
+    check(spec, inputs, first + count);
+    if (CpuEnsemble.dntkUnsupported(spec) != null) {
+      throw new SpecException("--observables", "dntk: " + CpuEnsemble.dntkUnsupported(spec));
+    }
+    int depth = spec.depth();
+    double[][][] out = new double[count][depth][];
+    try (Session s = new Session(spec, inputs, seed, 0, false, count, Math.max(1, neurons))) {
+      long done = 0;
+      while (done < count) {
+        int c = (int) Math.min(s.capacity, count - done);
+        Chunk ch = s.launch(first + done, c);
+        for (int g = 0; g < c; g++) {
+          for (int l = 1; l <= depth; l++) {
+            out[(int) done + g][l - 1] = s.dl.stats(ch.dntk, g, l);
           }
         }
         done += c;
@@ -373,6 +409,7 @@ public final class CudaEnsemble implements SourceFactory {
     final double[] theta;
     final float[] zHead;
     final float[] z;
+    final double[] dntk;
 
     Chunk(Session s, int count) {
       this.s = s;
@@ -381,6 +418,7 @@ public final class CudaEnsemble implements SourceFactory {
       theta = s.ntk ? new double[(int) (count * s.thetaStride)] : null;
       zHead = s.ntk ? new float[(int) (count * s.zHeadStride)] : null;
       z = s.keepZ ? new float[(int) (count * s.zStride)] : null;
+      dntk = s.dl != null ? new double[count * s.dl.outPer] : null;
     }
 
     double[][] theta(int g, int l) {
@@ -404,6 +442,13 @@ public final class CudaEnsemble implements SourceFactory {
     final List<CUmodule> modules = new ArrayList<>();
     CUfunction forward;
     CUfunction ntkFn;
+    CUfunction dntkFn;
+    /** The dNTK kernel's layout, null when the dNTK is not measured. */
+    final DntkLayout dl;
+    CUdeviceptr dDm;
+    CUdeviceptr dGLOff;
+    CUdeviceptr dWork;
+    CUdeviceptr dDntk;
     String loadedFrom = "";
     String deviceName = "";
     CUdeviceptr dWidths;
@@ -434,13 +479,21 @@ public final class CudaEnsemble implements SourceFactory {
     double h2dMs;
     double d2hMs;
 
-    Session(NetworkSpec spec, Inputs inputs, long seed, int ntkNeurons, boolean keepZ, long networks) {
-      super(spec, inputs.count(), ntkNeurons, keepZ,
+    /**
+     * @param dntkNeurons measured neurons of the dNTK kernel (0: no dNTK); it needs every layer's z on
+     *     the device, which the forward kernel keeps with the NTK or keepZ (so keepZ is forced on
+     *     without the NTK)
+     */
+    Session(NetworkSpec spec, Inputs inputs, long seed, int ntkNeurons, boolean keepZ, long networks,
+        int dntkNeurons) {
+      super(spec, inputs.count(), ntkNeurons, keepZ || (dntkNeurons > 0 && ntkNeurons == 0),
           PowerSums.deviceLength(inputs.count(), ODD_POWER_SUMS));
       this.seed = seed;
       this.act = CudaActivation.of(spec.activation());
-      long devPerNet = deviceBytesPerNetwork();
-      long hostPerNet = hostBytesPerNetwork();
+      this.dl = dntkNeurons > 0 ? new DntkLayout(spec, inputs.count(), dntkNeurons, zStride) : null;
+      long devPerNet = deviceBytesPerNetwork()
+          + (dl != null ? 4 * dl.workStride + 8L * dl.outPer : 0);
+      long hostPerNet = hostBytesPerNetwork() + (dl != null ? 8L * dl.outPer : 0);
       try {
         open();
         long[] free = new long[1];
@@ -451,6 +504,9 @@ public final class CudaEnsemble implements SourceFactory {
         // Java arrays are int-indexed: keep every host buffer below 2^31 elements.
         long maxElems = Math.max(Math.max(depth * (long) sumsPer, thetaStride),
             Math.max(zHeadStride, keepZ ? zStride : 1));
+        if (dl != null) {
+          maxElems = Math.max(maxElems, Math.max(dl.outPer, dl.workStride));
+        }
         cap = Math.min(cap, (Integer.MAX_VALUE - 8) / Math.max(1, maxElems));
         capacity = (int) Math.max(1, Math.min(cap, networks));
         if ((long) capacity * devPerNet > free[0]) {
@@ -479,11 +535,16 @@ public final class CudaEnsemble implements SourceFactory {
       check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
       CUmodule fwdMod = new CUmodule();
       CUmodule ntkMod = new CUmodule();
+      CUmodule dntkMod = new CUmodule();
       if (v[0] >= CudaProbe.PTX_DRIVER) {
         check(JCudaDriver.cuModuleLoadData(fwdMod, ptx(SOURCES[0])), "cuModuleLoadData(forward PTX)");
         modules.add(fwdMod);
         check(JCudaDriver.cuModuleLoadData(ntkMod, ptx(SOURCES[1])), "cuModuleLoadData(ntk PTX)");
         modules.add(ntkMod);
+        if (dl != null) {
+          check(JCudaDriver.cuModuleLoadData(dntkMod, ptx(SOURCES[2])), "cuModuleLoadData(dntk PTX)");
+          modules.add(dntkMod);
+        }
         loadedFrom = "ptx";
       } else {
         int cc = d.major() * 10 + d.minor();
@@ -492,6 +553,11 @@ public final class CudaEnsemble implements SourceFactory {
           modules.add(fwdMod);
           check(JCudaDriver.cuModuleLoadData(ntkMod, nvrtcCompile(SOURCES[1], cc)), "cuModuleLoadData");
           modules.add(ntkMod);
+          if (dl != null) {
+            check(JCudaDriver.cuModuleLoadData(dntkMod, nvrtcCompile(SOURCES[2], cc)),
+                "cuModuleLoadData");
+            modules.add(dntkMod);
+          }
         } catch (RuntimeException | UnsatisfiedLinkError | NoClassDefFoundError ex) {
           throw new IllegalStateException("CUDA driver " + CudaProbe.versionString(v[0])
               + " is older than 13.0 and cannot load the shipped PTX; run-time compilation failed: "
@@ -519,6 +585,10 @@ public final class CudaEnsemble implements SourceFactory {
       if (ntk) {
         ntkFn = new CUfunction();
         check(JCudaDriver.cuModuleGetFunction(ntkFn, ntkMod, "rg_ntk_vt" + ntkTile), "get rg_ntk");
+      }
+      if (dl != null) {
+        dntkFn = new CUfunction();
+        check(JCudaDriver.cuModuleGetFunction(dntkFn, dntkMod, "rg_dntk"), "get rg_dntk");
       }
       ev0 = event();
       ev1 = event();
@@ -587,6 +657,12 @@ public final class CudaEnsemble implements SourceFactory {
         dTheta = alloc(8 * thetaStride * capacity);
         dZHead = alloc(4 * zHeadStride * capacity);
       }
+      if (dl != null) {
+        dDm = upload(Pointer.to(dl.dm), 4L * dl.dm.length);
+        dGLOff = upload(Pointer.to(dl.gLOff), 4L * dl.gLOff.length);
+        dWork = alloc(4 * dl.workStride * capacity);
+        dDntk = alloc(8L * dl.outPer * capacity);
+      }
     }
 
     private double elapsed(CUevent a, CUevent b) {
@@ -624,6 +700,20 @@ public final class CudaEnsemble implements SourceFactory {
         check(JCudaDriver.cuLaunchKernel(ntkFn, count, 1, 1, THREADS, 1, 1, 0, null, ntkArgs, null),
             "cuLaunchKernel(rg_ntk_vt" + ntkTile + ")");
       }
+      if (dl != null) {
+        // the argument list of rg_dntk (kernels/ensemble_dntk.cu; HostHarness.dntk mirrors it)
+        Pointer dArgs = Pointer.to(Pointer.to(new int[] {depth}), Pointer.to(new int[] {nd}),
+            Pointer.to(dWidths), Pointer.to(dZOff), Pointer.to(dDm), Pointer.to(dGLOff),
+            Pointer.to(new int[] {dl.gStride}), Pointer.to(new int[] {dl.dDirs}),
+            Pointer.to(new int[] {dl.dPairs}), Pointer.to(new int[] {dl.nmax}), Pointer.to(dX),
+            Pointer.to(dSw), Pointer.to(dLamB), Pointer.to(dLamW), Pointer.to(new int[] {act.code()}),
+            Pointer.to(new float[] {act.a()}), Pointer.to(new float[] {act.b()}),
+            Pointer.to(new int[] {lo}), Pointer.to(new int[] {hi}), Pointer.to(new int[] {e0}),
+            Pointer.to(dZ), Pointer.to(new long[] {zStride}), Pointer.to(dWork),
+            Pointer.to(new long[] {dl.workStride}), Pointer.to(dDntk), Pointer.to(new int[] {0}));
+        check(JCudaDriver.cuLaunchKernel(dntkFn, count, 1, 1, THREADS, 1, 1, 0, null, dArgs, null),
+            "cuLaunchKernel(rg_dntk)");
+      }
       check(JCudaDriver.cuEventRecord(ev2, null), "cuEventRecord");
       Chunk c = new Chunk(this, count);
       check(JCudaDriver.cuMemcpyDtoH(Pointer.to(c.diverged), dDiv, 4L * count), "copy diverged");
@@ -634,6 +724,9 @@ public final class CudaEnsemble implements SourceFactory {
       }
       if (keepZ) {
         check(JCudaDriver.cuMemcpyDtoH(Pointer.to(c.z), dZ, 4L * c.z.length), "copy z");
+      }
+      if (dl != null) {
+        check(JCudaDriver.cuMemcpyDtoH(Pointer.to(c.dntk), dDntk, 8L * c.dntk.length), "copy dntk");
       }
       check(JCudaDriver.cuEventRecord(ev3, null), "cuEventRecord");
       check(JCudaDriver.cuEventSynchronize(ev3), "kernel execution (cuEventSynchronize)");

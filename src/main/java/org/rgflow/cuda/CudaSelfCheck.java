@@ -132,6 +132,56 @@ public final class CudaSelfCheck {
     return record(new Outcome(name, worst <= Z_RTOL, worst, compared, "(worst " + where + ")"));
   }
 
+  /**
+   * Network by network: the dNTK statistics of rg_dntk against {@link CpuEnsemble#dntk}, error per
+   * entry / (|value| + the layer's largest |value|); entries non-finite on the CPU (width 1: no pair
+   * i ≠ k) must be non-finite on the device too.
+   */
+  public Outcome dntk(String name, NetworkSpec spec, Inputs in, long seed, long first, int count,
+      int neurons) {
+    double[][][] dev = cuda.dntk(spec, in, seed, first, count, neurons);
+    double worst = 0;
+    long compared = 0;
+    String where = "";
+    for (int g = 0; g < count; g++) {
+      double[][] ref = CpuEnsemble.dntk(spec, in, seed, first + g, neurons);
+      for (int l = 0; l < ref.length; l++) {
+        double scale = 0;
+        for (double v : ref[l]) {
+          scale = Double.isFinite(v) ? Math.max(scale, Math.abs(v)) : scale;
+        }
+        for (int f = 0; f < ref[l].length; f++) {
+          double a = ref[l][f];
+          double b = dev[g][l][f];
+          compared++;
+          double err;
+          if (!Double.isFinite(a) || !Double.isFinite(b)) {
+            err = Double.isFinite(a) == Double.isFinite(b) ? 0 : Double.POSITIVE_INFINITY;
+          } else {
+            err = Math.abs(a - b) / (Math.abs(a) + scale + Double.MIN_NORMAL);
+          }
+          if (!(err <= worst)) {
+            worst = err;
+            where = "network " + (first + g) + " layer " + (l + 1) + " entry " + f + ": cpu " + a
+                + " cuda " + b;
+          }
+        }
+      }
+    }
+    return record(new Outcome(name, worst <= STAT_RTOL, worst, compared, "(worst " + where + ")"));
+  }
+
+  /** The dNTK ensemble (P, Q and the kernel block, values and error bars) vs CpuEnsemble.run. */
+  public Outcome dntkEnsemble(String name, NetworkSpec spec, Inputs in, RunSettings settings) {
+    StatSet st = StatSet.of(in.count(), List.of(org.rgflow.stats.KernelBlock.INSTANCE,
+        org.rgflow.stats.DntkBlock.INSTANCE));
+    EnsembleRun run = new EnsembleRun(spec, in, settings, st);
+    EnsembleResult ref = new CpuEnsemble().run(run, null);
+    EnsembleResult got = cuda.run(run, null);
+    last = got;
+    return record(compareResults(name, ref, got));
+  }
+
   /** Per-network statistic vectors from the device's power sums vs StatSet.compute on the CPU. */
   public Outcome vectors(String name, NetworkSpec spec, Inputs in, long seed, long first, int count,
       int ntkNeurons) {
@@ -291,6 +341,19 @@ public final class CudaSelfCheck {
     ensemble("ensemble residual E=1003 w=16 L=4 tanh gamma=0.9 ND=2 ntk m=3",
         residual(spec(6, 16, 4, "tanh", 0.0, 0.19), new double[] {0.9}, new double[] {1.0}),
         inputs(2, 6, 19), new RunSettings(1003, seed, 2, 16, true, 3));
+    // The dNTK (rg_dntk): awkward widths, N_D 1 and 2, smooth activations and relu (σ″ = 0).
+    dntk("dntk w=1 L=3 tanh ND=1 m=2 (non-finite entries)", spec(1, 1, 3, "tanh", 0.1, 1.5),
+        inputs(1, 1, 20), seed, 0, 3, 2);
+    dntk("dntk w=13 L=3 tanh ND=2 m=5", spec(5, 13, 3, "tanh", 0.1, 1.2), inputs(2, 5, 21), seed, 998,
+        4, 5);
+    dntk("dntk w=13 L=3 gelu ND=2 m=4", spec(5, 13, 3, "gelu", 0.1, 1.8), inputs(2, 5, 22), seed, 0,
+        4, 4);
+    dntk("dntk w=3 L=4 relu ND=1 m=3", spec(3, 3, 4, "relu", 0.2, 2.0), inputs(1, 3, 23), seed, 0, 4,
+        3);
+    dntk("dntk w=257 L=3 swish ND=2 m=4", spec(8, 257, 3, "swish", 0.05, 1.9), inputs(2, 8, 24), seed,
+        0, 2, 4);
+    dntkEnsemble("dntk ensemble E=203 w=16 L=3 tanh ND=2 m=4", spec(6, 16, 3, "tanh", 0.2, 1.5),
+        inputs(2, 6, 25), new RunSettings(203, seed, 2, 16, true, 4));
     // Statistic vectors through the device's power sums.
     vectors("vectors w=1 L=2 relu ND=1 m=1 (NaN entries)", spec(2, 1, 2, "relu", 0.0, 2.0),
         inputs(1, 2, 8), seed, 0, 4, 1);

@@ -56,6 +56,27 @@ public final class CpuEnsemble implements SourceFactory {
     return new NetworkSample(seed, e, z, measured, theta);
   }
 
+  /**
+   * The dNTK twin of {@link #network}: network e's per-layer dNTK statistics as the direct sampler
+   * hands them to {@link org.rgflow.stats.DntkBlock}, [ℓ−1][2·N_D⁴] (p then q), with
+   * min(n_ℓ, neurons) measured neurons; for network-by-network comparisons of device kernels.
+   */
+  public static double[][] dntk(NetworkSpec spec, Inputs inputs, long seed, long e, int neurons) {
+    CpuNetwork net = new CpuNetwork(spec, inputs, seed, 0);
+    net.run(e);
+    DntkSweep sweep = new DntkSweep(spec, inputs, seed, neurons);
+    sweep.run(e, net.z, net.sig);
+    double[][] out = new double[spec.depth()][];
+    for (int l = 1; l <= spec.depth(); l++) {
+      out[l - 1] = sweep.stats[l].clone();
+    }
+    return out;
+  }
+
+  /** Why no source can measure the dNTK of {@code spec} (layer types, σ′), or null. */
+  public static String dntkUnsupported(NetworkSpec spec) {
+    return DntkSweep.unsupported(spec);
+  }
 
   /** The direct CPU sampler measures the dNTK too ({@link DntkSweep}). */
   @Override

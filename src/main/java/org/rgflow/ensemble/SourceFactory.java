@@ -26,8 +26,9 @@ public interface SourceFactory {
     return need == Need.DNTK ? DNTK_REFUSAL : null;
   }
 
-  /** Why a source other than the direct CPU sampler does not measure the dNTK. */
-  String DNTK_REFUSAL = "the dNTK is measured by the direct sampler on the CPU only";
+  /** Why a source other than the direct sampler (cpu, opencl, cuda) does not measure the dNTK. */
+  String DNTK_REFUSAL = "the dNTK is measured by the direct sampler only (on the cpu, opencl and"
+      + " cuda backends)";
 
   /**
    * Why this source cannot sample {@code spec} (e.g. a layer type it does not implement), or null

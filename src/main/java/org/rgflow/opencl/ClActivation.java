@@ -10,9 +10,9 @@ import org.rgflow.act.DeviceActivations;
  * supports is re-implemented in the kernel.
  *
  * <p>Supported: every activation with {@link Activation#scaleInvariantSlopes()} (linear, relu,
- * leaky_relu(a)), tanh, sin, sigmoid, softplus, swish/silu, step and monomial(p). Not supported on
- * the device: erf and gelu (Java has no erf for the thread-pool fallback to translate);
- * {@link #of} names them in its exception.
+ * leaky_relu(a)), tanh, sin, erf, sigmoid, softplus, swish/silu, gelu, step and monomial(p). erf and
+ * gelu use the kernel's own erf/erfc (a Taylor series below 2, Laplace's continued fraction above:
+ * ClNetworkKernel.erfSeries/erfcFraction), since neither Java nor Aparapi offers one to translate.
  *
  * @param code one of {@code ClNetworkKernel.ACT_*} (= {@link DeviceActivations}' codes)
  * @param a slope for z ≥ 0, or the power p of a monomial
@@ -23,10 +23,10 @@ record ClActivation(int code, double a, double b) {
   /** The kernel form of {@code act}; UnsupportedOperationException when the kernel lacks it. */
   static ClActivation of(Activation act) {
     DeviceActivations.Code c = DeviceActivations.of(act);
-    if (c == null || c.code() == DeviceActivations.ERF || c.code() == DeviceActivations.GELU) {
+    if (c == null) {
       throw new UnsupportedOperationException("activation '" + act.name()
-          + "' has no OpenCL kernel (supported: piecewise-linear, tanh, sin, sigmoid, softplus,"
-          + " swish, step, monomial(p)); use the cpu backend");
+          + "' has no OpenCL kernel (supported: piecewise-linear, tanh, sin, erf, sigmoid, softplus,"
+          + " swish, gelu, step, monomial(p)); use the cpu backend");
     }
     return new ClActivation(c.code(), c.a(), c.b());
   }

@@ -17,7 +17,9 @@ import org.rgflow.ensemble.SourceFactory;
 import org.rgflow.layer.Residual;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
+import org.rgflow.spec.SpecException;
 import org.rgflow.stats.LayerData;
+import org.rgflow.stats.Need;
 
 /**
  * The OpenCL source (sampler "direct", device "opencl"), through Aparapi: {@link ClNetworkKernel}
@@ -100,13 +102,24 @@ public final class ClEnsemble implements SourceFactory {
     return Residual.kernelRefusal(spec, ClActivation::of);
   }
 
+  /** The kernel measures the dNTK too (dense layers, σ′ without a Dirac delta: see {@link #open}). */
+  @Override
+  public String unsupported(Need need) {
+    return null;
+  }
+
   @Override
   public NetworkSource open(EnsembleRun run) {
     NetworkSpec spec = run.spec();
     int depth = spec.depth();
     int nd = run.inputs().count();
     boolean ntk = run.settings().ntk();
-    Launcher l = new Launcher(spec, run.inputs(), run.settings().seed(), run.ntkNeurons(),
+    boolean dntk = run.stats().needs().contains(Need.DNTK);
+    if (dntk && CpuEnsemble.dntkUnsupported(spec) != null) {
+      throw new SpecException("--observables", "dntk: " + CpuEnsemble.dntkUnsupported(spec));
+    }
+    int md = dntk ? Math.max(1, run.settings().ntkNeurons()) : 0;
+    Launcher l = new Launcher(spec, run.inputs(), run.settings().seed(), run.ntkNeurons(), md,
         run.settings().ensemble());
     return new NetworkSource() {
       @Override
@@ -124,6 +137,7 @@ public final class ClEnsemble implements SourceFactory {
         LayerData data = new LayerData(nd);
         double[][][] z = new double[depth + 1][][];
         double[][][] th = new double[depth + 1][][];
+        double[][] ds = new double[depth + 1][];
         return (first, count, sink) -> {
           l.launch(first, count);
           for (int g = 0; g < count; g++) {
@@ -132,8 +146,13 @@ public final class ClEnsemble implements SourceFactory {
               if (ntk) {
                 th[layer] = l.theta(g, layer, th[layer]);
               }
-              sink.layer(first + g, layer, data.fromZ(z[layer], spec.width(layer),
-                  ntk ? th[layer] : null, l.m[layer], run.stats().needs()));
+              data.fromZ(z[layer], spec.width(layer), ntk ? th[layer] : null, l.m[layer],
+                  run.stats().needs());
+              if (dntk) {
+                ds[layer] = l.dntk(g, layer, ds[layer]);
+                data.withDntk(ds[layer]);
+              }
+              sink.layer(first + g, layer, data);
             }
           }
         };
@@ -171,7 +190,7 @@ public final class ClEnsemble implements SourceFactory {
     EnsembleRun.validateNetworks(spec, inputs, first + count);
     List<NetworkSample> out = new ArrayList<>();
     int depth = spec.depth();
-    try (Launcher l = new Launcher(spec, inputs, seed, ntkNeurons, count)) {
+    try (Launcher l = new Launcher(spec, inputs, seed, ntkNeurons, 0, count)) {
       long done = 0;
       while (done < count) {
         int c = (int) Math.min(l.capacity, count - done);
@@ -195,6 +214,44 @@ public final class ClEnsemble implements SourceFactory {
     }
   }
 
+  /** Per-network dNTK statistics of the kernel, [network][ℓ−1][2·N_D⁴], and where it ran. */
+  public record DntkNetworks(double[][][] stats, Execution execution) {}
+
+  /**
+   * The dNTK twin of {@link #networks}: networks first..first+count−1's dNTK statistics (the twin of
+   * {@link CpuEnsemble#dntk}), with min(n_ℓ, neurons) measured neurons.
+   */
+  public DntkNetworks dntk(NetworkSpec spec, Inputs inputs, long seed, long first, int count,
+      int neurons) {
+    return dntk(spec, inputs, seed, first, count, neurons, 0);
+  }
+
+  /** {@link #dntk} with the kernel's test knob (1: σ″ term dropped, 2: cross term dropped). */
+  DntkNetworks dntk(NetworkSpec spec, Inputs inputs, long seed, long first, int count, int neurons,
+      int drop) {
+    EnsembleRun.validateNetworks(spec, inputs, first + count);
+    if (CpuEnsemble.dntkUnsupported(spec) != null) {
+      throw new SpecException("--observables", "dntk: " + CpuEnsemble.dntkUnsupported(spec));
+    }
+    int depth = spec.depth();
+    double[][][] out = new double[count][depth][];
+    try (Launcher l = new Launcher(spec, inputs, seed, 0, Math.max(1, neurons), count)) {
+      l.k.dntkDrop = drop;
+      long done = 0;
+      while (done < count) {
+        int c = (int) Math.min(l.capacity, count - done);
+        l.launch(first + done, c);
+        for (int g = 0; g < c; g++) {
+          for (int layer = 1; layer <= depth; layer++) {
+            out[(int) done + g][layer - 1] = l.dntk(g, layer, null);
+          }
+        }
+        done += c;
+      }
+      return new DntkNetworks(out, l.execution());
+    }
+  }
+
   /** One run's kernel, buffers and device: sized once, launched per chunk, disposed at the end. */
   private final class Launcher implements AutoCloseable {
     final ClNetworkKernel k = new ClNetworkKernel();
@@ -208,7 +265,8 @@ public final class ClEnsemble implements SourceFactory {
     int launches;
     boolean allCl = true;
 
-    Launcher(NetworkSpec spec, Inputs inputs, long seed, int ntkNeurons, long networks) {
+    Launcher(NetworkSpec spec, Inputs inputs, long seed, int ntkNeurons, int dntkNeurons,
+        long networks) {
       ClActivation act = ClActivation.of(spec.activation());
       depth = spec.depth();
       nd = inputs.count();
@@ -272,9 +330,39 @@ public final class ClEnsemble implements SourceFactory {
         }
       }
       k.x = x;
+      // The dNTK sweep's sizes (docs in ClNetworkKernel.dntkSweep); all 0 / length 1 when off.
+      k.dntk = dntkNeurons > 0 ? 1 : 0;
+      k.dmL = new int[depth + 1];
+      k.gLOff = new int[depth + 1];
+      long gStride = 0;
+      long dDirs = 0;
+      long dPairs = 0;
+      for (int l = 1; l <= depth; l++) {
+        int dm = dntkNeurons > 0 ? Math.min(dntkNeurons, spec.width(l)) : 0;
+        k.dmL[l] = dm;
+        k.gLOff[l] = (int) gStride;
+        gStride += spec.width(l);
+        dDirs = Math.max(dDirs, (long) dm * nd + (long) nd * nd);
+        dPairs = Math.max(dPairs, (long) dm * nd * nd * (1 + nd));
+      }
+      int n4 = nd * nd * nd * nd;
+      long dPer = k.dntk != 0 ? 2L * n4 * depth : 0;
+      long dScratch = k.dntk != 0
+          ? zPer + dDirs * gStride + 2 * dDirs * nd * nmax + 2 * dPairs * nd * nmax + dPer : 0;
+      if (k.dntk == 0) {
+        dDirs = 0;
+        dPairs = 0;
+      }
+      k.gStride = (int) gStride;
+      k.dDirs = (int) dDirs;
+      k.dPairs = (int) dPairs;
+      k.dPer = (int) dPer;
       // Per-network doubles on the device, and the launch size that fits the budget and int indexing.
-      long perNet = 3 * zPer + 2 * vPer * nmax + tPer + 4 + (long) nd * nd + 1;
+      long perNet = 3 * zPer + 2 * vPer * nmax + tPer + 4 + (long) nd * nd + 1 + dScratch;
       long maxElems = Math.max(Math.max(zPer, 2 * vPer * nmax), Math.max(tPer, 1));
+      if (k.dntk != 0) {
+        maxElems = Math.max(maxElems, Math.max(dDirs * gStride, 2 * dPairs * nd * nmax));
+      }
       int cap = launchSize > 0 ? launchSize
           : (int) Math.max(1, Math.min(MAX_LAUNCH, DEFAULT_BUDGET_BYTES / (8 * perNet)));
       cap = (int) Math.min(cap, Math.max(1, (Integer.MAX_VALUE - 8) / maxElems));
@@ -287,6 +375,12 @@ public final class ClEnsemble implements SourceFactory {
       k.rnd = new double[capacity * 4];
       k.coef = new double[capacity * nd * nd];
       k.diverged = new int[capacity];
+      boolean dn = k.dntk != 0;
+      k.d2sig = new double[dn ? capacity * k.zPer : 1];
+      k.dg = new double[dn ? capacity * k.dDirs * k.gStride : 1];
+      k.dzd = new double[dn ? capacity * 2 * k.dDirs * nd * nmax : 1];
+      k.dzdd = new double[dn ? capacity * 2 * k.dPairs * nd * nmax : 1];
+      k.dntkOut = new double[dn ? capacity * k.dPer : 1];
       k.launch = new int[2];
 
       OpenCLDevice cl = null;
@@ -318,7 +412,7 @@ public final class ClEnsemble implements SourceFactory {
       } else {
         k.setExplicit(true);
         k.put(k.width).put(k.zOff).put(k.vOff).put(k.mL).put(k.tOff).put(k.x).put(k.wScale)
-            .put(k.bScale).put(k.lamB).put(k.lamWn).put(k.gam).put(k.xiL);
+            .put(k.bScale).put(k.lamB).put(k.lamWn).put(k.gam).put(k.xiL).put(k.dmL).put(k.gLOff);
       }
     }
 
@@ -344,6 +438,9 @@ public final class ClEnsemble implements SourceFactory {
         k.get(k.z).get(k.diverged);
         if (k.ntk != 0) {
           k.get(k.theta);
+        }
+        if (k.dntk != 0) {
+          k.get(k.dntkOut);
         }
         if (!allCl && reason.isEmpty()) {
           reason = "Aparapi fell back from OpenCL during launch " + launches;
@@ -377,6 +474,14 @@ public final class ClEnsemble implements SourceFactory {
       for (int p = 0; p < pn; p++) {
         System.arraycopy(k.theta, b + p * pn, out[p], 0, pn);
       }
+      return out;
+    }
+
+    /** The dNTK statistics of work-item g's layer ℓ (2·N_D⁴ numbers, p then q). */
+    double[] dntk(int g, int layer, double[] into) {
+      int len = 2 * nd * nd * nd * nd;
+      double[] out = into != null ? into : new double[len];
+      System.arraycopy(k.dntkOut, g * k.dPer + (layer - 1) * len, out, 0, len);
       return out;
     }
 

@@ -31,4 +31,23 @@ class DntkCliTest {
     assertTrue(r.errLines().get(0).startsWith("error: --observables: dntk is not supported by the exact"
         + " sampler"), r.err());
   }
+
+  /** --backend opencl measures the dNTK (skips without OpenCL unless RGFLOW_REQUIRE_OPENCL=1). */
+  @Test
+  void openClBackendMeasuresTheDntk() {
+    org.rgflow.opencl.ClProbe p = org.rgflow.opencl.ClEnsemble.probe();
+    if (!p.available()) {
+      if ("1".equals(System.getenv("RGFLOW_REQUIRE_OPENCL"))) {
+        org.junit.jupiter.api.Assertions.fail("RGFLOW_REQUIRE_OPENCL=1 but no OpenCL device: " + p.reason());
+      }
+      org.junit.jupiter.api.Assumptions.abort("no OpenCL device (" + p.reason() + ")");
+    }
+    Runner r = Runner.run(Engines.defaults(), "sample", "--act", "tanh", "--width", "16", "--depth", "3",
+        "--ensemble", "40", "--backend", "opencl", "--observables", "kernel,dntk", "--json");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("\"P\""), "JSON has P");
+    assertTrue(r.out().contains("\"Q\""), "JSON has Q");
+    assertTrue(r.out().replace(" ", "").contains("\"backend\":\"opencl\""), r.out());
+    assertTrue(r.out().contains("executed=OpenCL"), r.out());
+  }
 }

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
  * ensemble observable within 1e-4 relative + 5% of its standard error; widths 1, 3, 13, 1000;
  * ensembles 1, 1003, 1 000 003; N_D 1, 2, 3, 7 (7: per network only — the statistics stop at 6, as
  * on the CPU), N_D = 64 refused (only a GEMM path would do it, docs/CUDA.md); network indices up to
- * 2^32 − 1; results independent of launch size and NTK tile).
+ * 2^32 − 1; results independent of launch size and NTK tile; the dNTK of rg_dntk per network within
+ * 1e-4 of (|value| + layer max) on widths 1, 3, 13, 257, tanh, gelu, relu, swish, N_D 1 and 2, and a
+ * dNTK ensemble's P and Q as the CPU's — added without a GPU at hand: the same kernel passes the host
+ * harness, CudaDntkOnHostTest, but this case has not yet run on a device).
  *
  * <p>Tagged {@code gpu}, so excluded by default. Run on a machine with an NVIDIA GPU:
  * {@code mvn -B -Pgpu test -Dtest=CudaContractTest}. Without a usable

@@ -420,4 +420,64 @@ final class HostHarness {
     }
     return new Outputs(s, count, job.run(bin));
   }
+
+  /**
+   * The dNTK of networks first..first+count−1: rg_forward_nd{N_D} with z kept, then rg_dntk
+   * (kernels/ensemble_dntk.cu) with {@link DntkLayout}'s sizes; [network][ℓ−1][2·N_D⁴]. {@code drop}
+   * is the kernel's test knob (1: σ″ term dropped, 2: cross term dropped; 0 in runs).
+   */
+  static double[][][] dntk(Path bin, NetworkSpec spec, Inputs inputs, long seed, long first, int count,
+      int neurons, int drop, String schedule) {
+    int nd = inputs.count();
+    int depth = spec.depth();
+    int sumsPer = powerSums(nd);
+    BufferLayout s = new BufferLayout(spec, nd, 0, true, sumsPer);
+    DntkLayout d = new DntkLayout(spec, nd, neurons, s.zStride);
+    CudaActivation act = CudaActivation.of(spec.activation());
+    float[] x = new float[nd * spec.n0()];
+    for (int a = 0; a < nd; a++) {
+      for (int j = 0; j < spec.n0(); j++) {
+        x[a * spec.n0() + j] = (float) inputs.get(a, j);
+      }
+    }
+    float[] sw = new float[depth + 1];
+    float[] sb = new float[depth + 1];
+    double[] lamB = new double[depth + 1];
+    double[] lamW = new double[depth + 1];
+    for (int l = 1; l <= depth; l++) {
+      sw[l] = (float) Math.sqrt(spec.cw(l) / s.widths[l - 1]);
+      sb[l] = (float) Math.sqrt(spec.cb(l));
+      lamB[l] = spec.lambdaB(l);
+      lamW[l] = spec.lambdaW(l);
+    }
+    int lo = (int) seed;
+    int hi = (int) (seed >>> 32);
+    int e0 = (int) first;
+    Job job = new Job().schedule(schedule).i32("widths", s.widths).i32("zOff", s.zOff).f32("x", x)
+        .f32("sw", sw).f32("sb", sb).f64("lamB", lamB).f64("lamW", lamW).f32("gam", s.gamma)
+        .f32("xis", s.xi).i32("dm", d.dm).i32("gLOff", d.gLOff).alloc("z", "f32", s.zStride * count)
+        .alloc("sums", "f64", (long) depth * s.sumsPer * count).alloc("div", "i32", count)
+        .alloc("work", "f32", d.workStride * count).alloc("dntk", "f64", (long) d.outPer * count);
+    job.launch("rg_forward_nd" + nd, String.valueOf(count), CudaEnsemble.THREADS, s.shmBytes,
+        Arg.i32(depth), Arg.buf("widths"), Arg.buf("zOff"), Arg.buf("x"), Arg.buf("sw"),
+        Arg.buf("sb"), Arg.i32(act.code()), Arg.f32(act.a()), Arg.f32(act.b()), Arg.u32(lo),
+        Arg.u32(hi), Arg.u32(e0), Arg.buf("z"), Arg.i64(s.zStride), Arg.buf("sums"),
+        Arg.i32(s.sumsPer), Arg.buf("div"), Arg.buf("gam"), Arg.buf("xis"));
+    job.launch("rg_dntk", String.valueOf(count), CudaEnsemble.THREADS, 0, Arg.i32(depth), Arg.i32(nd),
+        Arg.buf("widths"), Arg.buf("zOff"), Arg.buf("dm"), Arg.buf("gLOff"), Arg.i32(d.gStride),
+        Arg.i32(d.dDirs), Arg.i32(d.dPairs), Arg.i32(d.nmax), Arg.buf("x"), Arg.buf("sw"),
+        Arg.buf("lamB"), Arg.buf("lamW"), Arg.i32(act.code()), Arg.f32(act.a()), Arg.f32(act.b()),
+        Arg.u32(lo), Arg.u32(hi), Arg.u32(e0), Arg.buf("z"), Arg.i64(s.zStride), Arg.buf("work"),
+        Arg.i64(d.workStride), Arg.buf("dntk"), Arg.i32(drop));
+    job.dump("dntk", "div");
+    Map<String, ByteBuffer> outBufs = job.run(bin);
+    double[] all = doubles(outBufs.get("dntk"));
+    double[][][] out = new double[count][depth][];
+    for (int g = 0; g < count; g++) {
+      for (int l = 1; l <= depth; l++) {
+        out[g][l - 1] = d.stats(all, g, l);
+      }
+    }
+    return out;
+  }
 }

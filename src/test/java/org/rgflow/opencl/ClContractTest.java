@@ -129,6 +129,10 @@ class ClContractTest {
             inputs(5, 2), 5),
         new Shape("mixed-5-1-6-nd2-linear", spec(3, new int[] {5, 1, 6}, Activations.linear(), 0.2, 0.9),
             inputs(3, 2), 3),
+        new Shape("width13-depth3-nd2-gelu", spec(5, new int[] {13, 13, 13}, Activations.gelu(), 0.1, 1.8),
+            inputs(5, 2), 4),
+        new Shape("width7-depth3-nd1-erf", spec(3, new int[] {7, 7, 7}, Activations.erf(), 0.2, 1.3),
+            inputs(3, 1), 3),
         new Shape("width9-depth2-nd1-swish-ntk1", spec(2, new int[] {9, 9}, Activations.swish(), 0.3, 1.7),
             inputs(2, 1), 1));
   }
