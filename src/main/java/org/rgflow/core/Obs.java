@@ -28,7 +28,7 @@ package org.rgflow.core;
  *       inputs occur.
  *   <li>Theta1_{αβ} — the 1/n NTK mean shift (docs/THEORY.md §17): theory Theta includes Θ1/n; measured
  *       as n (Theta_measured − Θ∞) like G1; NaN off the diagonal above 4 inputs.
- *   <li>A_full, B_full, D_full, F_full — the multi-input NTK fluctuation tensors (docs/THEORY.md §6.1),
+ *   <li>A_full, B_full, D_full, F_full — the multi-input NTK fluctuation tensors (docs/THEORY.md §6.5),
  *       i ≠ k: A_{α1α2α3α4}/n = Cov(Θ̂_{ii;α1α2}, Θ̂_{kk;α3α4}), B/n = E[Θ̂_{ik;α1α2}Θ̂_{ik;α3α4}],
  *       D/n = Cov(Θ̂_{ii;α1α2}, z_{k;α3}z_{k;α4}), F/n = E[Θ̂_{ik;α1α2} z_{i;α3}z_{k;α4}]; the block
  *       "ntkfull" (by name only); theory NaN where three or more distinct inputs occur.

@@ -9,7 +9,7 @@ import org.rgflow.theory.NtkFluctuations;
 import org.rgflow.theory.TheoryLayer;
 
 /**
- * The multi-input NTK fluctuation tensors A, B, D, F over (α1, α2, α3, α4) (docs/THEORY.md §6.1), by
+ * The multi-input NTK fluctuation tensors A, B, D, F over (α1, α2, α3, α4) (docs/THEORY.md §6.5), by
  * name only ({@code --observables ...,ntkfull}: 4 N_D⁴ statistics per layer). Over the measured neurons
  * S = {0..m−1}, with t_{ik;12} = Θ̂_{ik;α1α2}, per component (flat over α1..α4):
  * <ul>

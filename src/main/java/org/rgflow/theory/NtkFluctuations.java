@@ -8,7 +8,7 @@ import org.rgflow.layer.Layer;
 import org.rgflow.spec.NetworkSpec;
 
 /**
- * The multi-input NTK fluctuation tensors A, B, D, F at leading order (docs/THEORY.md §6.1), i ≠ k,
+ * The multi-input NTK fluctuation tensors A, B, D, F at leading order (docs/THEORY.md §6.5), i ≠ k,
  * n = n_{ℓ−1}:
  *
  * <pre>
