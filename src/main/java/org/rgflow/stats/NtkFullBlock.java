@@ -5,6 +5,7 @@ import java.util.Set;
 import org.rgflow.core.LayerValues;
 import org.rgflow.core.Obs;
 import org.rgflow.core.Tensor;
+import org.rgflow.theory.DntkTheory;
 import org.rgflow.theory.NtkFluctuations;
 import org.rgflow.theory.TheoryLayer;
 
@@ -24,6 +25,12 @@ import org.rgflow.theory.TheoryLayer;
  */
 public final class NtkFullBlock extends BaseBlock {
   public static final NtkFullBlock INSTANCE = new NtkFullBlock();
+
+  /**
+   * The most inputs it is measured on ({@code sample} refuses more: 4 N_D⁴ statistics and their
+   * covariance) and predicted on (above, its theory hook adds nothing; A, B, D, F keep the diagonal).
+   */
+  public static final int MAX_INPUTS = DntkTheory.MAX_FULL_INPUTS;
 
   private NtkFullBlock() {
     super("ntkfull", List.of(Obs.A_full, Obs.B_full, Obs.D_full, Obs.F_full),
@@ -142,8 +149,8 @@ public final class NtkFullBlock extends BaseBlock {
 
   @Override
   public void theory(TheoryView t, LayerValues lv) {
-    if (t.below() == null || t.layer().theta() == null) {
-      return;
+    if (t.below() == null || t.layer().theta() == null || t.inputs() > MAX_INPUTS) {
+      return; // above MAX_INPUTS only the diagonal would be finite: it is A, B, D, F already
     }
     NtkFluctuations.Full r = full(t.spec(), t.below());
     if (r == null) {

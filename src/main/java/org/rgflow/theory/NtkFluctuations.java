@@ -19,7 +19,7 @@ import org.rgflow.spec.NetworkSpec;
  * Components on one input are the recursions' single-input values ({@link TheoryLayer#a()} etc.,
  * unchanged); those on two distinct inputs a, b come from the two-input problem on (a, b) alone (the
  * network restricted to two inputs is the same network); NaN where three or more distinct inputs occur,
- * and off the diagonal above {@link DntkTheory#MAX_FULL_INPUTS} inputs. Pair recursions, with ⟨·⟩ over
+ * and not at all (null) above {@link DntkTheory#MAX_FULL_INPUTS} inputs. Pair recursions, with ⟨·⟩ over
  * (z_a, z_b) ~ N(0, K^{(ℓ)}), C_W, λ_W of layer ℓ+1, ρ = n_ℓ/n_{ℓ−1}, Π_{εζ}[O] = ½⟨O He2_{εζ}⟩,
  * L[f]_β = Σ_γ⟨f z_γ⟩K^{γβ}, S_{12} = σ1σ2, P_{12} = σ′1σ′2, all tensors 0 at ℓ = 1:
  *
@@ -45,13 +45,19 @@ public final class NtkFluctuations {
   /** A, B, D, F, each [ℓ−1][α1][α2][α3][α4]. */
   public record Full(double[][][][][] a, double[][][][][] b, double[][][][][] d, double[][][][][] f) {}
 
-  /** The full tensors at layers 1..layers.size(), or null where they are not derived. */
+  /**
+   * The full tensors at layers 1..layers.size(), or null where they are not derived (non-dense,
+   * singular σ′, more than {@link DntkTheory#MAX_FULL_INPUTS} inputs).
+   */
   public static Full full(NetworkSpec spec, List<TheoryLayer> layers) {
     if (DntkTheory.unsupported(spec) != null) {
       return null;
     }
     int depth = layers.size();
     int nd = layers.get(0).kernel().length;
+    if (nd > DntkTheory.MAX_FULL_INPUTS) {
+      return null; // only the diagonal (TheoryLayer.a() etc.) would be finite
+    }
     double[][][][][][] t = new double[4][depth][nd][nd][nd][nd];
     for (double[][][][][] x : t) {
       for (double[][][][] y : x) {
@@ -73,7 +79,7 @@ public final class NtkFluctuations {
         t[3][l][a][a][a][a] = tl.f()[a];
       }
     }
-    for (int a = 0; a < nd && nd <= DntkTheory.MAX_FULL_INPUTS; a++) {
+    for (int a = 0; a < nd; a++) {
       for (int b = a + 1; b < nd; b++) {
         double[][][][][][] p = pair(spec, layers, a, b);
         int[] idx = {a, b};
