@@ -144,6 +144,15 @@ public final class SampleRun {
       if (b == NtkBlock.INSTANCE && !ntk) {
         throw new SpecException("--observables", "ntk needs the NTK; drop --no-ntk");
       }
+      if (b == org.rgflow.stats.NtkFullBlock.INSTANCE) {
+        if (!ntk) {
+          throw new SpecException("--observables", "ntkfull needs the NTK; drop --no-ntk");
+        }
+        if (nd > org.rgflow.stats.NtkFullBlock.MAX_INPUTS) {
+          throw new SpecException("--observables", "ntkfull measures 4·N_D⁴ statistics per layer and"
+              + " takes at most " + org.rgflow.stats.NtkFullBlock.MAX_INPUTS + " inputs, got " + nd);
+        }
+      }
       String why = source.unsupported(b);
       if (why != null) {
         throw new SpecException("--observables", b.name() + " is not supported by the "

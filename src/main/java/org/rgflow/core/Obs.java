@@ -28,6 +28,10 @@ package org.rgflow.core;
  *       inputs occur.
  *   <li>Theta1_{αβ} — the 1/n NTK mean shift (docs/THEORY.md §17): theory Theta includes Θ1/n; measured
  *       as n (Theta_measured − Θ∞) like G1; NaN off the diagonal above 4 inputs.
+ *   <li>A_full, B_full, D_full, F_full — the multi-input NTK fluctuation tensors (docs/THEORY.md §6.5),
+ *       i ≠ k: A_{α1α2α3α4}/n = Cov(Θ̂_{ii;α1α2}, Θ̂_{kk;α3α4}), B/n = E[Θ̂_{ik;α1α2}Θ̂_{ik;α3α4}],
+ *       D/n = Cov(Θ̂_{ii;α1α2}, z_{k;α3}z_{k;α4}), F/n = E[Θ̂_{ik;α1α2} z_{i;α3}z_{k;α4}]; the block
+ *       "ntkfull" (by name only); theory NaN where three or more distinct inputs occur.
  * </ul>
  * Each observable belongs to one {@link org.rgflow.stats.StatBlock}, which measures and predicts it.
  */
@@ -49,7 +53,11 @@ public enum Obs {
   T21(1),
   P(4),
   Q(4),
-  Theta1(2);
+  Theta1(2),
+  A_full(4),
+  B_full(4),
+  D_full(4),
+  F_full(4);
 
   private final int rank;
 

@@ -20,7 +20,7 @@ import org.rgflow.spec.SpecException;
 public final class StatSet {
   /** Every block, in the order their statistics are laid out and their observables are printed. */
   public static final List<StatBlock> ALL = List.of(KernelBlock.INSTANCE, MomentsBlock.INSTANCE,
-      NtkBlock.INSTANCE, ThreePointBlock.INSTANCE, DntkBlock.INSTANCE);
+      NtkBlock.INSTANCE, ThreePointBlock.INSTANCE, DntkBlock.INSTANCE, NtkFullBlock.INSTANCE);
 
   private final Pairs pairs;
   private final List<StatBlock> blocks;
@@ -64,11 +64,12 @@ public final class StatSet {
 
   /**
    * The default measurement: every block, the NTK's only with {@code ntk}; the dNTK's only when
-   * asked for by name ({@code --observables}).
+   * asked for by name ({@code --observables}), likewise the full NTK fluctuations'.
    */
   public static StatSet standard(int nd, boolean ntk) {
     List<StatBlock> b = new ArrayList<>(ALL);
     b.remove(DntkBlock.INSTANCE);
+    b.remove(NtkFullBlock.INSTANCE);
     if (!ntk) {
       b.remove(NtkBlock.INSTANCE);
     }
