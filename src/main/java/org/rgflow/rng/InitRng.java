@@ -66,71 +66,19 @@ public final class InitRng {
     }
   }
 
+  /** Philox words per thread, reused across calls (grown as needed). */
+  private static final ThreadLocal<int[]> WORDS = ThreadLocal.withInitial(() -> new int[64]);
+
   /** The uniforms u_t of counter blocks c0 = 0..blocks−1, lane t of block c0 at 4·c0 + t. */
   private static void uniforms(long seed, int c1In, int c2In, int c3In, int blocks, double[] out) {
-    final int key0 = (int) seed;
-    final int key1 = (int) (seed >>> 32);
-    int b = 0;
-    // Two independent Philox chains per iteration, as in fill.
-    for (; b + 1 < blocks; b += 2) {
-      int a0 = b;
-      int a1 = c1In;
-      int a2 = c2In;
-      int a3 = c3In;
-      int d0 = b + 1;
-      int d1 = c1In;
-      int d2 = c2In;
-      int d3 = c3In;
-      int k0 = key0;
-      int k1 = key1;
-      for (int r = 0; r < 10; r++) {
-        long p0 = Philox4x32.M0 * (a0 & MASK);
-        long p1 = Philox4x32.M1 * (a2 & MASK);
-        long q0 = Philox4x32.M0 * (d0 & MASK);
-        long q1 = Philox4x32.M1 * (d2 & MASK);
-        a0 = (int) (p1 >>> 32) ^ a1 ^ k0;
-        a1 = (int) p1;
-        a2 = (int) (p0 >>> 32) ^ a3 ^ k1;
-        a3 = (int) p0;
-        d0 = (int) (q1 >>> 32) ^ d1 ^ k0;
-        d1 = (int) q1;
-        d2 = (int) (q0 >>> 32) ^ d3 ^ k1;
-        d3 = (int) q0;
-        k0 += Philox4x32.W0;
-        k1 += Philox4x32.W1;
-      }
-      int j = b << 2;
-      out[j] = ((a0 & MASK) + 0.5) * TWO_M32;
-      out[j + 1] = ((a1 & MASK) + 0.5) * TWO_M32;
-      out[j + 2] = ((a2 & MASK) + 0.5) * TWO_M32;
-      out[j + 3] = ((a3 & MASK) + 0.5) * TWO_M32;
-      out[j + 4] = ((d0 & MASK) + 0.5) * TWO_M32;
-      out[j + 5] = ((d1 & MASK) + 0.5) * TWO_M32;
-      out[j + 6] = ((d2 & MASK) + 0.5) * TWO_M32;
-      out[j + 7] = ((d3 & MASK) + 0.5) * TWO_M32;
+    int[] w = WORDS.get();
+    if (w.length < 4 * blocks) {
+      w = new int[4 * blocks];
+      WORDS.set(w);
     }
-    for (; b < blocks; b++) {
-      int c0 = b;
-      int c1 = c1In;
-      int c2 = c2In;
-      int c3 = c3In;
-      int k0 = key0;
-      int k1 = key1;
-      for (int r = 0; r < 10; r++) {
-        long p0 = Philox4x32.M0 * (c0 & MASK);
-        long p1 = Philox4x32.M1 * (c2 & MASK);
-        c0 = (int) (p1 >>> 32) ^ c1 ^ k0;
-        c1 = (int) p1;
-        c2 = (int) (p0 >>> 32) ^ c3 ^ k1;
-        c3 = (int) p0;
-        k0 += Philox4x32.W0;
-        k1 += Philox4x32.W1;
-      }
-      int j = b << 2;
-      out[j] = ((c0 & MASK) + 0.5) * TWO_M32;
-      out[j + 1] = ((c1 & MASK) + 0.5) * TWO_M32;
-      out[j + 2] = ((c2 & MASK) + 0.5) * TWO_M32;
-      out[j + 3] = ((c3 & MASK) + 0.5) * TWO_M32;
+    Philox4x32.words(seed, c1In, c2In, c3In, blocks, w);
+    for (int j = 0; j < 4 * blocks; j++) {
+      out[j] = ((w[j] & MASK) + 0.5) * TWO_M32;
     }
   }
 

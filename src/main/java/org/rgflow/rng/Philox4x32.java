@@ -49,4 +49,75 @@ public final class Philox4x32 {
     out[2] = c2;
     out[3] = c3;
   }
+
+  /**
+   * The words of Philox4x32-10 blocks c0 = 0..blocks−1 with (c1, c2, c3) fixed and key = seed, block b
+   * at out[4b..4b+3]; two independent chains per iteration (the JIT interleaves them). Shared by the
+   * weights' uniforms ({@link InitRng}) and the ziggurat's words ({@link Ziggurat}).
+   */
+  static void words(long seed, int c1In, int c2In, int c3In, int blocks, int[] out) {
+    final int key0 = (int) seed;
+    final int key1 = (int) (seed >>> 32);
+    int b = 0;
+    for (; b + 1 < blocks; b += 2) {
+      int a0 = b;
+      int a1 = c1In;
+      int a2 = c2In;
+      int a3 = c3In;
+      int d0 = b + 1;
+      int d1 = c1In;
+      int d2 = c2In;
+      int d3 = c3In;
+      int k0 = key0;
+      int k1 = key1;
+      for (int r = 0; r < 10; r++) {
+        long p0 = M0 * (a0 & MASK);
+        long p1 = M1 * (a2 & MASK);
+        long q0 = M0 * (d0 & MASK);
+        long q1 = M1 * (d2 & MASK);
+        a0 = (int) (p1 >>> 32) ^ a1 ^ k0;
+        a1 = (int) p1;
+        a2 = (int) (p0 >>> 32) ^ a3 ^ k1;
+        a3 = (int) p0;
+        d0 = (int) (q1 >>> 32) ^ d1 ^ k0;
+        d1 = (int) q1;
+        d2 = (int) (q0 >>> 32) ^ d3 ^ k1;
+        d3 = (int) q0;
+        k0 += W0;
+        k1 += W1;
+      }
+      int j = b << 2;
+      out[j] = a0;
+      out[j + 1] = a1;
+      out[j + 2] = a2;
+      out[j + 3] = a3;
+      out[j + 4] = d0;
+      out[j + 5] = d1;
+      out[j + 6] = d2;
+      out[j + 7] = d3;
+    }
+    for (; b < blocks; b++) {
+      int c0 = b;
+      int c1 = c1In;
+      int c2 = c2In;
+      int c3 = c3In;
+      int k0 = key0;
+      int k1 = key1;
+      for (int r = 0; r < 10; r++) {
+        long p0 = M0 * (c0 & MASK);
+        long p1 = M1 * (c2 & MASK);
+        c0 = (int) (p1 >>> 32) ^ c1 ^ k0;
+        c1 = (int) p1;
+        c2 = (int) (p0 >>> 32) ^ c3 ^ k1;
+        c3 = (int) p0;
+        k0 += W0;
+        k1 += W1;
+      }
+      int j = b << 2;
+      out[j] = c0;
+      out[j + 1] = c1;
+      out[j + 2] = c2;
+      out[j + 3] = c3;
+    }
+  }
 }

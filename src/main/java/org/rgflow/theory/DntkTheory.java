@@ -165,15 +165,9 @@ public final class DntkTheory {
     Activation act = spec.activation();
     GaussQuadrature quad = new GaussQuadrature(act.kinks());
     for (int l = 1; l < depth; l++) {
-      TheoryLayer tl = layers.get(l - 1);
-      double[][] k = new double[2][2];
-      double[][] th = new double[2][2];
-      for (int i = 0; i < 2; i++) {
-        for (int j = 0; j < 2; j++) {
-          k[i][j] = tl.kernel()[idx[i]][idx[j]];
-          th[i][j] = tl.theta()[idx[i]][idx[j]];
-        }
-      }
+      TheoryLayer tl = layers.get(l - 1).restrict(idx);
+      double[][] k = tl.kernel();
+      double[][] th = tl.theta();
       double det = k[0][0] * k[1][1] - k[0][1] * k[1][0];
       if (!(det > 1e-12 * k[0][0] * k[1][1])) {
         // identical (or collinear) inputs: every component is the single-input value

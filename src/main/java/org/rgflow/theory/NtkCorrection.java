@@ -128,23 +128,11 @@ public final class NtkCorrection {
     Activation act = spec.activation();
     GaussQuadrature quad = new GaussQuadrature(act.kinks());
     for (int l = 1; l < depth; l++) {
-      TheoryLayer tl = layers.get(l - 1);
-      double[][] k = new double[2][2];
-      double[][] th = new double[2][2];
-      double[][] g1 = new double[2][2];
-      double[][][][] v = new double[2][2][2][2];
-      for (int i = 0; i < 2; i++) {
-        for (int j = 0; j < 2; j++) {
-          k[i][j] = tl.kernel()[idx[i]][idx[j]];
-          th[i][j] = tl.theta()[idx[i]][idx[j]];
-          g1[i][j] = tl.g1()[idx[i]][idx[j]];
-          for (int x = 0; x < 2; x++) {
-            for (int y = 0; y < 2; y++) {
-              v[i][j][x][y] = tl.v()[idx[i]][idx[j]][idx[x]][idx[y]];
-            }
-          }
-        }
-      }
+      TheoryLayer tl = layers.get(l - 1).restrict(idx);
+      double[][] k = tl.kernel();
+      double[][] th = tl.theta();
+      double[][] g1 = tl.g1();
+      double[][][][] v = tl.v();
       double det = k[0][0] * k[1][1] - k[0][1] * k[1][0];
       Layer next = spec.layer(l + 1);
       double cw = next.cw();

@@ -35,4 +35,32 @@ public record TheoryLayer(int layer, double[][] kernel, double[][] g1, double[][
   public double vDiag(int alpha) {
     return v[alpha][alpha][alpha][alpha];
   }
+
+  /**
+   * K, Θ, G1 and V restricted to the inputs {@code idx} (in that order), for the two-input problems
+   * of the dNTK, Θ^{1} and the multi-input fluctuations: kernel()[i][j] = K_{idx[i] idx[j]}, and so on.
+   * Θ is null for step (σ′ singular).
+   */
+  public TheoryLayer restrict(int... idx) {
+    int m = idx.length;
+    double[][] k = new double[m][m];
+    double[][] g = new double[m][m];
+    double[][] th = theta == null ? null : new double[m][m];
+    double[][][][] w = new double[m][m][m][m];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < m; j++) {
+        k[i][j] = kernel[idx[i]][idx[j]];
+        g[i][j] = g1[idx[i]][idx[j]];
+        if (th != null) {
+          th[i][j] = theta[idx[i]][idx[j]];
+        }
+        for (int x = 0; x < m; x++) {
+          for (int y = 0; y < m; y++) {
+            w[i][j][x][y] = v[idx[i]][idx[j]][idx[x]][idx[y]];
+          }
+        }
+      }
+    }
+    return new TheoryLayer(layer, k, g, w, th, null, null, null, null, null, null);
+  }
 }
