@@ -16,7 +16,10 @@ import org.rgflow.spec.SpecException;
  * <p>Theory at leading order in 1/n (docs/THEORY.md §17): K, G1, V and the three-point function
  * T_{(α1α2)α3} = n E[z_{i;α1} z_{i;α2} z_{k;α3}] (i ≠ k), on any number of inputs; the NTK mean Θ and
  * χ∥, χ⊥. The single-input NTK fluctuations A, B, D, F close on single-layer averages only at γ = 0
- * (then they are ξ⁴ times the dense layer's); for γ ≠ 0 they are NaN here (see {@link #step}).
+ * (then they are ξ⁴ times the dense layer's); for γ ≠ 0 they are NaN here and the engine fills them
+ * from the depth-history recursions after its pass (see {@link #step}). For γ ≠ 0 the V of this step is
+ * the single-time closure, which the history recursion shows is not the leading order from layer 3 on
+ * (docs/THEORY.md §17.2: 0.7–3% at ℓ = 6).
  *
  * @param width n_ℓ
  * @param cb C_b^{(ℓ)}
@@ -204,8 +207,8 @@ public record Residual(int width, double cb, double cw, double lambdaB, double l
    * At γ = 0 the NTK fluctuations A, B, D, F are ξ⁴ times the dense branch's; for γ ≠ 0 one weight
    * enters both Θ̂_ik and z_k and they need the depth history of each neuron, which one step cannot
    * see: NaN here; B and F are then filled in by {@link org.rgflow.theory.ResidualNtkB} and
-   * {@link org.rgflow.theory.ResidualNtkF} (single input, per input) after the engine's pass; A and
-   * D stay NaN.
+   * {@link org.rgflow.theory.ResidualNtkF} (single input, per input) after the engine's pass, and A and
+   * D by {@link org.rgflow.theory.ResidualNtkFluct} (up to depth 64; layer 2 in closed form to 128).
    */
   @Override
   public KernelState step(KernelState below, Averages avg, double rho, boolean withFiniteWidth) {
