@@ -36,7 +36,7 @@ import org.rgflow.spec.NetworkSpec;
  *
  * (Cov(X, Y) = ⟨XY⟩ − ⟨X⟩⟨Y⟩.) B and F are {@link DntkTheory}'s, D is {@link NtkCorrection}'s; A
  * is n_ℓ Cov(λ_W X12 + C_W Y12, λ_W X34 + C_W Y34) with X = Σ_j S_j/n_ℓ, Y = Σ_j P_j Θ̂_jj/n_ℓ, by
- * the cross-neuron rules of ../shared/theory/FORMULAS.md §6. With one input each reduces to the
+ * the cross-neuron rules of docs/THEORY.md §6. With one input each reduces to the
  * single-input recursion. Dense layers with a regular σ′ only (null otherwise).
  */
 public final class NtkFluctuations {

@@ -9,7 +9,7 @@ import org.rgflow.spec.NetworkSpec;
 
 /**
  * The off-diagonal NTK variance B = n E[Θ̂_ik²] (i ≠ k, one input) of a residual network at leading
- * order (docs/THEORY.md §17.2; ../shared/theory/RESIDUAL_NTK.md §1.2). For γ ≠ 0 the recursion does
+ * order (docs/THEORY.md §17.2). For γ ≠ 0 the recursion does
  * not close on one layer's Gaussian averages: Θ̂_ik gains γξ(W_ki σ′_i Θ̂_ii + W_ik σ′_k Θ̂_kk), a
  * single weight times O(1), and the same weights build z_k. Given the two neurons' depth histories
  * h_i, h_k the conditional second moment is additive, n E[Θ̂_ik² | h_i, h_k] = b₀ + u(h_i) + u(h_k)

@@ -9,7 +9,7 @@ import org.rgflow.spec.NetworkSpec;
 
 /**
  * The NTK–pre-activation correlators of a residual network at leading order, one input
- * (docs/THEORY.md §17.2; ../shared/theory/RESIDUAL_NTK.md §1.3): F = n E[Θ̂_ik z_i z_k] and the odd
+ * (docs/THEORY.md §17.2): F = n E[Θ̂_ik z_i z_k] and the odd
  * U′ = n E[Θ̂_ik z_k] (i ≠ k; U′ = 0 for odd σ). Both are values of the bilinear functional
  * Φ(f, g) = n E[Θ̂_ik f(h_i) g(h_k)] on functions of the two neurons' depth histories, F = Φ(z, z),
  * U′ = Φ(1, z). One layer maps (Θ, K at layer ℓ; f̄ = E[f | h]; E[f′] = E[∂f/∂z^{(ℓ+1)}])

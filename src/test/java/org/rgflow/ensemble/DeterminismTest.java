@@ -14,7 +14,7 @@ import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 
 /**
- * Invariance (STYLE.md #5): results are bit-identical (assertEquals with delta 0 on every value
+ * Invariance: results are bit-identical (assertEquals with delta 0 on every value
  * and error, NaN = NaN) for chunk sizes 1, 7, 64 and 1000 and for 1 vs 2 threads, with an ensemble
  * size (E = 203) that is not a multiple of the reduction block; awkward shapes (width 1 and 2,
  * E = 1) report NaN instead of crashing. Run: {@code mvn -q test -Dtest=DeterminismTest}.

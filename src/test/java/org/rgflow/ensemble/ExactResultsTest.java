@@ -11,7 +11,7 @@ import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 
 /**
- * Ensemble vs exact finite-width results (STYLE.md #3), |measured − exact| ≤ k·SE with SE from the
+ * Ensemble vs exact finite-width results, |measured − exact| ≤ k·SE with SE from the
  * delta method over networks (independent networks), k = 4. Why 4 and not 3: each test makes 24–64
  * assertions (every layer, every input, K, G4, G6), so with k = 3 (0.27% per assertion) a correct
  * sampler fails somewhere with probability up to ~15%; that happened: seed 303, E = 20000, layer 1 —

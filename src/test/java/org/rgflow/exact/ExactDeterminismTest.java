@@ -17,7 +17,7 @@ import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 
 /**
- * Invariance (STYLE.md #5) for the exact sampler: bit-identical values and errors for chunk sizes
+ * Invariance for the exact sampler: bit-identical values and errors for chunk sizes
  * 1, 7, 64, 1000 and 1 vs 2 threads at E = 203 (not a multiple of the reduction block); network e is
  * a pure function of (seed, e) and differs between seeds. Run:
  * {@code mvn -q test -Dtest=ExactDeterminismTest}.

@@ -10,7 +10,7 @@ import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 
 /**
- * Exact sampler vs direct sampler, statistically (STYLE.md #3, second kind): every measured
+ * Exact sampler vs direct sampler, statistically (the statistical kind): every measured
  * observable K, V/nK², kurtosis, G4, G6 and, with the NTK, Θ, A, B, D, F at every layer and every
  * tensor entry agrees within 3 combined SE (see {@link Agreement}; each test compares 30–600 entries,
  * so at k = 3 a correct sampler fails a given fixed seed with probability up to ~⅓ for the largest —

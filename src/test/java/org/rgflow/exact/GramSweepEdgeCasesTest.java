@@ -10,7 +10,7 @@ import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 
 /**
- * The Gram sweep at its edges (exact results, STYLE.md #3): width-1 layers (groups of one neuron,
+ * The Gram sweep at its edges (exact results): width-1 layers (groups of one neuron,
  * no Wishart part), more measured neurons than the width, N_D = 12 (the largest sign table) and
  * N_D = 13 (the per-neuron sweep), an all-zero input with C_b = 0 (every Γ zero: rank 0). Every Θ̂
  * is finite, symmetric and positive semidefinite (Θ̂ = L Lᵀ to 1e-9), and layer 1's is the exact

@@ -9,7 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * One step of the Gram sweep against the per-neuron formula it replaces (STYLE.md #3, second kind):
+ * One step of the Gram sweep against the per-neuron formula it replaces (the statistical kind):
  * for fixed (Γ, Y, z^{(ℓ−1)}, Ĝ), the new Gram Γ', dots Y' and the measured neurons' values drawn by
  * {@link GramSweep} (Bartlett and explicit groups) and by a brute-force reference that draws every
  * noise coordinate η_{k,j} and applies docs/EXACT_SAMPLER.md §2 literally: v_j = s_W(R η_j + S σ_j),

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.Test;
 
 /**
- * Exact tolerance (STYLE.md #3, third kind): the semidefinite Cholesky reproduces rank-deficient
+ * Exact tolerance (exact kind): the semidefinite Cholesky reproduces rank-deficient
  * PSD matrices, reports their rank, and its generalized inverse satisfies G G⁻ G = G to 1e-12
  * (rounding of 3×3 to 6×6 products of O(1) numbers). Run: {@code mvn -q test -Dtest=PsdTest}.
  */

@@ -23,7 +23,7 @@ import org.rgflow.cli.Main;
  * γ = 0.9 (C_W = 0.38), widths 16 and 32, depth 4, E = 300, plus one plain MLP point. The figure is
  * drawn, the MLP's figures do not take the residual points (no off-criticality chart for relu,
  * whose C_W = 1.5 is off the MLP's criticality), and the theory lines are the book's numbers: with T
- * n V/K² = 3.5625, 8.557, 14.27 at layers 2–4 for γ = 0.5 (FORMULAS §9), without T equal at layer 2
+ * n V/K² = 3.5625, 8.557, 14.27 at layers 2–4 for γ = 0.5 (docs/THEORY.md §17.2), without T equal at layer 2
  * (T^{(1)} = 0) and growing by
  * 3.5625 per layer above it (7.125, 10.6875).
  */

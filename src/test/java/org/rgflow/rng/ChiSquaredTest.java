@@ -8,7 +8,7 @@ import org.hipparchus.distribution.continuous.ChiSquaredDistribution;
 import org.junit.jupiter.api.Test;
 
 /**
- * The law of {@link ChiSquared} (STYLE.md #3, exact results): for ν = 1, 2, 3, 7, 50, 1000 and
+ * The law of {@link ChiSquared} (exact results): for ν = 1, 2, 3, 7, 50, 1000 and
  * N = 200000 variates each (fixed seed), the mean ν and variance 2ν within 5 SE (SE of the mean
  * √(2ν/N), of the sample variance √((8ν² + 48ν)/N) from μ₄ = 12ν(ν + 4)), and the Kolmogorov–Smirnov
  * distance to Hipparchus's χ²_ν CDF below 1.95/√N (p ≈ 0.001 for a correct sampler). A wrong shape

@@ -6,7 +6,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Exact (STYLE.md #3, bit-identity): {@link InitRng#weightRowPairs} returns the Gaussians of
+ * Exact (bit-identity): {@link InitRng#weightRowPairs} returns the Gaussians of
  * {@link InitRng#weightRow} bit for bit on the lanes of the listed pairs, scattered where asked, and
  * writes nothing else; row lengths 1..13 (partial last blocks) and 1025, random pair subsets.
  * Run: {@code mvn -q test -Dtest=WeightRowPairsTest}.

@@ -141,7 +141,7 @@ class DntkVsTheoryTest {
   }
 
   /**
-   * The mixed components that ../shared/theory/RESIDUAL_NTK.md §2 found 2.5–3σ off at n = 12 and 24
+   * The mixed components that an earlier Monte Carlo found 2.5–3σ off (docs/THEORY.md §16) at n = 12 and 24
    * (P₀₁₁₀, Q₀₁₀₁, Q₀₁₁₀; tanh, G₀ = [[.6, .3], [.3, .5]], C_b .2, C_W 1.5, λ_b .5, λ_W 1, layer 3):
    * all 16 components of P and Q at n = 96 (ℓ/n = 0.03), E = 6000, within 3 SE (max |z| 2.31; P₀₁₁₀
    * −0.6152 ± 0.0023 vs −0.6168, Q₀₁₀₁ 0.4039 ± 0.0031 vs 0.4034, Q₀₁₁₀ −0.5560 ± 0.0025 vs −0.5565):

@@ -14,7 +14,7 @@ import org.rgflow.theory.TheoryLayer;
 /**
  * theory.ResidualNtkB, the residual off-diagonal NTK variance B with its cross-depth averages: at
  * γ = 0 it equals the engine's MLP B (and K, Θ) to 1e-9 at depth 6 (relu, tanh, C_b ≠ 0); at γ ≠ 0
- * it reproduces the theory column of ../shared/theory/RESIDUAL_NTK.md §1.2 (K¹ = 1, Θ¹ = 1, C_b = 0,
+ * it reproduces the values of an earlier independent derivation, quoted in docs/THEORY.md §17.2 (K¹ = 1, Θ¹ = 1, C_b = 0,
  * ξ = 1, critical C_W, λ_b = 0.5, λ_W = 1; an independent implementation, whose Monte-Carlo
  * extrapolations 2·MC(64) − MC(32) confirm it: e.g. relu γ = 0.9, ℓ = 6: 22.59 ± 0.2 against 22.66,
  * where a single-layer closure gives 20.9) to the 4 digits printed there.
@@ -47,7 +47,7 @@ class ResidualNtkBTest {
     ResidualNtkB.Series s = ResidualNtkB.of(spec, 1, 1);
     for (int l = 2; l <= 6; l++) {
       double tol = 0.6 * Math.pow(10, Math.floor(Math.log10(Math.abs(want[l - 2]))) - 3);
-      System.out.printf("[ResidualNtkBTest] %s gamma=%s layer %d: B %.6g (RESIDUAL_NTK.md %s)%n",
+      System.out.printf("[ResidualNtkBTest] %s gamma=%s layer %d: B %.6g (independent derivation %s)%n",
           act, gamma, l, s.b()[l - 1], want[l - 2]);
       assertEquals(want[l - 2], s.b()[l - 1], tol, act + " γ=" + gamma + " B layer " + l);
     }
@@ -79,7 +79,7 @@ class ResidualNtkBTest {
   /**
    * tanh at γ = 0.5, n = 64, L = 3 (ℓ/n = 0.047), E = 6000, k = 3: the measured B agrees with the
    * history theory (seen: 2.0943 ± 0.0183 against 2.0971). At this E it does not separate the
-   * theory from a single-layer closure (0.6% apart for tanh; RESIDUAL_NTK.md's larger ensembles do).
+   * theory from a single-layer closure (0.6% apart for tanh; the larger independent ensembles of docs/THEORY.md §17.2 do).
    */
   @Test
   void tanhEnsembleAgrees() {

@@ -19,7 +19,7 @@ import org.rgflow.theory.TheoryLayer;
  * theory.ResidualNtkFluct, the history recursion for A, D, U (docs/THEORY.md §17.2): at γ = 0 it
  * equals the engine's MLP A, D and V to 1e-9 (U = 0); at γ ≠ 0 its T equals ResidualSeries' T to
  * 1e-9, its layer 2 equals ResidualNtkAD's closed form, U = 0 for tanh; it agrees with the
- * independent Monte Carlo of ../shared/theory/RESIDUAL_NTK.md §1.3 (relu γ = 0.5, n = 128, 4000
+ * independent Monte Carlo quoted in docs/THEORY.md §17.2 (relu γ = 0.5, n = 128, 4000
  * nets, ℓ = 3..6) and with the CPU ensemble (n = 64, L = 3, ℓ/n = 0.047, E = 4000) within 3 SE.
  */
 class ResidualNtkFluctTest {
@@ -65,7 +65,7 @@ class ResidualNtkFluctTest {
     }
   }
 
-  /** RESIDUAL_NTK.md §1.3's Monte Carlo, relu γ = 0.5, n = 128 (4000 nets), layers 3..6 (ℓ/n ≤ 0.047). */
+  /** The independent Monte Carlo of docs/THEORY.md §17.2, relu γ = 0.5, n = 128 (4000 nets), layers 3..6 (ℓ/n ≤ 0.047). */
   @Test
   void agreesWithTheIndependentMonteCarlo() {
     NetworkSpec spec = ResidualTheoryTest.spec("relu", 128, 6, 0, 1.5, 0.5, 1, 0.5, 1);

@@ -72,7 +72,7 @@ class ResidualVsTheoryTest {
   /**
    * L = 6. The theory is leading order: its relative error in V is O(ν ℓ/n), and ReLU at γ = 0.5 has
    * ν ≈ 6.4, so there n = 128 is not enough at this E — measured n V/K² at layer 6 is 29.4 ± 0.65
-   * against 26.6 (z = 4.3; FORMULAS' own n = 128 ensemble gives 29.7), a genuine 1/n² effect that
+   * against 26.6 (z = 4.3; an independent n = 128 ensemble gives 29.7), a genuine 1/n² effect that
    * halves at n = 256, where ℓ/n = 0.023.
    */
   @Tag("slow")
