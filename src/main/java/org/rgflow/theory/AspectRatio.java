@@ -18,8 +18,8 @@ package org.rgflow.theory;
  *
  * zero in the Gaussian limit, growing like v² at first and cut down by the cubic term: it is
  * largest at v* = 4/(20 + 3 n_L), whatever the split. With v ≈ ν ℓ/n at criticality the optimal
- * ratio is r* = v* / ν = 4/((20 + 3 n_L) ν) — the formula docs/THEORY.md §10 quotes from the literature, here
- * derived. The information per pair of neurons, I/(m_A m_B), is what {@link #information} returns.
+ * ratio is r* = v* / ν = 4/((20 + 3 n_L) ν), the formula docs/THEORY.md §10 quotes from the
+ * literature, here derived. The information per pair of neurons, I/(m_A m_B), is what {@link #information} returns.
  */
 public final class AspectRatio {
   private AspectRatio() {}
