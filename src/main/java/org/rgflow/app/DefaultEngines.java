@@ -24,6 +24,11 @@ final class DefaultEngines implements Engines {
   }
 
   @Override
+  public TheoryResult theory(NetworkSpec spec, Inputs inputs, java.util.List<org.rgflow.stats.StatBlock> blocks) {
+    return Predictions.compute(spec, inputs, blocks);
+  }
+
+  @Override
   public TheoryResult theory(NetworkSpec spec, Inputs inputs, org.rgflow.theory.TheoryEngine.Options options) {
     return Predictions.compute(spec, inputs, org.rgflow.stats.StatSet.ALL, options);
   }

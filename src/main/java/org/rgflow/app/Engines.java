@@ -7,6 +7,8 @@ import org.rgflow.device.Capability;
 import org.rgflow.device.Devices;
 import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
+import org.rgflow.stats.StatBlock;
+import org.rgflow.stats.StatSet;
 import org.rgflow.theory.Criticality;
 import org.rgflow.theory.TheoryResult;
 
@@ -22,6 +24,11 @@ public interface Engines {
 
   /** The theory's predictions per layer. */
   TheoryResult theory(NetworkSpec spec, Inputs inputs);
+
+  /** The predictions of the given blocks only (a sample run's, {@link StatSet#predicted}). */
+  default TheoryResult theory(NetworkSpec spec, Inputs inputs, List<StatBlock> blocks) {
+    return theory(spec, inputs);
+  }
 
   /** The same, run with the given options (threads, kernels only, progress); stand-ins may ignore them. */
   default TheoryResult theory(NetworkSpec spec, Inputs inputs, org.rgflow.theory.TheoryEngine.Options options) {

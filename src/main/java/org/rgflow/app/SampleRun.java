@@ -56,7 +56,7 @@ public final class SampleRun {
     StatSet stats = p.stats();
     TheoryResult th = null;
     try {
-      th = engines.theory(spec, inputs);
+      th = engines.theory(spec, inputs, StatSet.predicted(stats));
       notes.addAll(th.notes());
     } catch (SpecException e) {
       throw e;

@@ -22,6 +22,9 @@ public final class StatSet {
   public static final List<StatBlock> ALL = List.of(KernelBlock.INSTANCE, MomentsBlock.INSTANCE,
       NtkBlock.INSTANCE, ThreePointBlock.INSTANCE, DntkBlock.INSTANCE, NtkFullBlock.INSTANCE);
 
+  /** Blocks measured only when named (costly, or N_D⁴ in size): not in the default measurement. */
+  public static final List<StatBlock> BY_NAME = List.of(DntkBlock.INSTANCE, NtkFullBlock.INSTANCE);
+
   private final Pairs pairs;
   private final List<StatBlock> blocks;
   private final Map<StatBlock, Integer> offsets = new IdentityHashMap<>();
@@ -68,12 +71,27 @@ public final class StatSet {
    */
   public static StatSet standard(int nd, boolean ntk) {
     List<StatBlock> b = new ArrayList<>(ALL);
-    b.remove(DntkBlock.INSTANCE);
-    b.remove(NtkFullBlock.INSTANCE);
+    b.removeAll(BY_NAME);
     if (!ntk) {
       b.remove(NtkBlock.INSTANCE);
     }
     return new StatSet(nd, b);
+  }
+
+  /**
+   * The blocks whose predictions a run with {@code measured} reports: every block, except those
+   * measured only by name ({@link #BY_NAME}) when this run does not measure them — their theory
+   * (the dNTK's recursions, the N_D⁴ tensors) would only cost time and fill the table with rows that
+   * have no measurement beside them.
+   */
+  public static List<StatBlock> predicted(StatSet measured) {
+    List<StatBlock> b = new ArrayList<>(ALL);
+    for (StatBlock x : BY_NAME) {
+      if (!measured.blocks().contains(x)) {
+        b.remove(x);
+      }
+    }
+    return b;
   }
 
   /** The block called {@code name}; SpecException naming {@code field} when there is none. */

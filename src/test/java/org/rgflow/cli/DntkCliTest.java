@@ -1,6 +1,7 @@
 package org.rgflow.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,18 @@ class DntkCliTest {
         + " only"), r.out());
     assertTrue(r.out().contains("\"P\""), "JSON has P");
     assertTrue(r.out().contains("\"Q\""), "JSON has Q");
+  }
+
+  /** A run that does not measure the by-name blocks reports no theory for them either. */
+  @Test
+  void unmeasuredByNameBlocksGetNoTheoryRows() {
+    Runner r = Runner.run(Engines.defaults(), "sample", "--act", "tanh", "--width", "16", "--depth", "3",
+        "--ensemble", "40", "--json");
+    assertEquals(0, r.code(), r.err());
+    for (String k : new String[] {"\"P\"", "\"Q\"", "\"A_full\"", "\"F_full\""}) {
+      assertFalse(r.out().contains(k), k + " in a run that does not measure it");
+    }
+    assertTrue(r.out().contains("\"Theta1\""), "the NTK block's own theory stays");
   }
 
   @Test
