@@ -51,20 +51,41 @@ final class DntkSweep {
   /** Per target t: direction d's input and its g^{(a)}, a = 1..t. */
   private final int[][] dirAlpha;
   private final double[][][][] g;
+  /** ĝ^{(a)} = s_{a+1} W^{(a+1)ᵀ} g^{(a+1)} before the σ′ factor, a = 1..t−1 (g = ĝ ⊙ σ′_α). */
+  private final double[][][][] gh;
   /** Per target t and pair p: its two directions. */
   private final int[][] pair1;
   private final int[][] pair2;
   /** ż[t][d][β], z̈[t][p][β] at the current level, and the next; h = σ′⊙ż, r the z̈ inputs. */
   private final double[][][][] zd;
   private final double[][][][] zdNext;
-  private final double[][][][] zdd;
-  private final double[][][][] zddNext;
+  private double[][][][] zdd;
+  private double[][][][] zddNext;
   private final double[][][][] hBuf;
-  private final double[][][][] rBuf;
+  private double[][][][] rBuf;
+  /**
+   * The contracted second-order outputs of target t, summed over the levels (see {@link #contract}):
+   * pz[t][pair][α0·N_D+α3] = Σ_i z_{i;α3} z̈_{i;α0} and pk[t][pair][α0] = z̈_{k;α0} of the P pairs,
+   * qi[t][q][α0] = z̈_{i;α0} of the Q pairs (q = qPair − m N_D²).
+   */
+  private final double[][][] pz;
+  private final double[][][] pk;
+  private final double[][][] qi;
+  /** Scratch of {@link #contract}: Gram G[y][d] of the g at level a+1, F[d][β][α], wy = ĝ ⊙ σ″, ż₁⊙ż₂. */
+  private final double[][] gram;
+  private final double[][][] fsh;
+  private final double[][] wy;
+  private final double[] prod;
+  /** Network whose tangents the last {@link #run} left, for the test accessors' reference sweep. */
+  private long lastE = -1;
+  private double[][][] lastZ;
+  private double[][][] lastSig;
+  private boolean full;
   private static final int TILE = 16;
   private final double[][] tile;
   private final double[][] vin;
   private final double[][] vout;
+  private final double[][] vhat;
   private final int[] valpha;
   private final double[][] coef;
   /** stats[t][0..2N_D⁴): p then q, flat over (α0, α1, α2, α3). */
@@ -105,15 +126,17 @@ final class DntkSweep {
     }
     dirAlpha = new int[depth + 1][];
     g = new double[depth + 1][][][];
+    gh = new double[depth + 1][][][];
+    pz = new double[depth + 1][][];
+    pk = new double[depth + 1][][];
+    qi = new double[depth + 1][][];
     pair1 = new int[depth + 1][];
     pair2 = new int[depth + 1][];
     zd = new double[depth + 1][][][];
     zdNext = new double[depth + 1][][][];
-    zdd = new double[depth + 1][][][];
-    zddNext = new double[depth + 1][][][];
     hBuf = new double[depth + 1][][][];
-    rBuf = new double[depth + 1][][][];
     int vectors = 0;
+    int maxDirs = 0;
     for (int t = 1; t <= depth; t++) {
       int mt = Math.min(w[t], neurons);
       m[t] = mt;
@@ -130,11 +153,18 @@ final class DntkSweep {
         }
       }
       g[t] = new double[dirs][t + 1][];
+      gh[t] = new double[dirs][t + 1][];
       for (int d = 0; d < dirs; d++) {
         for (int l = 1; l <= t; l++) {
           g[t][d][l] = new double[w[l]];
+          if (l < t) {
+            gh[t][d][l] = new double[w[l]];
+          }
         }
       }
+      pz[t] = new double[mt * nd * nd][nd * nd];
+      pk[t] = new double[mt * nd * nd][nd];
+      qi[t] = new double[mt * nd * nd * nd][nd];
       int pairs = mt * nd * nd + mt * nd * nd * nd;
       pair1[t] = new int[pairs];
       pair2[t] = new int[pairs];
@@ -154,15 +184,18 @@ final class DntkSweep {
       }
       zd[t] = new double[dirs][nd][maxW];
       zdNext[t] = new double[dirs][nd][maxW];
-      zdd[t] = new double[pairs][nd][maxW];
-      zddNext[t] = new double[pairs][nd][maxW];
       hBuf[t] = new double[dirs][nd][maxW];
-      rBuf[t] = new double[pairs][nd][maxW];
       vectors += Math.max(dirs, nd * (dirs + pairs));
+      maxDirs = Math.max(maxDirs, dirs);
     }
+    gram = new double[maxDirs][maxDirs];
+    fsh = new double[maxDirs][nd][nd];
+    wy = new double[maxDirs][maxW];
+    prod = new double[maxW];
     tile = new double[TILE][maxW];
     vin = new double[vectors][];
     vout = new double[vectors][];
+    vhat = new double[vectors][];
     valpha = new int[vectors];
     coef = new double[nd][nd];
     stats = new double[depth + 1][2 * nd * nd * nd * nd];
@@ -213,7 +246,36 @@ final class DntkSweep {
       }
     }
     down(e, z);
-    up(e, z, sig);
+    full = false;
+    up(e, z, sig, false);
+    lastE = e;
+    lastZ = z;
+    lastSig = sig;
+  }
+
+  /**
+   * The reference sweep: propagates every pair's whole z̈ (all i0) as the class comment's recursion
+   * states, for the test accessors {@link #diagonal} and {@link #withC}; {@link #run}'s statistics
+   * never need it.
+   */
+  private void reference() {
+    if (full) {
+      return;
+    }
+    if (zdd == null) {
+      int maxW = wy[0].length;
+      zdd = new double[depth + 1][][][];
+      zddNext = new double[depth + 1][][][];
+      rBuf = new double[depth + 1][][][];
+      for (int t = 1; t <= depth; t++) {
+        int pairs = pair1[t].length;
+        zdd[t] = new double[pairs][nd][maxW];
+        zddNext[t] = new double[pairs][nd][maxW];
+        rBuf[t] = new double[pairs][nd][maxW];
+      }
+    }
+    up(lastE, lastZ, lastSig, true);
+    full = true;
   }
 
   private void down(long e, double[][][] z) {
@@ -235,6 +297,7 @@ final class DntkSweep {
         for (int d = 0; d < g[t].length; d++) {
           vin[count] = g[t][d][lvl];
           vout[count] = g[t][d][lvl - 1];
+          vhat[count] = gh[t][d][lvl - 1];
           valpha[count++] = dirAlpha[t][d];
         }
       }
@@ -255,9 +318,11 @@ final class DntkSweep {
       double s = sw[lvl];
       for (int v = 0; v < count; v++) {
         double[] o = vout[v];
+        double[] oh = vhat[v];
         double[] dd = d1[lvl - 1][valpha[v]];
         for (int j = 0; j < nIn; j++) {
-          o[j] *= s * dd[j];
+          oh[j] = s * o[j];
+          o[j] = oh[j] * dd[j];
         }
       }
     }
@@ -331,7 +396,8 @@ final class DntkSweep {
     }
   }
 
-  private void up(long e, double[][][] z, double[][][] sig) {
+
+  private void up(long e, double[][][] z, double[][][] sig, boolean second) {
     coefficients(1, sig[0], w[0]);
     for (int t = 1; t <= depth; t++) {
       for (int d = 0; d < g[t].length; d++) {
@@ -345,9 +411,20 @@ final class DntkSweep {
           }
         }
       }
-      for (int p = 0; p < pair1[t].length; p++) {
-        for (int b = 0; b < nd; b++) {
-          Arrays.fill(zdd[t][p][b], 0, w[1], 0);
+      for (double[] r : pz[t]) {
+        Arrays.fill(r, 0);
+      }
+      for (double[] r : pk[t]) {
+        Arrays.fill(r, 0);
+      }
+      for (double[] r : qi[t]) {
+        Arrays.fill(r, 0);
+      }
+      if (second) {
+        for (int p = 0; p < pair1[t].length; p++) {
+          for (int b = 0; b < nd; b++) {
+            Arrays.fill(zdd[t][p][b], 0, w[1], 0);
+          }
         }
       }
     }
@@ -355,6 +432,8 @@ final class DntkSweep {
     for (int lvl = 1; lvl < depth; lvl++) {
       int nIn = w[lvl];
       int nOut = w[lvl + 1];
+      int l2 = lvl + 1;
+      double rate = lw[l2] / nIn;
       int count = 0;
       for (int t = lvl + 1; t <= depth; t++) {
         for (int d = 0; d < g[t].length; d++) {
@@ -368,6 +447,10 @@ final class DntkSweep {
             vin[count] = h;
             vout[count++] = zdNext[t][d][b];
           }
+        }
+        contract(t, lvl, sig[lvl], rate);
+        if (!second) {
+          continue;
         }
         for (int p = 0; p < pair1[t].length; p++) {
           if (!active(t, p)) {
@@ -388,8 +471,8 @@ final class DntkSweep {
           }
         }
       }
-      Weights wt = new Weights(seed, e, lvl + 1);
-      double s = sw[lvl + 1];
+      Weights wt = new Weights(seed, e, l2);
+      double s = sw[l2];
       for (int i0 = 0; i0 < nOut; i0 += TILE) {
         int rows = Math.min(TILE, nOut - i0);
         for (int r = 0; r < rows; r++) {
@@ -399,8 +482,6 @@ final class DntkSweep {
           dotTile(vin[v], i0, rows, vout[v], nIn, s);
         }
       }
-      int l2 = lvl + 1;
-      double rate = lw[l2] / nIn;
       coefficients(l2, sig[lvl], nIn);
       for (int t = l2; t <= depth; t++) {
         for (int d = 0; d < g[t].length; d++) {
@@ -414,34 +495,134 @@ final class DntkSweep {
             }
           }
         }
-        for (int p = 0; p < pair1[t].length; p++) {
-          if (!active(t, p)) {
-            continue;
-          }
-          int k1 = pair1[t][p];
-          int k2 = pair2[t][p];
-          double[] s1 = sig[lvl][dirAlpha[t][k1]];
-          double[] s2 = sig[lvl][dirAlpha[t][k2]];
-          double[] g1 = g[t][k1][l2];
-          double[] g2 = g[t][k2][l2];
-          for (int b = 0; b < nd; b++) {
-            double f1 = rate * Sums.dot(s1, hBuf[t][k2][b], nIn);
-            double f2 = rate * Sums.dot(s2, hBuf[t][k1][b], nIn);
-            double[] o = zddNext[t][p][b];
-            for (int i = 0; i < nOut; i++) {
-              o[i] += f1 * g1[i] + f2 * g2[i];
+        if (second) {
+          for (int p = 0; p < pair1[t].length; p++) {
+            if (!active(t, p)) {
+              continue;
+            }
+            int k1 = pair1[t][p];
+            int k2 = pair2[t][p];
+            double[] s1 = sig[lvl][dirAlpha[t][k1]];
+            double[] s2 = sig[lvl][dirAlpha[t][k2]];
+            double[] g1 = g[t][k1][l2];
+            double[] g2 = g[t][k2][l2];
+            for (int b = 0; b < nd; b++) {
+              double f1 = rate * Sums.dot(s1, hBuf[t][k2][b], nIn);
+              double f2 = rate * Sums.dot(s2, hBuf[t][k1][b], nIn);
+              double[] o = zddNext[t][p][b];
+              for (int i = 0; i < nOut; i++) {
+                o[i] += f1 * g1[i] + f2 * g2[i];
+              }
             }
           }
+          double[][][] sw2 = zdd[t];
+          zdd[t] = zddNext[t];
+          zddNext[t] = sw2;
         }
         double[][][] sw1 = zd[t];
         zd[t] = zdNext[t];
         zdNext[t] = sw1;
-        double[][][] sw2 = zdd[t];
-        zdd[t] = zddNext[t];
-        zddNext[t] = sw2;
       }
       finish(l2, z);
     }
+  }
+
+  /**
+   * Level a's share of target t's contracted second-order outputs. z̈ obeys a linear recursion,
+   * z̈^{(a+1)}_β = s W (σ′_β ⊙ z̈^{(a)}_β) + src^{(a+1)}, so for any output functional y·z̈^{(t)}_β whose
+   * backward vectors are y^{(a)} = ĝ_y^{(a)} ⊙ σ′^{(a)}_β (ĝ_y^{(a)} = s Wᵀ y^{(a+1)}),
+   * y·z̈^{(t)}_β = Σ_{a&lt;t} [ĝ_y^{(a)}·(σ″_β ⊙ ż₁ ⊙ ż₂) + (λ_W/n_a)((y^{(a+1)}·g₁^{(a+1)}) σ_{α₁}·(σ′_β⊙ż₂)
+   * + (y^{(a+1)}·g₂^{(a+1)}) σ_{α₂}·(σ′_β⊙ż₁))]: only dot products of length n_a. The functionals are
+   * the sweep's own directions: z̈_{k;β} is y = direction (k, β), Σ_i z_{i;α3} z̈_{i;β} is y = c_{βα3}.
+   */
+  private void contract(int t, int a, double[][] sIn, double rate) {
+    int n = w[a];
+    int nOut = w[a + 1];
+    int dirs = g[t].length;
+    int mt = m[t];
+    double[][][] gt = g[t];
+    for (int y = 0; y < dirs; y++) {
+      for (int d = y; d < dirs; d++) {
+        double v = Sums.dot(gt[y][a + 1], gt[d][a + 1], nOut);
+        gram[y][d] = v;
+        gram[d][y] = v;
+      }
+      for (int b = 0; b < nd; b++) {
+        for (int al = 0; al < nd; al++) {
+          fsh[y][b][al] = rate * Sums.dot(sIn[al], hBuf[t][y][b], n);
+        }
+      }
+    }
+    boolean curved = false;
+    for (int b = 0; b < nd && !curved; b++) {
+      double[] dd2 = d2[a][b];
+      for (int j = 0; j < n; j++) {
+        if (dd2[j] != 0) {
+          curved = true;
+          break;
+        }
+      }
+    }
+    if (curved) {
+      for (int y = 0; y < dirs; y++) {
+        double[] hy = gh[t][y][a];
+        double[] dd2 = d2[a][dirAlpha[t][y]];
+        double[] o = wy[y];
+        for (int j = 0; j < n; j++) {
+          o[j] = hy[j] * dd2[j];
+        }
+      }
+    }
+    for (int k = 0; k < mt; k++) {
+      for (int a1 = 0; a1 < nd; a1++) {
+        for (int a2 = a1; a2 < nd; a2++) {
+          int pp = pPair(k, a1, a2);
+          int k1 = k * nd + a1;
+          int k2 = k * nd + a2;
+          for (int b = 0; b < nd; b++) {
+            double[] x1 = zd[t][k1][b];
+            double[] x2 = zd[t][k2][b];
+            if (curved) {
+              for (int j = 0; j < n; j++) {
+                prod[j] = x1[j] * x2[j];
+              }
+            }
+            int yk = k * nd + b;
+            pk[t][pp][b] += term(yk, k1, k2, a1, a2, b, curved, n);
+            for (int a3 = 0; a3 < nd; a3++) {
+              pz[t][pp][b * nd + a3] += term(cDir(t, b, a3), k1, k2, a1, a2, b, curved, n);
+            }
+          }
+        }
+      }
+    }
+    for (int i = 0; i < mt; i++) {
+      for (int a1 = 0; a1 < nd; a1++) {
+        int k1 = i * nd + a1;
+        for (int a2 = 0; a2 < nd; a2++) {
+          for (int a3 = 0; a3 < nd; a3++) {
+            int k2 = cDir(t, a2, a3);
+            double[] acc = qi[t][qPair(t, i, a1, a2, a3) - mt * nd * nd];
+            for (int b = 0; b < nd; b++) {
+              if (curved) {
+                double[] x1 = zd[t][k1][b];
+                double[] x2 = zd[t][k2][b];
+                for (int j = 0; j < n; j++) {
+                  prod[j] = x1[j] * x2[j];
+                }
+              }
+              acc[b] += term(i * nd + b, k1, k2, a1, a2, b, curved, n);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** One level's y·src of the pair (k1 on input α1, k2 on α2) at input β; prod = ż₁ ⊙ ż₂ when curved. */
+  private double term(int y, int k1, int k2, int a1, int a2, int b, boolean curved, int n) {
+    double v = gram[y][k1] * fsh[k2][b][a1] + gram[y][k2] * fsh[k1][b][a2];
+    return curved ? Sums.dot(wy[y], prod, n) + v : v;
   }
 
   /** The statistics of target layer t, whose tangents have just reached it. */
@@ -459,9 +640,10 @@ final class DntkSweep {
             double p = 0;
             double q = 0;
             for (int k = 0; k < mt; k++) {
-              double[] kk = zdd[t][pPair(k, a1, a2)][a0];
-              p += Sums.dot(zz, kk, n) - zz[k] * kk[k];
-              q += zdd[t][qPair(t, k, a1, a2, a3)][a0][k] - zz[k] * kk[k];
+              int pp = pPair(k, a1, a2);
+              double diag = zz[k] * pk[t][pp][a0];
+              p += pz[t][pp][a0 * nd + a3] - diag;
+              q += qi[t][qPair(t, k, a1, a2, a3) - mt * nd * nd][a0] - diag;
             }
             st[flat(a0, a1, a2, a3)] = p / norm;
             st[n4 + flat(a0, a1, a2, a3)] = q / norm;
@@ -471,13 +653,15 @@ final class DntkSweep {
     }
   }
 
-  /** dΘ̂_{i0 k k;β α1 α2} over i0 at target t (test access), after {@link #run}. */
+  /** dΘ̂_{i0 k k;β α1 α2} over i0 at target t (test access, by the reference sweep), after {@link #run}. */
   double[] diagonal(int t, int beta, int a1, int a2, int k) {
+    reference();
     return Arrays.copyOf(zdd[t][pPair(k, a1, a2)][beta], w[t]);
   }
 
-  /** Σ_j z_{j;α3} dΘ̂_{i0 i j;β α1 α2} over i0 at target t (test access). */
+  /** Σ_j z_{j;α3} dΘ̂_{i0 i j;β α1 α2} over i0 at target t (test access, by the reference sweep). */
   double[] withC(int t, int beta, int a1, int a2, int a3, int i) {
+    reference();
     return Arrays.copyOf(zdd[t][qPair(t, i, a1, a2, a3)][beta], w[t]);
   }
 
