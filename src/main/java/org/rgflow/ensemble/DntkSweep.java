@@ -83,6 +83,10 @@ final class DntkSweep {
   private boolean full;
   private static final int TILE = 16;
   private final double[][] tile;
+  private double[] simdBuf;
+  /** The tile transposed for {@link TileDots}, allocated on first use. */
+  private double[] tileT;
+  private final int maxIn;
   private final double[][] vin;
   private final double[][] vout;
   private final double[][] vhat;
@@ -193,6 +197,7 @@ final class DntkSweep {
     wy = new double[maxDirs][maxW];
     prod = new double[maxW];
     tile = new double[TILE][maxW];
+    maxIn = maxW;
     vin = new double[vectors][];
     vout = new double[vectors][];
     vhat = new double[vectors][];
@@ -308,9 +313,7 @@ final class DntkSweep {
       Weights wt = new Weights(seed, e, lvl);
       for (int i0 = 0; i0 < w[lvl]; i0 += TILE) {
         int rows = Math.min(TILE, w[lvl] - i0);
-        for (int r = 0; r < rows; r++) {
-          wt.row(i0 + r, nIn, tile[r]);
-        }
+        rows(wt, i0, rows, nIn);
         for (int v = 0; v < count; v++) {
           accumulateTile(vin[v], i0, rows, vout[v], nIn);
         }
@@ -325,6 +328,26 @@ final class DntkSweep {
           o[j] = oh[j] * dd[j];
         }
       }
+    }
+  }
+
+  /**
+   * tile_r = row i0 + r of the weights' unit Gaussians, r &lt; rows: SIMD rows at a time where the
+   * generator is warm ({@link Weights#scaledRows} with scale 1, bit for bit {@link Weights#row}).
+   */
+  private void rows(Weights wt, int i0, int rows, int nIn) {
+    int lanes = Weights.simdRows();
+    int r = 0;
+    if (lanes > 0) {
+      if (simdBuf == null) {
+        simdBuf = new double[org.rgflow.rng.Simd.bufferLength(1)];
+      }
+      for (; r + lanes <= rows; r += lanes) {
+        wt.scaledRows(i0 + r, nIn, 1, tile, r, simdBuf);
+      }
+    }
+    for (; r < rows; r++) {
+      wt.row(i0 + r, nIn, tile[r]);
     }
   }
 
@@ -355,35 +378,6 @@ final class DntkSweep {
           out[j] += c * t0[j];
         }
       }
-    }
-  }
-
-  /** out[i0 + r] = s · tile_r · x for the tile's rows, four rows per pass over x. */
-  private void dotTile(double[] x, int i0, int rows, double[] out, int nIn, double s) {
-    int r = 0;
-    for (; r + 3 < rows; r += 4) {
-      double[] t0 = tile[r];
-      double[] t1 = tile[r + 1];
-      double[] t2 = tile[r + 2];
-      double[] t3 = tile[r + 3];
-      double a0 = 0;
-      double a1 = 0;
-      double a2 = 0;
-      double a3 = 0;
-      for (int j = 0; j < nIn; j++) {
-        double v = x[j];
-        a0 += t0[j] * v;
-        a1 += t1[j] * v;
-        a2 += t2[j] * v;
-        a3 += t3[j] * v;
-      }
-      out[i0 + r] = s * a0;
-      out[i0 + r + 1] = s * a1;
-      out[i0 + r + 2] = s * a2;
-      out[i0 + r + 3] = s * a3;
-    }
-    for (; r < rows; r++) {
-      out[i0 + r] = s * Sums.dot(tile[r], x, nIn);
     }
   }
 
@@ -475,11 +469,22 @@ final class DntkSweep {
       double s = sw[l2];
       for (int i0 = 0; i0 < nOut; i0 += TILE) {
         int rows = Math.min(TILE, nOut - i0);
-        for (int r = 0; r < rows; r++) {
-          wt.row(i0 + r, nIn, tile[r]);
+        rows(wt, i0, rows, nIn);
+        int lanes = Weights.simdRows();
+        int r = 0;
+        if (lanes > 0 && TileDots.lanes() == lanes) {
+          if (tileT == null) {
+            tileT = new double[TILE * maxIn];
+          }
+          TileDots.transpose(tile, rows, nIn, tileT, TILE);
+          for (; r + lanes <= rows; r += lanes) {
+            TileDots.dots(tileT, TILE, r, vin, vout, count, i0 + r, nIn, s);
+          }
         }
-        for (int v = 0; v < count; v++) {
-          dotTile(vin[v], i0, rows, vout[v], nIn, s);
+        for (; r < rows; r++) {
+          for (int v = 0; v < count; v++) {
+            vout[v][i0 + r] = s * Sums.dot(tile[r], vin[v], nIn);
+          }
         }
       }
       coefficients(l2, sig[lvl], nIn);

@@ -19,11 +19,14 @@ import org.rgflow.spec.NetworkSpec;
 public final class DntkCostBench {
   private DntkCostBench() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws InterruptedException {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 1024;
     int depth = args.length > 1 ? Integer.parseInt(args[1]) : 8;
     int e = args.length > 2 ? Integer.parseInt(args[2]) : 6;
     int m = args.length > 3 ? Integer.parseInt(args[3]) : 4;
+    org.rgflow.rng.Simd.startWarmUp();
+    org.rgflow.rng.Simd.awaitReady(60_000);
+    System.out.println("rows: " + org.rgflow.rng.Simd.describe() + ", " + Runtime.version());
     ThreadMXBean tb = ManagementFactory.getThreadMXBean();
     String[] modes = {"ntk", "ntk+dntk", "ntk+dntk(ref)"};
     for (Activation act : new Activation[] {Activations.relu(), Activations.tanh()}) {
