@@ -101,6 +101,9 @@ public final class CpuEnsemble implements SourceFactory {
     return new ThreadedSource(run, () -> {
       CpuNetwork net = new CpuNetwork(spec, inputs, seed, m);
       DntkSweep sweep = dntk ? new DntkSweep(spec, inputs, seed, md) : null;
+      if (sweep != null) {
+        net.shareWith(sweep);
+      }
       LayerData data = new LayerData(inputs.count());
       return (first, count, sink) -> {
         for (long e = first; e < first + count; e++) {

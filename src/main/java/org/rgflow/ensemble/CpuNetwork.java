@@ -56,6 +56,9 @@ final class CpuNetwork {
   private final double[][] gIn;
   private final double[][] gOut;
   private final int[] alpha;
+  /** The dNTK sweep this network's NTK sweep hands its backward vectors to, or null. */
+  private DntkSweep dntk;
+  private final int ntkNeurons;
 
   CpuNetwork(NetworkSpec spec, Inputs inputs, long seed, int ntkNeurons) {
     this.depth = spec.depth();
@@ -63,6 +66,7 @@ final class CpuNetwork {
     this.seed = seed;
     this.act = spec.activation();
     this.ntk = ntkNeurons > 0;
+    this.ntkNeurons = ntkNeurons;
     LayerScales scales = new LayerScales(spec, inputs);
     w = scales.w;
     int maxW = scales.maxWidth;
@@ -113,6 +117,18 @@ final class CpuNetwork {
       gIn = null;
       gOut = null;
       alpha = null;
+    }
+  }
+
+  /**
+   * Hands this network's NTK backward vectors to {@code sweep} (which then skips recomputing them,
+   * {@link DntkSweep#fromNtk}); only when the sweep measures the same neurons. Θ̂ is unchanged bit
+   * for bit.
+   */
+  void shareWith(DntkSweep sweep) {
+    if (ntk && sweep.sameNeurons(ntkNeurons)) {
+      dntk = sweep;
+      sweep.share();
     }
   }
 
@@ -201,7 +217,14 @@ final class CpuNetwork {
       }
     }
     layers.get(lp - 1).backward(new Weights(seed, e, lp), gIn, gOut, alpha, count, w[lp - 1],
-        dsig[lp - 1], scratch);
+        dntk != null ? dntk.ones() : dsig[lp - 1], scratch);
+    if (dntk != null) {
+      for (int l = lp; l <= depth; l++) {
+        for (int t = 0; t < m[l] * nd; t++) {
+          dntk.fromNtk(l, t, lp - 1, next[l][t], dsig[lp - 1][t % nd]);
+        }
+      }
+    }
     for (int l = lp; l <= depth; l++) {
       double[][] swap = cur[l];
       cur[l] = next[l];

@@ -81,6 +81,10 @@ final class DntkSweep {
   private double[][][] lastZ;
   private double[][][] lastSig;
   private boolean full;
+  private boolean shared;
+  private final java.util.List<Layer> layers;
+  private final org.rgflow.layer.Scratch scratch;
+  private final double[][] ones;
   private static final int TILE = 16;
   private final double[][] tile;
   private double[] simdBuf;
@@ -198,6 +202,12 @@ final class DntkSweep {
     prod = new double[maxW];
     tile = new double[TILE][maxW];
     maxIn = maxW;
+    layers = spec.layers();
+    scratch = new org.rgflow.layer.Scratch(maxW, true);
+    ones = new double[nd][maxW];
+    for (double[] o : ones) {
+      Arrays.fill(o, 1);
+    }
     vin = new double[vectors][];
     vout = new double[vectors][];
     vhat = new double[vectors][];
@@ -234,6 +244,44 @@ final class DntkSweep {
 
   private int flat(int a0, int a1, int a2, int a3) {
     return ((a0 * nd + a1) * nd + a2) * nd + a3;
+  }
+
+  /**
+   * Takes the NTK sweep's backward vectors instead of recomputing them: {@link CpuNetwork}, sharing
+   * its m, hands over each vector of target t, direction d = k N_D + α, at {@code level} before the σ′
+   * factor ({@code out}, the layer's backward step with σ′ = 1), and this multiplies σ′ in place, as
+   * the layer would have (so the NTK is bit for bit the one without the dNTK). Then {@link #run} only
+   * propagates the c directions down.
+   */
+  void fromNtk(int t, int d, int level, double[] out, double[] dd) {
+    double[] oh = gh[t][d][level];
+    double[] o = g[t][d][level];
+    int n = w[level];
+    System.arraycopy(out, 0, oh, 0, n);
+    for (int j = 0; j < n; j++) {
+      out[j] *= dd[j];
+    }
+    System.arraycopy(out, 0, o, 0, n);
+  }
+
+  /** Whether {@link CpuNetwork} with {@code ntkNeurons} measures exactly this sweep's unit directions. */
+  boolean sameNeurons(int ntkNeurons) {
+    for (int t = 1; t <= depth; t++) {
+      if (m[t] != Math.min(w[t], ntkNeurons)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Marks the unit directions as handed over by {@link #fromNtk} for the next {@link #run}s. */
+  void share() {
+    shared = true;
+  }
+
+  /** σ′ = 1, for the NTK's backward step whose output is ĝ. */
+  double[][] ones() {
+    return ones;
   }
 
   /**
@@ -298,8 +346,31 @@ final class DntkSweep {
     }
     for (int lvl = depth; lvl >= 2; lvl--) {
       int count = 0;
+      if (!shared) {
+        // the NTK's own backward step on the NTK's own vectors, σ′ applied here (see fromNtk)
+        for (int t = lvl; t <= depth; t++) {
+          for (int d = 0; d < m[t] * nd; d++) {
+            vin[count] = g[t][d][lvl];
+            vhat[count] = gh[t][d][lvl - 1];
+            valpha[count++] = dirAlpha[t][d];
+          }
+        }
+        layers.get(lvl - 1).backward(new Weights(seed, e, lvl), vin, vhat, valpha, count, w[lvl - 1],
+            ones, scratch);
+        for (int t = lvl; t <= depth; t++) {
+          for (int d = 0; d < m[t] * nd; d++) {
+            double[] o = g[t][d][lvl - 1];
+            double[] oh = gh[t][d][lvl - 1];
+            double[] dd = d1[lvl - 1][dirAlpha[t][d]];
+            for (int j = 0; j < w[lvl - 1]; j++) {
+              o[j] = oh[j] * dd[j];
+            }
+          }
+        }
+        count = 0;
+      }
       for (int t = lvl; t <= depth; t++) {
-        for (int d = 0; d < g[t].length; d++) {
+        for (int d = m[t] * nd; d < g[t].length; d++) {
           vin[count] = g[t][d][lvl];
           vout[count] = g[t][d][lvl - 1];
           vhat[count] = gh[t][d][lvl - 1];

@@ -35,15 +35,17 @@ public final class DntkCostBench {
       Inputs in = Inputs.fromNormsAndAngles(n, new double[] {1, 1}, new double[][] {{0, 0.5}, {0, 0}});
       CpuNetwork net = new CpuNetwork(spec, in, 1, m);
       DntkSweep sweep = new DntkSweep(spec, in, 1, m);
+      CpuNetwork shared = new CpuNetwork(spec, in, 1, m);
+      shared.shareWith(sweep);
       double[] cpu = new double[3];
       double[] wall = new double[3];
       for (int rep = -1; rep < e; rep++) { // rep −1: warm-up, not counted
         for (int mode = 0; mode < 3; mode++) {
           long c0 = tb.getCurrentThreadCpuTime();
           long w0 = System.nanoTime();
-          net.run(rep + 100);
+          (mode == 0 ? net : shared).run(rep + 100);
           if (mode > 0) {
-            sweep.run(rep + 100, net.z, net.sig);
+            sweep.run(rep + 100, shared.z, shared.sig);
           }
           if (mode > 1) {
             sweep.diagonal(1, 0, 0, 0, 0);
