@@ -31,10 +31,17 @@ import org.rgflow.spec.NetworkSpec;
  * coef^{(a)}_{αβ} = λ_b + (λ_W/n_{a−1}) σ^{(a−1)}_α·σ^{(a−1)}_β. Statistics per layer, 2·N_D⁴ numbers
  * ({@link org.rgflow.stats.DntkBlock}), flat over (α0, α1, α2, α3):
  * p = Σ_{k∈S} Σ_{i≠k} z_{i;α3} dΘ̂_{ikk;α0α1α2} / (m(n−1)) and
- * q = Σ_{i∈S} (z̈^{(iα1, c_{α2α3})}_{i;α0} − z_{i;α3} dΘ̂_{iii;α0α1α2}) / (m(n−1)). Cost per network
- * and target layer, with m measured neurons: m N_D + N_D² directions down, N_D (m N_D + N_D²) first-order
- * and N_D (m N_D² + m N_D³) second-order vectors up through every layer below, plus two regenerations
- * of the weights (N_D = 1, m = 4: 5 down, 5 + 8 up; N_D = 2: 12 down, 24 + 96 up). Dense layers only.
+ * q = Σ_{i∈S} (z̈^{(iα1, c_{α2α3})}_{i;α0} − z_{i;α3} dΘ̂_{iii;α0α1α2}) / (m(n−1)).
+ *
+ * <p>The statistics read z̈ only through output functionals (z̈_{k;β} and Σ_i z_{i;α3} z̈_{i;β}), and z̈'s
+ * recursion is linear, so {@link #run} never propagates z̈: each functional is a sum over the levels of
+ * dot products with the down sweep's backward vectors ({@link #contract}, docs/THEORY.md §16). Same
+ * estimator, same random numbers; only the rounding order differs from the whole-z̈ reference sweep,
+ * which the test accessors still use. Cost per network and target layer, with m measured neurons:
+ * m N_D + N_D² directions down (the m N_D taken from the NTK sweep when {@link CpuNetwork#shareWith}),
+ * N_D (m N_D + N_D²) first-order vectors up through every layer below, O(n) dot products per pair and
+ * level, plus two regenerations of the weights (N_D = 2, m = 4: 4 + 8 shared down, 24 up, against
+ * 12 down and 24 + 88 up for the reference). Dense layers only.
  */
 final class DntkSweep {
   private final int depth;
