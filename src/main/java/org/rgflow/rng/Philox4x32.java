@@ -52,13 +52,78 @@ public final class Philox4x32 {
 
   /**
    * The words of Philox4x32-10 blocks c0 = 0..blocks−1 with (c1, c2, c3) fixed and key = seed, block b
-   * at out[4b..4b+3]; two independent chains per iteration (the JIT interleaves them). Shared by the
+   * at out[4b..4b+3]; four (then two, then one) independent chains per iteration, so the multiplies of one round overlap (the same words as one block at a time). Shared by the
    * weights' uniforms ({@link InitRng}) and the ziggurat's words ({@link Ziggurat}).
    */
   static void words(long seed, int c1In, int c2In, int c3In, int blocks, int[] out) {
     final int key0 = (int) seed;
     final int key1 = (int) (seed >>> 32);
     int b = 0;
+    for (; b + 3 < blocks; b += 4) {
+      int a0 = b;
+      int a1 = c1In;
+      int a2 = c2In;
+      int a3 = c3In;
+      int d0 = b + 1;
+      int d1 = c1In;
+      int d2 = c2In;
+      int d3 = c3In;
+      int e0 = b + 2;
+      int e1 = c1In;
+      int e2 = c2In;
+      int e3 = c3In;
+      int f0 = b + 3;
+      int f1 = c1In;
+      int f2 = c2In;
+      int f3 = c3In;
+      int k0 = key0;
+      int k1 = key1;
+      for (int r = 0; r < 10; r++) {
+        long ap0 = M0 * (a0 & MASK);
+        long ap1 = M1 * (a2 & MASK);
+        long dp0 = M0 * (d0 & MASK);
+        long dp1 = M1 * (d2 & MASK);
+        long ep0 = M0 * (e0 & MASK);
+        long ep1 = M1 * (e2 & MASK);
+        long fp0 = M0 * (f0 & MASK);
+        long fp1 = M1 * (f2 & MASK);
+        a0 = (int) (ap1 >>> 32) ^ a1 ^ k0;
+        a1 = (int) ap1;
+        a2 = (int) (ap0 >>> 32) ^ a3 ^ k1;
+        a3 = (int) ap0;
+        d0 = (int) (dp1 >>> 32) ^ d1 ^ k0;
+        d1 = (int) dp1;
+        d2 = (int) (dp0 >>> 32) ^ d3 ^ k1;
+        d3 = (int) dp0;
+        e0 = (int) (ep1 >>> 32) ^ e1 ^ k0;
+        e1 = (int) ep1;
+        e2 = (int) (ep0 >>> 32) ^ e3 ^ k1;
+        e3 = (int) ep0;
+        f0 = (int) (fp1 >>> 32) ^ f1 ^ k0;
+        f1 = (int) fp1;
+        f2 = (int) (fp0 >>> 32) ^ f3 ^ k1;
+        f3 = (int) fp0;
+        k0 += W0;
+        k1 += W1;
+      }
+      int j = b << 2;
+      out[j] = a0;
+      out[j + 1] = a1;
+      out[j + 2] = a2;
+      out[j + 3] = a3;
+      out[j + 4] = d0;
+      out[j + 5] = d1;
+      out[j + 6] = d2;
+      out[j + 7] = d3;
+      out[j + 8] = e0;
+      out[j + 9] = e1;
+      out[j + 10] = e2;
+      out[j + 11] = e3;
+      out[j + 12] = f0;
+      out[j + 13] = f1;
+      out[j + 14] = f2;
+      out[j + 15] = f3;
+    }
     for (; b + 1 < blocks; b += 2) {
       int a0 = b;
       int a1 = c1In;

@@ -126,7 +126,7 @@ public final class Ziggurat {
         continue;
       }
       double y = F[layer] + uniform(b[0]) * (F[layer + 1] - F[layer]);
-      if (y < StrictMath.exp(-0.5 * xx * xx)) {
+      if (below(y, -0.5 * xx * xx)) {
         return xx;
       }
       int w = b[1];
@@ -139,6 +139,25 @@ public final class Ziggurat {
     }
     throw new IllegalStateException("ziggurat: no acceptance in " + MAX_ATTEMPTS + " attempts");
   }
+
+  /**
+   * {@code y < StrictMath.exp(t)}, decided by the faster {@link Math#exp} where the answer cannot
+   * depend on which of the two is used: both are within 1 ulp of e^t (their specifications), so
+   * they differ by under 2 ulp, far less than the relative margin {@value #EXP_MARGIN}; only a y
+   * inside that margin asks StrictMath. Here t ≥ −R²/2, so e^t is a normal double.
+   */
+  static boolean below(double y, double t) {
+    double m = Math.exp(t);
+    if (y < m * (1 - EXP_MARGIN)) {
+      return true;
+    }
+    if (y > m * (1 + EXP_MARGIN)) {
+      return false;
+    }
+    return y < StrictMath.exp(t);
+  }
+
+  static final double EXP_MARGIN = 1e-13;
 
   private static double uniform(int w) {
     return ((w & MASK) + 0.5) * U32;
