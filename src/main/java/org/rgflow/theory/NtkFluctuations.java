@@ -17,10 +17,10 @@ import org.rgflow.spec.NetworkSpec;
  * </pre>
  *
  * Components on one input are the recursions' single-input values ({@link TheoryLayer#a()} etc.,
- * unchanged); those on two distinct inputs a, b come from the two-input problem on (a, b) alone (the
- * network restricted to two inputs is the same network); NaN where three or more distinct inputs occur,
- * and not at all (null) above {@link DntkTheory#MAX_FULL_INPUTS} inputs. Pair recursions, with ⟨·⟩ over
- * (z_a, z_b) ~ N(0, K^{(ℓ)}), C_W, λ_W of layer ℓ+1, ρ = n_ℓ/n_{ℓ−1}, Π_{εζ}[O] = ½⟨O He2_{εζ}⟩,
+ * unchanged); those on the distinct inputs S (two, three or four of them) come from the problem on S
+ * alone (the network restricted to S is the same network), one m-dimensional integral per layer and
+ * subset; not at all (null) above {@link DntkTheory#MAX_FULL_INPUTS} inputs. Recursions on S, with ⟨·⟩
+ * over z_S ~ N(0, K^{(ℓ)}), C_W, λ_W of layer ℓ+1, ρ = n_ℓ/n_{ℓ−1}, Π_{εζ}[O] = ½⟨O He2_{εζ}⟩,
  * L[f]_β = Σ_γ⟨f z_γ⟩K^{γβ}, S_{12} = σ1σ2, P_{12} = σ′1σ′2, all tensors 0 at ℓ = 1:
  *
  * <pre>
@@ -79,21 +79,31 @@ public final class NtkFluctuations {
         t[3][l][a][a][a][a] = tl.f()[a];
       }
     }
-    for (int a = 0; a < nd; a++) {
-      for (int b = a + 1; b < nd; b++) {
-        double[][][][][][] p = pair(spec, layers, a, b);
-        int[] idx = {a, b};
-        for (int l = 0; l < depth; l++) {
-          for (int c = 0; c < 16; c++) {
-            int i1 = c >> 3 & 1;
-            int i2 = c >> 2 & 1;
-            int i3 = c >> 1 & 1;
-            int i4 = c & 1;
-            if (c == 0 || c == 15) {
-              continue; // one distinct input: the single-input value
-            }
-            for (int o = 0; o < 4; o++) {
-              t[o][l][idx[i1]][idx[i2]][idx[i3]][idx[i4]] = p[o][l][i1][i2][i3][i4];
+    // every component from the problem on exactly its distinct inputs (pairs, triples, quadruples)
+    for (int mask = 1; mask < 1 << nd; mask++) {
+      int m = Integer.bitCount(mask);
+      if (m < 2) {
+        continue;
+      }
+      int[] idx = new int[m];
+      for (int i = 0, j = 0; i < nd; i++) {
+        if ((mask >> i & 1) != 0) {
+          idx[j++] = i;
+        }
+      }
+      double[][][][][][] p = subset(spec, layers, idx);
+      for (int l = 0; l < depth; l++) {
+        for (int i1 = 0; i1 < m; i1++) {
+          for (int i2 = 0; i2 < m; i2++) {
+            for (int i3 = 0; i3 < m; i3++) {
+              for (int i4 = 0; i4 < m; i4++) {
+                if ((1 << i1 | 1 << i2 | 1 << i3 | 1 << i4) != (1 << m) - 1) {
+                  continue; // fewer distinct inputs: a smaller subset's value
+                }
+                for (int o = 0; o < 4; o++) {
+                  t[o][l][idx[i1]][idx[i2]][idx[i3]][idx[i4]] = p[o][l][i1][i2][i3][i4];
+                }
+              }
             }
           }
         }
@@ -103,97 +113,127 @@ public final class NtkFluctuations {
   }
 
   /**
-   * The two-input problem on inputs (ia, ib): {A, B, D, F}[ℓ−1][i1][i2][i3][i4], i ∈ {0: ia, 1: ib}.
-   * A pair with a singular kernel (identical or collinear inputs) copies the single-input values of ia.
+   * The problem on the inputs idx (m = idx.length ≥ 2): {A, B, D, F}[ℓ−1][i1][i2][i3][i4], i indexing
+   * idx. A pair with a singular kernel (identical or collinear inputs) copies the single-input values of
+   * idx[0]; three or more inputs with a singular kernel stay NaN from that layer on.
    */
-  static double[][][][][][] pair(NetworkSpec spec, List<TheoryLayer> layers, int ia, int ib) {
+  static double[][][][][][] subset(NetworkSpec spec, List<TheoryLayer> layers, int[] idx) {
     int depth = layers.size();
-    int[] idx = {ia, ib};
-    double[][][][][][] out = new double[4][depth][2][2][2][2];
-    double[][][][] aa = new double[2][2][2][2];
-    double[][][][] bb = new double[2][2][2][2];
-    double[][][][] dd = new double[2][2][2][2];
-    double[][][][] ff = new double[2][2][2][2];
+    int m = idx.length;
+    int m2 = m * m;
+    int m4 = m2 * m2;
+    double[][][][][][] out = new double[4][depth][m][m][m][m];
+    double[][][][] aa = new double[m][m][m][m];
+    double[][][][] bb = new double[m][m][m][m];
+    double[][][][] dd = new double[m][m][m][m];
+    double[][][][] ff = new double[m][m][m][m];
     Activation act = spec.activation();
     GaussQuadrature quad = new GaussQuadrature(act.kinks());
+    boolean dead = false;
     for (int l = 1; l < depth; l++) {
       TheoryLayer tl = layers.get(l - 1).restrict(idx);
       double[][] k = tl.kernel();
       double[][] th = tl.theta();
       double[][][][] v = tl.v();
-      double det = k[0][0] * k[1][1] - k[0][1] * k[1][0];
-      if (!(det > 1e-12 * k[0][0] * k[1][1])) {
-        TheoryLayer up = layers.get(l);
-        double[][] one = {up.a(), up.b(), up.d(), up.f()};
-        for (int o = 0; o < 4; o++) {
-          for (int c = 0; c < 16; c++) {
-            out[o][l][c >> 3 & 1][c >> 2 & 1][c >> 1 & 1][c & 1] = one[o][ia];
+      double[][] ki = dead ? null : inverse(k);
+      if (ki == null) {
+        if (m == 2) {
+          TheoryLayer up = layers.get(l);
+          double[] one = {up.a()[idx[0]], up.b()[idx[0]], up.d()[idx[0]], up.f()[idx[0]]};
+          for (int o = 0; o < 4; o++) {
+            fill(out[o][l], one[o]);
+          }
+          // the recursion state stays the last regular one; later layers of a singular pair copy too
+        } else {
+          dead = true;
+          for (int o = 0; o < 4; o++) {
+            fill(out[o][l], Double.NaN);
           }
         }
-        // the recursion state stays the last regular one; later layers of a singular pair copy too
         continue;
       }
-      double[][] ki = {{k[1][1] / det, -k[0][1] / det}, {-k[1][0] / det, k[0][0] / det}};
-      // integrands (ab = a·2+b, gd = g·2+d): [0,16) σaσbσgσd, [16,32) σ′aσ′bσgσd, [32,48) σ′aσ′bσ′gσ′d,
-      // [48,52) σaσb, [52,56) σ′aσ′b, [56,72) σaσb He2_gd, [72,88) σ′aσ′b He2_gd, [88,96) σ′aσb z_g
-      double[] m = quad.expect(k, 96, (z, o) -> {
-        double[] s = {act.value(z[0]), act.value(z[1])};
-        double[] dv = {act.d1(z[0]), act.d1(z[1])};
-        double y0 = ki[0][0] * z[0] + ki[0][1] * z[1];
-        double y1 = ki[1][0] * z[0] + ki[1][1] * z[1];
-        double h01 = y0 * y1 - ki[0][1];
-        double[] he = {y0 * y0 - ki[0][0], h01, h01, y1 * y1 - ki[1][1]};
-        for (int ab = 0; ab < 4; ab++) {
-          double ss = s[ab >> 1] * s[ab & 1];
-          double pp = dv[ab >> 1] * dv[ab & 1];
-          o[48 + ab] = ss;
-          o[52 + ab] = pp;
-          for (int gd = 0; gd < 4; gd++) {
-            o[ab * 4 + gd] = ss * s[gd >> 1] * s[gd & 1];
-            o[16 + ab * 4 + gd] = pp * s[gd >> 1] * s[gd & 1];
-            o[32 + ab * 4 + gd] = pp * dv[gd >> 1] * dv[gd & 1];
-            o[56 + ab * 4 + gd] = ss * he[gd];
-            o[72 + ab * 4 + gd] = pp * he[gd];
+      // integrands (ab = a·m+b, gd = g·m+d): [0,m⁴) σaσbσgσd, then σ′aσ′bσgσd, σ′aσ′bσ′gσ′d (m⁴
+      // each), σaσb, σ′aσ′b (m² each), σaσb He2_gd, σ′aσ′b He2_gd (m⁴ each), σ′aσb z_g (m³)
+      int oPs = m4;
+      int oPp = 2 * m4;
+      int oS = 3 * m4;
+      int oP = oS + m2;
+      int oSh = oP + m2;
+      int oPh = oSh + m4;
+      int oDz = oPh + m4;
+      double[] mo = quad.expect(k, oDz + m2 * m, (z, o) -> {
+        double[] s = new double[m];
+        double[] dv = new double[m];
+        double[] y = new double[m];
+        for (int i = 0; i < m; i++) {
+          s[i] = act.value(z[i]);
+          dv[i] = act.d1(z[i]);
+          for (int j = 0; j < m; j++) {
+            y[i] += ki[i][j] * z[j];
           }
-          double ds = dv[ab >> 1] * s[ab & 1];
-          o[88 + ab * 2] = ds * z[0];
-          o[88 + ab * 2 + 1] = ds * z[1];
+        }
+        double[] he = new double[m2];
+        for (int i = 0; i < m; i++) {
+          for (int j = 0; j < m; j++) {
+            he[i * m + j] = y[i] * y[j] - ki[i][j];
+          }
+        }
+        for (int ab = 0; ab < m2; ab++) {
+          double ss = s[ab / m] * s[ab % m];
+          double pp = dv[ab / m] * dv[ab % m];
+          o[oS + ab] = ss;
+          o[oP + ab] = pp;
+          for (int gd = 0; gd < m2; gd++) {
+            o[ab * m2 + gd] = ss * s[gd / m] * s[gd % m];
+            o[oPs + ab * m2 + gd] = pp * s[gd / m] * s[gd % m];
+            o[oPp + ab * m2 + gd] = pp * dv[gd / m] * dv[gd % m];
+            o[oSh + ab * m2 + gd] = ss * he[gd];
+            o[oPh + ab * m2 + gd] = pp * he[gd];
+          }
+          double ds = dv[ab / m] * s[ab % m];
+          for (int g = 0; g < m; g++) {
+            o[oDz + ab * m + g] = ds * z[g];
+          }
         }
       });
       Layer next = spec.layer(l + 1);
       double cw = next.cw();
       double lw = next.lambdaW();
       double rho = (double) spec.width(l) / spec.width(l - 1);
-      double[][] piS = new double[4][4];
-      double[][] piD = new double[4][4];
-      double[][] vf = new double[4][4];
-      double[][] df = new double[4][4];
-      double[][] af = new double[4][4];
-      for (int p = 0; p < 4; p++) {
-        for (int q = 0; q < 4; q++) {
-          piS[p][q] = 0.5 * m[56 + p * 4 + q];
-          piD[p][q] = 0.5 * m[72 + p * 4 + q];
-          vf[p][q] = v[p >> 1][p & 1][q >> 1][q & 1];
-          df[p][q] = dd[p >> 1][p & 1][q >> 1][q & 1];
-          af[p][q] = aa[p >> 1][p & 1][q >> 1][q & 1];
+      double[][] piS = new double[m2][m2];
+      double[][] piD = new double[m2][m2];
+      double[][] vf = new double[m2][m2];
+      double[][] df = new double[m2][m2];
+      double[][] af = new double[m2][m2];
+      for (int p = 0; p < m2; p++) {
+        for (int q = 0; q < m2; q++) {
+          piS[p][q] = 0.5 * mo[oSh + p * m2 + q];
+          piD[p][q] = 0.5 * mo[oPh + p * m2 + q];
+          vf[p][q] = v[p / m][p % m][q / m][q % m];
+          df[p][q] = dd[p / m][p % m][q / m][q % m];
+          af[p][q] = aa[p / m][p % m][q / m][q % m];
         }
       }
-      double[][][] lin = new double[2][2][2];
-      for (int ab = 0; ab < 4; ab++) {
-        for (int be = 0; be < 2; be++) {
-          lin[ab >> 1][ab & 1][be] = m[88 + ab * 2] * ki[0][be] + m[88 + ab * 2 + 1] * ki[1][be];
+      double[][][] lin = new double[m][m][m];
+      for (int ab = 0; ab < m2; ab++) {
+        for (int be = 0; be < m; be++) {
+          double x = 0;
+          for (int g = 0; g < m; g++) {
+            x += mo[oDz + ab * m + g] * ki[g][be];
+          }
+          lin[ab / m][ab % m][be] = x;
         }
       }
-      double[][][][] a2 = new double[2][2][2][2];
-      double[][][][] b2 = new double[2][2][2][2];
-      double[][][][] d2 = new double[2][2][2][2];
-      double[][][][] f2 = new double[2][2][2][2];
-      for (int ab = 0; ab < 4; ab++) {
-        int a = ab >> 1;
-        int b = ab & 1;
-        for (int gd = 0; gd < 4; gd++) {
-          int g = gd >> 1;
-          int e = gd & 1;
+      double[][][][] a2 = new double[m][m][m][m];
+      double[][][][] b2 = new double[m][m][m][m];
+      double[][][][] d2 = new double[m][m][m][m];
+      double[][][][] f2 = new double[m][m][m][m];
+      for (int ab = 0; ab < m2; ab++) {
+        int a = ab / m;
+        int b = ab % m;
+        for (int gd = 0; gd < m2; gd++) {
+          int g = gd / m;
+          int e = gd % m;
           double vSS = 0;
           double vDS = 0;
           double vSD = 0;
@@ -202,26 +242,26 @@ public final class NtkFluctuations {
           double dabD = 0; // D_{ab;x} Π_x[P_gd]
           double dgdS = 0; // D_{gd;x} Π_x[S_ab]
           double dgdD = 0; // D_{gd;x} Π_x[P_ab]
-          for (int x = 0; x < 4; x++) {
+          for (int x = 0; x < m2; x++) {
             dabS += df[ab][x] * piS[gd][x];
             dabD += df[ab][x] * piD[gd][x];
             dgdS += df[gd][x] * piS[ab][x];
             dgdD += df[gd][x] * piD[ab][x];
-            for (int y = 0; y < 4; y++) {
-              vSS += piS[ab][x] * vf[x][y] * piS[gd][y];
-              vDS += piD[ab][x] * vf[x][y] * piS[gd][y];
-              vSD += piS[ab][x] * vf[x][y] * piD[gd][y];
-              vDD += piD[ab][x] * vf[x][y] * piD[gd][y];
+            for (int w = 0; w < m2; w++) {
+              vSS += piS[ab][x] * vf[x][w] * piS[gd][w];
+              vDS += piD[ab][x] * vf[x][w] * piS[gd][w];
+              vSD += piS[ab][x] * vf[x][w] * piD[gd][w];
+              vDD += piD[ab][x] * vf[x][w] * piD[gd][w];
             }
           }
-          double ssss = m[ab * 4 + gd];
-          double ppss = m[16 + ab * 4 + gd];
-          double sspp = m[16 + gd * 4 + ab];
-          double pppp = m[32 + ab * 4 + gd];
-          double sAb = m[48 + ab];
-          double sGd = m[48 + gd];
-          double pAb = m[52 + ab];
-          double pGd = m[52 + gd];
+          double ssss = mo[ab * m2 + gd];
+          double ppss = mo[oPs + ab * m2 + gd];
+          double sspp = mo[oPs + gd * m2 + ab];
+          double pppp = mo[oPp + ab * m2 + gd];
+          double sAb = mo[oS + ab];
+          double sGd = mo[oS + gd];
+          double pAb = mo[oP + ab];
+          double pGd = mo[oP + gd];
           double xx = ssss - sAb * sGd + rho * vSS;
           double yx = th[a][b] * (ppss - pAb * sGd) + rho * th[a][b] * vDS + rho * pAb * dabS;
           double xy = th[g][e] * (sspp - sAb * pGd) + rho * th[g][e] * vSD + rho * pGd * dgdS;
@@ -230,11 +270,11 @@ public final class NtkFluctuations {
           a2[a][b][g][e] = lw * lw * xx + lw * cw * (yx + xy) + cw * cw * yy;
           d2[a][b][g][e] = lw * cw * xx + cw * cw * yx;
           b2[a][b][g][e] = cw * cw * (pppp * th[a][b] * th[g][e]
-              + rho * m[52 + a * 2 + g] * m[52 + b * 2 + e] * bb[a][b][g][e]);
+              + rho * mo[oP + a * m + g] * mo[oP + b * m + e] * bb[a][b][g][e]);
           double sf = 0;
-          for (int x = 0; x < 2; x++) {
-            for (int y = 0; y < 2; y++) {
-              sf += ff[a][b][x][y] * lin[a][g][x] * lin[b][e][y];
+          for (int x = 0; x < m; x++) {
+            for (int w = 0; w < m; w++) {
+              sf += ff[a][b][x][w] * lin[a][g][x] * lin[b][e][w];
             }
           }
           f2[a][b][g][e] = cw * cw * (th[a][b] * ppss + rho * sf);
@@ -246,15 +286,87 @@ public final class NtkFluctuations {
       ff = f2;
       double[][][][][] now = {aa, bb, dd, ff};
       for (int o = 0; o < 4; o++) {
-        for (int c = 0; c < 16; c++) {
-          int i1 = c >> 3 & 1;
-          int i2 = c >> 2 & 1;
-          int i3 = c >> 1 & 1;
-          int i4 = c & 1;
-          out[o][l][i1][i2][i3][i4] = now[o][i1][i2][i3][i4];
+        for (int i1 = 0; i1 < m; i1++) {
+          for (int i2 = 0; i2 < m; i2++) {
+            for (int i3 = 0; i3 < m; i3++) {
+              out[o][l][i1][i2][i3] = now[o][i1][i2][i3].clone();
+            }
+          }
         }
       }
     }
     return out;
+  }
+
+  private static void fill(double[][][][] t, double x) {
+    for (double[][][] w : t) {
+      for (double[][] u : w) {
+        for (double[] r : u) {
+          Arrays.fill(r, x);
+        }
+      }
+    }
+  }
+
+  /**
+   * K⁻¹, or null where K is singular: for two inputs the explicit 2×2 form with the pair test
+   * det > 1e-12·K11·K22, else Gauss–Jordan with partial pivoting, null when a pivot falls below
+   * 1e-12 of the largest diagonal entry.
+   */
+  static double[][] inverse(double[][] k) {
+    int m = k.length;
+    if (m == 2) {
+      double det = k[0][0] * k[1][1] - k[0][1] * k[1][0];
+      if (!(det > 1e-12 * k[0][0] * k[1][1])) {
+        return null;
+      }
+      return new double[][] {{k[1][1] / det, -k[0][1] / det}, {-k[1][0] / det, k[0][0] / det}};
+    }
+    double scale = 0;
+    for (int i = 0; i < m; i++) {
+      scale = Math.max(scale, k[i][i]);
+    }
+    double[][] w = new double[m][2 * m];
+    for (int i = 0; i < m; i++) {
+      System.arraycopy(k[i], 0, w[i], 0, m);
+      w[i][m + i] = 1;
+    }
+    for (int c = 0; c < m; c++) {
+      int piv = c;
+      for (int r = c + 1; r < m; r++) {
+        if (Math.abs(w[r][c]) > Math.abs(w[piv][c])) {
+          piv = r;
+        }
+      }
+      if (!(Math.abs(w[piv][c]) > 1e-12 * scale)) {
+        return null;
+      }
+      double[] t = w[piv];
+      w[piv] = w[c];
+      w[c] = t;
+      for (int r = 0; r < m; r++) {
+        if (r != c) {
+          double f = w[r][c] / w[c][c];
+          for (int j = c; j < 2 * m; j++) {
+            w[r][j] -= f * w[c][j];
+          }
+        }
+      }
+    }
+    double[][] inv = new double[m][m];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < m; j++) {
+        inv[i][j] = w[i][m + j] / w[i][i];
+      }
+    }
+    // symmetric by construction up to rounding; symmetrise so He2 is symmetric
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < i; j++) {
+        double x = 0.5 * (inv[i][j] + inv[j][i]);
+        inv[i][j] = x;
+        inv[j][i] = x;
+      }
+    }
+    return inv;
   }
 }
