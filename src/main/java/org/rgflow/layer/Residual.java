@@ -17,9 +17,9 @@ import org.rgflow.spec.SpecException;
  * T_{(α1α2)α3} = n E[z_{i;α1} z_{i;α2} z_{k;α3}] (i ≠ k), on any number of inputs; the NTK mean Θ and
  * χ∥, χ⊥. The single-input NTK fluctuations A, B, D, F close on single-layer averages only at γ = 0
  * (then they are ξ⁴ times the dense layer's); for γ ≠ 0 they are NaN here and the engine fills them
- * from the depth-history recursions after its pass (see {@link #step}). For γ ≠ 0 the V of this step is
- * the single-time closure, which the history recursion shows is not the leading order from layer 3 on
- * (docs/THEORY.md §17.2: 0.7–3% at ℓ = 6).
+ * from the depth-history recursions after its pass (see {@link #step}). For γ ≠ 0 the V and G1 of this
+ * step are the single-time closure, not the leading order from layer 3 on; the engine replaces their
+ * diagonal input components by the depth-history values after its pass (docs/THEORY.md §17.8).
  *
  * @param width n_ℓ
  * @param cb C_b^{(ℓ)}

@@ -70,7 +70,8 @@ public final class ResidualNtkAD {
   /**
    * Fills A and D of every input α in {@code layers} where the engine left them NaN (residual layers
    * with γ ≠ 0): at every layer from {@link ResidualNtkFluct} up to its depth limit, beyond it at
-   * layer 2 only from the closed form; numbers the engine computed are never changed.
+   * layer 2 only from the closed form. Up to that depth limit it also replaces the diagonal
+   * V_{(αα)(αα)} and G1_{αα} by the history values (docs/THEORY.md §17.8).
    */
   static void fill(NetworkSpec spec, java.util.List<TheoryLayer> layers) {
     if (layers.size() < 2 || !(spec.layer(1) instanceof Dense)) {
@@ -94,6 +95,11 @@ public final class ResidualNtkAD {
           if (Double.isNaN(t.d()[al])) {
             t.d()[al] = s.d()[l];
           }
+          // V and G1 of input α from the depth-history expansion, which is the leading order for
+          // γ ≠ 0 (the one-layer step's single-time closure is not, from layer 3 on; §17.8). The
+          // off-diagonal input components keep the closure.
+          t.v()[al][al][al][al] = s.v()[l];
+          t.g1()[al][al] = s.g1()[l];
         }
       } else if (Double.isNaN(second.a()[al]) || Double.isNaN(second.d()[al])) {
         double[] r = layer2(spec, first.kernel()[al][al], first.theta()[al][al]);

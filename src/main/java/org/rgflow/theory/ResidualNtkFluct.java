@@ -32,8 +32,11 @@ public final class ResidualNtkFluct {
   /** Deepest network computed (dimension 3L + 1 matrices, O(L²) two-dimensional quadratures). */
   static final int MAX_DEPTH = 64;
 
-  /** A, D, U, V, T at layers 1..L (index ℓ − 1). */
-  public record Series(double[] a, double[] d, double[] u, double[] v, double[] t) {}
+  /**
+   * A, D, U, V, T at layers 1..L (index ℓ − 1), and G1 = n(E[z²] − K), the 1/n shift of the
+   * one-neuron variance from the same depth-history expansion (docs/THEORY.md §17.8).
+   */
+  public record Series(double[] a, double[] d, double[] u, double[] v, double[] t, double[] g1) {}
 
   private static final int Z = 0;
   private static final int Z2 = 1;
@@ -75,15 +78,24 @@ public final class ResidualNtkFluct {
     double[][] mean = new double[depth][];  // E[f_type] at layer ℓ
     double[][] e2 = new double[depth][];    // E[f″] (Stein) at layer ℓ
     Series out = new Series(new double[depth], new double[depth], new double[depth],
-        new double[depth], new double[depth]);
+        new double[depth], new double[depth], new double[depth]);
+    // the one-neuron 1/n shift δ_ℓ(f) = n(E[f] − Gaussian), per layer m of the step m → m + 1:
+    // α_m ρ_m(f) + (ξ²/2)Γ²[β_m Cov₁(σ²_m, f″) + w_m·ℓ(f″)] + ε_m (ξ⁴/4)Γ⁴⟨f⁗⟩ (§17.8)
+    double[] alpha = new double[depth];
+    double[] beta = new double[depth];
+    double[] eps = new double[depth];
+    double[] xis2 = new double[depth];
+    double[][] wv = new double[depth][];
     k[0] = k1;
     tht[0] = theta1;
     for (int l = 1; l <= depth; l++) {
       double kk = k[l - 1];
       double inv = 1 / kk;
-      double[] a = q.expect(new double[][] {{kk}}, 11, (z, o) -> {
+      double[] a = q.expect(new double[][] {{kk}}, 12, (z, o) -> {
         double y = z[0];
         double h2 = y * y * inv * inv - inv;
+        double yy = y * y * inv * inv;
+        o[11] = fn(act, S2, y) * (yy * yy - 6 * yy * inv + 3 * inv * inv);
         for (int t = 0; t < 4; t++) {
           double f = fn(act, t, y);
           o[t] = f;
@@ -104,6 +116,23 @@ public final class ResidualNtkFluct {
       out.u()[l - 1] = dot(m[th], ez);
       out.v()[l - 1] = form(m, ez2, ez2);
       out.t()[l - 1] = form(m, ez2, ez);
+      // δ_l(z²) = G1 (z²″ = 2, z²⁗ = 0) and δ_l(σ²) for the next step
+      double[] ef2 = l > 1 ? ev(spec, q, act, k, mean, z -> {
+        double sv = act.value(z);
+        double d1 = act.d1(z);
+        return 2 * (d1 * d1 + sv * act.d2(z));
+      }, a[6], a[11], l, dim) : null;
+      double g1 = 0;
+      double dsig = 0;
+      for (int mp = 1; mp < l; mp++) {
+        double g = ResidualNtkB.skip(spec, mp + 1, l);
+        double h = 0.5 * xis2[mp - 1] * g * g;
+        g1 += alpha[mp - 1] * 2 * h;
+        dsig += alpha[mp - 1] * h * a[6]
+            + h * (beta[mp - 1] * ef2[3 * (mp - 1) + 1] + dot(wv[mp - 1], ef2))
+            + eps[mp - 1] * h * h * a[11];
+      }
+      out.g1()[l - 1] = g1;
       if (l == depth) {
         if (mOut != null) {
           mOut[0] = m;
@@ -128,6 +157,15 @@ public final class ResidualNtkFluct {
       double s = a[3];
       double[] es = ev(spec, q, act, k, mean, e2, S2, l, dim);
       double[] ed = ev(spec, q, act, k, mean, e2, DS, l, dim);
+      double[] mes = mul(m, es);
+      alpha[l - 1] = cw * dsig;
+      beta[l - 1] = cw;
+      xis2[l - 1] = x2;
+      wv[l - 1] = new double[dim];
+      for (int i = 0; i < dim; i++) {
+        wv[l - 1][i] = cw * mes[i];
+      }
+      eps[l - 1] = 0.5 * cw * cw * (a[8] - a[2] * a[2] + dot(es, mes));
       double[] epsi = new double[dim];
       for (int i = 0; i < dim; i++) {
         epsi[i] = lw * es[i] + cw * thl * ed[i];

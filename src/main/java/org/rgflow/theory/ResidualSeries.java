@@ -41,6 +41,22 @@ public final class ResidualSeries {
    * @param withT false drops T from every recursion (the theory without the three-point function)
    */
   public static Series of(NetworkSpec spec, double k1, boolean withT) {
+    Series c = closure(spec, k1, withT);
+    if (!withT || spec.depth() > ResidualNtkFluct.MAX_DEPTH) {
+      return c; // beyond the history recursion's depth limit: the closure (0.7–3% off, §17.8)
+    }
+    // with T, V from the depth-history expansion (the leading order for γ ≠ 0, docs/THEORY.md
+    // §17.8; equal to the closure at γ = 0 and at layer 2); K and T are the same in both
+    ResidualNtkFluct.Series h = ResidualNtkFluct.of(spec, k1, 1);
+    return new Series(c.k(), h.v().clone(), c.t());
+  }
+
+  /**
+   * The single-time closure of the class comment (V from one layer's Hermite components of V and
+   * T): the leading order only at γ = 0 and at layer 2; kept for the "without T" line and as the
+   * closure the history V is compared with.
+   */
+  public static Series closure(NetworkSpec spec, double k1, boolean withT) {
     int depth = spec.depth();
     Activation act = spec.activation();
     GaussQuadrature q = new GaussQuadrature(act.kinks());

@@ -39,6 +39,8 @@ class ResidualNtkFluctTest {
       assertEquals(e.d()[0], s.d()[l - 1], 1e-9 * Math.abs(e.d()[0]) + 1e-12, "D layer " + l);
       assertEquals(e.vDiag(0), s.v()[l - 1], 1e-9 * Math.abs(e.vDiag(0)) + 1e-12, "V layer " + l);
       assertEquals(0, s.u()[l - 1], 1e-12, "U layer " + l);
+      double g = e.g1()[0][0];
+      assertEquals(g, s.g1()[l - 1], 1e-9 * Math.abs(g) + 1e-12, "G1 layer " + l);
     }
   }
 
@@ -49,7 +51,7 @@ class ResidualNtkFluctTest {
     double cw = (1 - gamma * gamma) * (act.equals("relu") ? 2 : 1);
     NetworkSpec spec = ResidualTheoryTest.spec(act, 64, depth, 0, cw, 0.5, 1, gamma, 1);
     ResidualNtkFluct.Series s = ResidualNtkFluct.of(spec, 1, 1);
-    ResidualSeries.Series r = ResidualSeries.of(spec, 1, true);
+    ResidualSeries.Series r = ResidualSeries.closure(spec, 1, true);
     double[] l2 = ResidualNtkAD.layer2(spec, 1, 1);
     assertEquals(l2[0], s.a()[1], 1e-9 * Math.abs(l2[0]), "A layer 2");
     assertEquals(l2[1], s.d()[1], 1e-9 * Math.abs(l2[1]), "D layer 2");
@@ -58,6 +60,8 @@ class ResidualNtkFluctTest {
       System.out.printf("[ResidualNtkFluctTest] %s gamma=%s layer %d: A %.6g D %.6g U %.6g;"
           + " V %.6g (single-time closure %.6g), T %.6g (%.6g)%n", act, gamma, l, s.a()[l - 1],
           s.d()[l - 1], s.u()[l - 1], s.v()[l - 1], r.v()[l - 1], s.t()[l - 1], r.t()[l - 1]);
+      System.out.printf("[ResidualNtkFluctTest] %s gamma=%s layer %d: G1 history %.6g%n", act, gamma,
+          l, s.g1()[l - 1]);
       assertEquals(r.t()[l - 1], s.t()[l - 1], 1e-9 * Math.abs(r.t()[l - 1]) + 1e-12, "T " + l);
       if (act.equals("tanh")) {
         assertEquals(0, s.u()[l - 1], 1e-12, "U = 0 for odd σ");
@@ -300,7 +304,7 @@ class ResidualNtkFluctTest {
     double th1 = t.layers().get(0).theta()[0][0];
     double history = ResidualNtkFluct.crossCovariance(spec, k1, th1, z -> z > 0 ? z * z : 0,
         z -> z * z);
-    ResidualSeries.Series r = ResidualSeries.of(spec, k1, true);
+    ResidualSeries.Series r = ResidualSeries.closure(spec, k1, true);
     double k2 = r.k()[1];
     double closure = 0.5 * r.v()[1] + r.t()[1] * 2 * Math.sqrt(k2) / Math.sqrt(2 * Math.PI);
     double[][] acc = new double[batches][3];
