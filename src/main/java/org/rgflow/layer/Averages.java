@@ -8,7 +8,9 @@ import java.util.Map;
 import org.rgflow.act.Activation;
 import org.rgflow.core.Parallel;
 import org.rgflow.gauss.GaussQuadrature;
+import org.rgflow.gauss.MehlerSeries;
 import org.rgflow.gauss.PiecewiseLinearMoments;
+import org.rgflow.gauss.SmoothPairRule;
 
 /**
  * The Gaussian averages of σ at one layer's kernel K, which every layer type's recursion step reads
@@ -30,7 +32,11 @@ import org.rgflow.gauss.PiecewiseLinearMoments;
  * parallel on {@link #threads(int)} threads, each into its own slot, so results do not depend on the
  * thread count. For piecewise-linear σ (linear, relu, leaky relu) the products ⟨σ…σ⟩ of the index sets
  * use {@link PiecewiseLinearMoments} (innermost variable in closed form, relu's vanishing half-spaces
- * skipped), and the kernels-only pair averages ⟨σ_aσ_b⟩, ⟨σ′_aσ′_b⟩ the arc-cosine closed forms.
+ * skipped), and the kernels-only pair averages ⟨σ_aσ_b⟩, ⟨σ′_aσ′_b⟩ the arc-cosine closed forms. For
+ * smooth σ (no kinks) the kernels-only pairs use {@link MehlerSeries} where its truncation bound is
+ * below 1e-10 (moderate |ρ|), and all pairs otherwise {@link SmoothPairRule} (trapezoidal rule with
+ * its own coarse/fine check, within 1e-8 of {@link GaussQuadrature}), falling back to
+ * {@link GaussQuadrature} when the check fails.
  */
 public final class Averages {
   final Activation act;
@@ -43,6 +49,12 @@ public final class Averages {
   double[][] stats;
   /** (a₊, a₋) for piecewise-linear σ, else null. */
   private final double[] slopes;
+  /** σ is smooth (no kinks, not piecewise linear): pairs use {@link SmoothPairRule} when its check passes. */
+  private final boolean smooth;
+  /** Per-input Mehler coefficients of σ and σ′ (smooth σ, kernels-only pairs), or null. */
+  private MehlerSeries[] mehler;
+  /** Truncation bound of the Mehler pairs, relative to √(E[σ_a²]E[σ_b²]). */
+  private static final double MEHLER_TOL = 1e-10;
   private int threads = 1;
 
   // indices into stats[α]
@@ -65,6 +77,7 @@ public final class Averages {
     this.k = s.k;
     this.n = k.length;
     this.slopes = act.scaleInvariantSlopes();
+    this.smooth = slopes == null && act.kinks().length == 0 && !singular;
     diagStats();
   }
 
@@ -92,6 +105,11 @@ public final class Averages {
         pb[q] = b;
         q++;
       }
+    }
+    if (smooth && !hermite && mehler == null) {
+      MehlerSeries[] ms = new MehlerSeries[n];
+      Parallel.forEach(n, threads, a -> ms[a] = MehlerSeries.of(quad, k[a][a], act::value, act::d1));
+      mehler = ms;
     }
     Parallel.forEach(np, threads, i -> {
       int a = pa[i];
@@ -174,7 +192,7 @@ public final class Averages {
     double p00 = m[1][1] / det;
     double p11 = m[0][0] / det;
     double p01 = -m[0][1] / det;
-    double[] r = quad.expect(m, 10, (z, o) -> {
+    GaussQuadrature.Integrand hermite = (z, o) -> {
       double sa = act.value(z[0]);
       double sb = act.value(z[1]);
       double o0 = sa * sb;
@@ -195,7 +213,11 @@ public final class Averages {
       o[7] = o0 * (y00 * y11 - p00 * y11 - 4 * p01 * y01 - p11 * y00 + p00 * p11 + 2 * p01 * p01);
       o[8] = o0 * (y11 * y01 - 3 * p11 * y01 - 3 * p01 * y11 + 3 * p11 * p01);
       o[9] = o0 * (y11 * y11 - 6 * p11 * y11 + 3 * p11 * p11);
-    });
+    };
+    double[] r = smooth ? SmoothPairRule.expect(m, 10, hermite) : null;
+    if (r == null) {
+      r = quad.expect(m, 10, hermite);
+    }
     p.ss = r[0];
     p.dd = r[1];
     p.d2 = new double[] {r[2], r[3], r[4]};
@@ -217,8 +239,14 @@ public final class Averages {
     if (slopes != null) {
       return arcCosine(a, b);
     }
+    double[] r = null;
+    if (smooth) {
+      double rho = k[a][b] / Math.sqrt(k[a][a] * k[b][b]);
+      r = mehler == null ? null : MehlerSeries.pair(mehler[a], mehler[b], rho, MEHLER_TOL);
+      r = r != null ? r : SmoothPairRule.kernelPair(k[a][a], k[a][b], k[b][b], act::valueAndD1);
+    }
     double[][] m = {{k[a][a], k[a][b]}, {k[b][a], k[b][b]}};
-    double[] r = quad.expect(m, 2, (z, o) -> {
+    r = r != null ? r : quad.expect(m, 2, (z, o) -> {
       o[0] = act.value(z[0]) * act.value(z[1]);
       o[1] = act.d1(z[0]) * act.d1(z[1]);
     });
