@@ -19,7 +19,8 @@ import org.rgflow.spec.NetworkSpec;
  * C_W = 2), and n = 1024, L = 8, N_D = 2 for relu and tanh. Each line: networks/s of each, their
  * ratio, and the last layer's K and Θ from both with SEs. Case "residual" (not in "all"): residual
  * relu γ = 0.5 networks (issue 14) at width 256 × 16 and 1024 × 8, N_D = 2.
- * Run: {@code java -cp target/classes:$(cat cp.txt) org.rgflow.exact.ExactScaleBench [quick] [case]}.
+ * Run: {@code java -cp target/classes:$(cat cp.txt) org.rgflow.exact.ExactScaleBench [quick] [case]}, or
+ * {@code ... ExactScaleBench reps [count] [narrow,wide,relu,tanh]} for interleaved repetitions and their medians.
  */
 public final class ExactScaleBench {
   private ExactScaleBench() {}
@@ -74,7 +75,79 @@ public final class ExactScaleBench {
     System.out.flush();
   }
 
+  /**
+   * Interleaved repetitions (the machine's load moves between phases): rep k times direct then
+   * exact (odd k: exact first), each on a fresh seed pair, and prints every ratio and their median.
+   */
+  private static void interleaved(String what, NetworkSpec spec, Inputs in, long eDirect,
+      long eExact, int reps) {
+    time(new CpuEnsemble(), spec, in, Math.max(2, eDirect / 5), 1);
+    time(new ExactEnsemble(), spec, in, Math.max(2, eExact / 5), 1);
+    double[] ratio = new double[reps];
+    double[] dRate = new double[reps];
+    double[] xRate = new double[reps];
+    System.out.printf(Locale.ROOT, "%s (E direct %d, exact %d per rep)%n", what, eDirect, eExact);
+    for (int k = 0; k < reps; k++) {
+      EnsembleResult d;
+      EnsembleResult x;
+      if (k % 2 == 0) {
+        d = time(new CpuEnsemble(), spec, in, eDirect, 100 + k);
+        x = time(new ExactEnsemble(), spec, in, eExact, 200 + k);
+      } else {
+        x = time(new ExactEnsemble(), spec, in, eExact, 200 + k);
+        d = time(new CpuEnsemble(), spec, in, eDirect, 100 + k);
+      }
+      dRate[k] = d.networksPerSecond();
+      xRate[k] = x.networksPerSecond();
+      ratio[k] = xRate[k] / dRate[k];
+      System.out.printf(Locale.ROOT, "  rep %d: direct %.4g networks/s (%.2f s), exact %.4g networks/s"
+          + " (%.2f s), ratio %.2fx%n", k + 1, dRate[k], d.seconds(), xRate[k], x.seconds(), ratio[k]);
+    }
+    System.out.printf(Locale.ROOT, "  median: direct %.4g, exact %.4g networks/s, ratio %.2fx (min %.2fx,"
+        + " max %.2fx)%n", median(dRate), median(xRate), median(ratio),
+        java.util.Arrays.stream(ratio).min().orElse(0), java.util.Arrays.stream(ratio).max().orElse(0));
+    System.out.flush();
+  }
+
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    java.util.Arrays.sort(s);
+    int n = s.length;
+    return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+  }
+
+  /** "reps [count] [shapes]": interleaved medians of the four shapes (or those named, comma-separated). */
+  private static void reps(String[] args) {
+    int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    String shapes = args.length > 2 ? args[2] : "narrow,wide,relu,tanh";
+    System.out.printf(Locale.ROOT, "ExactScaleBench reps: cpu=%s, nproc=%d, java=%s, %d interleaved reps%n",
+        Host.cpuName(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+        reps);
+    int n = 1024;
+    for (String shape : shapes.split(",")) {
+      switch (shape) {
+        case "narrow" -> interleaved("relu width 16, depth 200, N_D = 1, forward + NTK (4 neurons)",
+            NetworkSpec.uniform(8, 16, 200, Activations.parse("relu"), 0, 2, 1, 1), one(8), 500, 500,
+            reps);
+        case "wide" -> interleaved("relu width 256, depth 64, N_D = 1, forward + NTK (4 neurons)",
+            NetworkSpec.uniform(8, 256, 64, Activations.parse("relu"), 0, 2, 1, 1), one(8), 40, 500,
+            reps);
+        case "relu" -> interleaved("relu n = 1024, L = 8, N_D = 2, forward + NTK (4 neurons)",
+            NetworkSpec.uniform(n, n, 8, Activations.parse("relu"), 0, 2, 1, 1), two(n), 20, 2000,
+            reps);
+        case "tanh" -> interleaved("tanh n = 1024, L = 8, N_D = 2, forward + NTK (4 neurons)",
+            NetworkSpec.uniform(n, n, 8, Activations.parse("tanh"), 0, 1, 1, 1), two(n), 20, 1000,
+            reps);
+        default -> throw new IllegalArgumentException("unknown shape " + shape);
+      }
+    }
+  }
+
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("reps")) {
+      reps(args);
+      return;
+    }
     boolean quick = args.length > 0 && args[0].equals("quick");
     String only = args.length > 1 ? args[1] : "all";
     System.out.printf(Locale.ROOT, "ExactScaleBench: cpu=%s, nproc=%d, java=%s%n", Host.cpuName(),
