@@ -34,6 +34,7 @@
 #include "ensemble_ntk.cu"
 #include "ensemble_dntk.cu"
 #include "gemm.cu"
+#include "exact_forward.cu"
 
 /** Host-only test entry: the float Box-Muller transform of given Philox words (4 per block). */
 extern "C" __global__ void rg_host_box_muller(const unsigned* x, float* g, int blocks) {
@@ -148,6 +149,9 @@ const std::map<std::string, Binder> kernels = {
     RG_KERNEL(rg_forward_nd7), RG_KERNEL(rg_forward_nd8), RG_KERNEL(rg_ntk_vt8),
     RG_KERNEL(rg_ntk_vt16), RG_KERNEL(rg_dntk), RG_KERNEL(rg_sgemm_batched),
     RG_KERNEL(rg_host_box_muller),
+    RG_KERNEL(rg_exact_forward_nd1), RG_KERNEL(rg_exact_forward_nd2), RG_KERNEL(rg_exact_forward_nd3),
+    RG_KERNEL(rg_exact_forward_nd4), RG_KERNEL(rg_exact_forward_nd5), RG_KERNEL(rg_exact_forward_nd6),
+    RG_KERNEL(rg_exact_forward_nd7), RG_KERNEL(rg_exact_forward_nd8),
 };
 
 void checkGuards(const std::string& after) {
