@@ -11,6 +11,7 @@ import org.rgflow.gauss.GaussQuadrature;
 import org.rgflow.gauss.MehlerSeries;
 import org.rgflow.gauss.PiecewiseLinearMoments;
 import org.rgflow.gauss.SmoothPairRule;
+import org.rgflow.gauss.SmoothProductRule;
 
 /**
  * The Gaussian averages of σ at one layer's kernel K, which every layer type's recursion step reads
@@ -330,6 +331,9 @@ public final class Averages {
         }
       }
       double[] r = pl == null ? null : pl[d <= 2 ? 0 : 1].expect(m, pow);
+      if (r == null && smooth) {
+        r = SmoothProductRule.expect(m, act::value, pow);
+      }
       if (r == null) {
         r = quad.expectProducts(m, act::value, pow);
       }
