@@ -503,9 +503,11 @@ final class ExactNetwork {
   /**
    * The NTK: one backward sweep per target layer t (its m_t·N_D vectors, from level t down to 1),
    * run side by side level by level so that what a level needs from the layer below (the neuron
-   * order, the sign groups, Ĝ's factor) is found once. Sweep t draws only from its own streams
-   * (c2 = flag | t·2^14 | ℓ', {@link Streams#perTarget}), so Θ̂ of different layers are independent
-   * given the pre-activations; each Θ̂^{(t)} has its exact law jointly with every z.
+   * order, the sign groups, Ĝ's factor) is found once. The Gram sweep's sweep t draws only from its
+   * own streams (c2 = flag | t·2^14 | ℓ', {@link Streams#perTarget}); the per-neuron sweeps read one
+   * set of noise rows per level (c2 = flag | ℓ', {@link #propagate}), which every sweep uses at that
+   * level only. Either way each Θ̂^{(t)} has its exact law jointly with every z (the law across
+   * layers' Θ̂ given z is not a network's, and nothing reads it).
    */
   private void backward(long e) {
     for (int l = 1; l <= depth; l++) {
@@ -615,7 +617,7 @@ final class ExactNetwork {
     }
     if (zOrd != null) {
       for (int al = 0; al < nd; al++) {
-        Dense.cross(byInput[al], per, zOrd, nd, ordLo[al], ordHi[al], scratch);
+        Dense4.cross(byInput[al], per, zOrd, nd, ordLo[al], ordHi[al], scratch);
         for (int k = 0; k < per; k++) {
           System.arraycopy(scratch[k], 0, ydot[k * nd + al], 0, nd);
         }
@@ -631,7 +633,7 @@ final class ExactNetwork {
     }
     for (int al = 0; al < nd; al++) {
       double[][] rows = blockRows[al];
-      Dense.gramLower(rows, cnt, ordLo[al], ordHi[al], scratch);
+      Dense4.gramLower(rows, cnt, ordLo[al], ordHi[al], scratch);
       for (int k1r = 0; k1r < cnt; k1r++) {
         double[] gr = gram[(k0 + k1r) * nd + al];
         double[] sr = scratch[k1r];
@@ -642,7 +644,7 @@ final class ExactNetwork {
       for (int be = 0; be < al; be++) {
         int from = Math.max(ordLo[al], ordLo[be]);
         int to = Math.max(from, Math.min(ordHi[al], ordHi[be]));
-        Dense.cross(rows, cnt, blockRows[be], cnt, from, to, scratch);
+        Dense4.cross(rows, cnt, blockRows[be], cnt, from, to, scratch);
         for (int k1r = 0; k1r < cnt; k1r++) {
           int a = (k0 + k1r) * nd + al;
           double[] sr = scratch[k1r];
@@ -859,7 +861,7 @@ final class ExactNetwork {
       }
     }
     // Aᵀη_b = s_W σᵀη_{b,1..n} + s_b η_{b,n+1} (σ vanishes past ordNeed).
-    Dense.cross(eta, drawn, ordSig, nd, 0, ordNeed, aEta);
+    Dense4.cross(eta, drawn, ordSig, nd, 0, ordNeed, aEta);
     double s = sw[lp];
     double sbl = sb[lp];
     for (int k = 0; k < drawn; k++) {
