@@ -106,7 +106,7 @@ public final class ExactEnsemble implements SourceFactory {
     }, List.of("sampler=exact: z^(l) ~ N(0, G^(l)) given the layer below and the NTK's backward"
         + " vectors through the weights' conditional law; no weight is drawn (docs/EXACT_SAMPLER.md)",
         "rng=philox4x32-10, exact-sampler streams c2 = l|" + Streams.hex(Streams.EXACT_FORWARD)
-        + " (forward), " + Streams.hex(Streams.EXACT_NTK) + "|t<<14|l' (NTK, per neuron, ziggurat), "
+        + " (forward), " + Streams.hex(Streams.EXACT_NTK) + "|l' (NTK, per neuron, ziggurat, one set of rows per level), "
         + Streams.hex(Streams.GRAM_GAUSS) + " and " + Streams.hex(Streams.GRAM_CHI) + "|t<<14|l'"
         + " (NTK, Gram sweep; t the target layer, 0 for the joint sweep); weights/s counts the"
         + " direct sampler's equivalent"));

@@ -122,9 +122,8 @@ final class ExactNetwork {
   private final double[][] coef;
   /** y_{a,α} = g_a·z^{(ℓ')}_α. */
   private final double[][] ydot;
-  /** Aᵀη_b of the kept noise rows (index k of keptIdx). */
+  /** Aᵀη_b of the drawn noise rows (index k of drawnIdx). */
   private final double[][] aEta;
-  private final int[] keptIdx;
   private final double[][] combRow;
   private final double[] combCoef;
   /** s_W·c_a: the coefficients of σ_α in Wᵀg_a / s_W. */
@@ -169,6 +168,20 @@ final class ExactNetwork {
   static final int AUTO = 0;
   static final int PER_TARGET = 1;
   static final int JOINT = 2;
+  /**
+   * Flag or-ed into the layout (tests): the per-neuron sweep draws each target layer's noise from
+   * its own stream (c2 = flag | t·2^14 | ℓ', the layout before 2026-12-07's shared rows) instead of
+   * one set of rows per level shared by every target (c2 = flag | ℓ').
+   */
+  static final int INDEPENDENT_NOISE = 4;
+
+  /** Per-neuron sweep: one set of noise rows per level, read by every target layer's sweep. */
+  private final boolean sharedNoise;
+  /** Per-neuron sweep: the Cholesky factor of target layer t's Gram at the current level. */
+  private final double[][][] gramLT;
+  /** Shared noise rows: the row index b of eta[k] (k &lt; drawn). */
+  private final int[] drawnIdx;
+  private final int[] tKeptK;
 
   /**
    * @param perNeuronSweep take the per-neuron NTK sweep even where the Gram sweep applies (for
@@ -177,6 +190,8 @@ final class ExactNetwork {
    */
   ExactNetwork(NetworkSpec spec, Inputs inputs, long seed, int ntkNeurons, boolean perNeuronSweep,
       int layout) {
+    this.sharedNoise = (layout & INDEPENDENT_NOISE) == 0;
+    layout &= ~INDEPENDENT_NOISE;
     this.depth = spec.depth();
     if (depth > MAX_DEPTH) {
       throw new SpecException("--depth", "the exact sampler's random streams allow depth ≤ "
@@ -303,13 +318,18 @@ final class ExactNetwork {
       nxt = new double[pt][pw];
       gram = new double[pt][pt];
       gramL = new double[maxBlock][maxBlock];
+      gramLT = new double[perNeuron ? depth + 1 : 0][][];
+      for (int l = 1; l <= depth && perNeuron; l++) {
+        gramLT[l] = new double[m[l] * nd][m[l] * nd];
+      }
+      drawnIdx = new int[maxBlock];
+      tKeptK = new int[maxBlock];
       gLoc = new double[maxBlock][maxBlock];
       eta = new double[maxBlock][perNeuron ? maxW + 2 : 0];
       rhs = new double[nd];
       coef = new double[nd][nd];
       ydot = new double[pt][nd];
       aEta = new double[maxBlock][nd];
-      keptIdx = new int[maxBlock];
       combRow = new double[maxBlock + nd][];
       combCoef = new double[maxBlock + nd];
       sigCoef = new double[maxBlock][nd];
@@ -342,8 +362,10 @@ final class ExactNetwork {
       dsig = null;
       theta = null;
       gram = gramL = eta = coef = ydot = aEta = combRow = sigCoef = null;
+      gramLT = null;
+      drawnIdx = tKeptK = null;
       rhs = combCoef = null;
-      keptIdx = ordPerm = ordPos = ordLo = ordHi = ordClass = ordDst = zigWords = null;
+      ordPerm = ordPos = ordLo = ordHi = ordClass = ordDst = zigWords = null;
       scratch = sigP = dsigP = zP = null;
       byInput = blockRows = null;
     }
@@ -481,9 +503,11 @@ final class ExactNetwork {
   /**
    * The NTK: one backward sweep per target layer t (its m_t·N_D vectors, from level t down to 1),
    * run side by side level by level so that what a level needs from the layer below (the neuron
-   * order, the sign groups, Ĝ's factor) is found once. Sweep t draws only from its own streams
-   * (c2 = flag | t·2^14 | ℓ', {@link Streams#perTarget}), so Θ̂ of different layers are independent
-   * given the pre-activations; each Θ̂^{(t)} has its exact law jointly with every z.
+   * order, the sign groups, Ĝ's factor) is found once. The Gram sweep's sweep t draws only from its
+   * own streams (c2 = flag | t·2^14 | ℓ', {@link Streams#perTarget}); the per-neuron sweeps read one
+   * set of noise rows per level (c2 = flag | ℓ', {@link #propagate}), which every sweep uses at that
+   * level only. Either way each Θ̂^{(t)} has its exact law jointly with every z (the law across
+   * layers' Θ̂ given z is not a network's, and nothing reads it).
    */
   private void backward(long e) {
     for (int l = 1; l <= depth; l++) {
@@ -593,7 +617,7 @@ final class ExactNetwork {
     }
     if (zOrd != null) {
       for (int al = 0; al < nd; al++) {
-        Dense.cross(byInput[al], per, zOrd, nd, ordLo[al], ordHi[al], scratch);
+        Dense4.cross(byInput[al], per, zOrd, nd, ordLo[al], ordHi[al], scratch);
         for (int k = 0; k < per; k++) {
           System.arraycopy(scratch[k], 0, ydot[k * nd + al], 0, nd);
         }
@@ -609,7 +633,7 @@ final class ExactNetwork {
     }
     for (int al = 0; al < nd; al++) {
       double[][] rows = blockRows[al];
-      Dense.gramLower(rows, cnt, ordLo[al], ordHi[al], scratch);
+      Dense4.gramLower(rows, cnt, ordLo[al], ordHi[al], scratch);
       for (int k1r = 0; k1r < cnt; k1r++) {
         double[] gr = gram[(k0 + k1r) * nd + al];
         double[] sr = scratch[k1r];
@@ -620,7 +644,7 @@ final class ExactNetwork {
       for (int be = 0; be < al; be++) {
         int from = Math.max(ordLo[al], ordLo[be]);
         int to = Math.max(from, Math.min(ordHi[al], ordHi[be]));
-        Dense.cross(rows, cnt, blockRows[be], cnt, from, to, scratch);
+        Dense4.cross(rows, cnt, blockRows[be], cnt, from, to, scratch);
         for (int k1r = 0; k1r < cnt; k1r++) {
           int a = (k0 + k1r) * nd + al;
           double[] sr = scratch[k1r];
@@ -760,52 +784,113 @@ final class ExactNetwork {
    */
   private void propagate(long e, int lp) {
     order(lp - 1);
-    for (int t = lp; t <= depth; t++) {
-      propagateBlock(e, lp, t, off[t + 1], off[t]);
+    if (!sharedNoise) {
+      for (int t = lp; t <= depth; t++) {
+        int lo = off[t + 1];
+        int cnt = off[t] - lo;
+        factor(lo, cnt, gramL);
+        int kept = drawRows(e, lp, Streams.perTarget(NTK_FLAG, t, lp), gramL, cnt, null, 0);
+        for (int k = 0; k < kept; k++) {
+          tKeptK[k] = k;
+        }
+        finish(lp, lo, cnt, gramL, kept);
+      }
+    } else {
+      // One set of noise rows for the level: row b is read by every target layer whose Gram keeps
+      // pivot b (docs/EXACT_SAMPLER.md §2c, "Shared noise rows"). Each sweep still sees iid N(0, 1)
+      // rows, independent of its other levels and of the forward streams.
+      int maxCnt = 0;
+      for (int t = lp; t <= depth; t++) {
+        int lo = off[t + 1];
+        int cnt = off[t] - lo;
+        factor(lo, cnt, gramLT[t]);
+        maxCnt = Math.max(maxCnt, cnt);
+      }
+      int drawn = drawRows(e, lp, Streams.perTarget(NTK_FLAG, 0, lp), null, maxCnt, gramLT, lp);
+      for (int t = lp; t <= depth; t++) {
+        int lo = off[t + 1];
+        int cnt = off[t] - lo;
+        double[][] lt = gramLT[t];
+        int kept = 0;
+        for (int k = 0; k < drawn; k++) {
+          int b = drawnIdx[k];
+          if (b < cnt && lt[b][b] != 0) {
+            tKeptK[kept++] = k;
+          }
+        }
+        finish(lp, lo, cnt, lt, kept);
+      }
     }
     double[][] swap = vec;
     vec = nxt;
     nxt = swap;
   }
 
-  /** One target layer t's vectors [lo, hi) through layer lp (its own sweep and noise streams). */
-  private void propagateBlock(long e, int lp, int t, int lo, int hi) {
-    int n = w[lp - 1];
-    double s = sw[lp];
-    double sbl = sb[lp];
-    double[][] gl = chol[lp];
-    int cnt = hi - lo;
+  /** The Cholesky factor of the Gram of vectors [lo, lo + cnt) into {@code lf}. */
+  private void factor(int lo, int cnt, double[][] lf) {
     for (int i = 0; i < cnt; i++) {
       System.arraycopy(gram[lo + i], lo, gLoc[i], 0, i + 1);
     }
-    Psd.cholesky(gLoc, gramL, cnt);
-    int c2 = Streams.perTarget(NTK_FLAG, t, lp);
-    int kept = 0;
+    Psd.cholesky(gLoc, lf, cnt);
+  }
+
+  /**
+   * Draws the noise rows b &lt; cnt of stream c2 that are read: those with a kept pivot in
+   * {@code lf} (one target's factor), or with {@code lf} null, in some target t ≥ lt0's factor
+   * {@code lts[t]}. Row b goes to eta[k], drawnIdx[k] = b, in increasing b; then
+   * aEta[k] = Aᵀη_b = s_W σᵀη_{b,1..n} + s_b η_{b,n+1}. Returns the number of rows drawn.
+   */
+  private int drawRows(long e, int lp, int c2, double[][] lf, int cnt, double[][][] lts, int lt0) {
+    int n = w[lp - 1];
+    int drawn = 0;
     for (int b = 0; b < cnt; b++) {
-      if (gramL[b][b] != 0) {
+      boolean read = false;
+      if (lf != null) {
+        read = lf[b][b] != 0;
+      } else {
+        for (int t = lt0; t <= depth && !read; t++) {
+          read = b < lts[t].length && lts[t][b][b] != 0;
+        }
+      }
+      if (read) {
         // Noise row b in layer lp−1's order (position n: the bias coordinate).
         // ziggurat Gaussians (org.rgflow.rng.Ziggurat), only the lanes that are read
         Ziggurat.row(seed, e, c2, b, n + 1, ordIdentity ? null : ordDst, n + 1, zigWords,
-            eta[kept]);
-        keptIdx[kept++] = b;
+            eta[drawn]);
+        drawnIdx[drawn++] = b;
       }
     }
     // Aᵀη_b = s_W σᵀη_{b,1..n} + s_b η_{b,n+1} (σ vanishes past ordNeed).
-    Dense.cross(eta, kept, ordSig, nd, 0, ordNeed, aEta);
-    for (int k = 0; k < kept; k++) {
+    Dense4.cross(eta, drawn, ordSig, nd, 0, ordNeed, aEta);
+    double s = sw[lp];
+    double sbl = sb[lp];
+    for (int k = 0; k < drawn; k++) {
       double bias = sbl * eta[k][n];
       double[] r = aEta[k];
       for (int al = 0; al < nd; al++) {
         r[al] = s * r[al] + bias;
       }
     }
+    return drawn;
+  }
+
+  /**
+   * One target layer's vectors [lo, lo + cnt) through layer lp, given the factor {@code lf} of
+   * their Gram and their kept noise rows eta[tKeptK[k]] (row b = drawnIdx[tKeptK[k]], increasing
+   * in k) with Aᵀη_b in aEta.
+   */
+  private void finish(int lp, int lo, int cnt, double[][] lf, int kept) {
+    int n = w[lp - 1];
+    double s = sw[lp];
+    double[][] gl = chol[lp];
+    int[] kk = tKeptK;
     // c_a = G⁻ (y_a − Aᵀζ_a) with ζ_a = Σ_{b ≤ a} R_ab η_b and y_a = Σ_c g_c z_c.
     for (int q = 0; q < cnt; q++) {
-      double[] ra = gramL[q];
+      double[] ra = lf[q];
       for (int al = 0; al < nd; al++) {
         double acc = 0;
-        for (int k = 0; k < kept && keptIdx[k] <= q; k++) {
-          acc += ra[keptIdx[k]] * aEta[k][al];
+        for (int k = 0; k < kept && drawnIdx[kk[k]] <= q; k++) {
+          acc += ra[drawnIdx[kk[k]]] * aEta[kk[k]][al];
         }
         rhs[al] = ydot[lo + q][al] - acc;
       }
@@ -818,12 +903,12 @@ final class ExactNetwork {
     // Wᵀg_a / s_W = ζ_a + s_W σ c_a (first n coordinates), then ⊙ σ′ and × s_W, only on the interval
     // where σ′ of input α(a) can be non-zero (zero elsewhere, never read).
     for (int q = 0; q < cnt; q++) {
-      double[] ra = gramL[q];
+      double[] ra = lf[q];
       int cc = 0;
-      for (int k = 0; k < kept && keptIdx[k] <= q; k++) {
-        double c = ra[keptIdx[k]];
+      for (int k = 0; k < kept && drawnIdx[kk[k]] <= q; k++) {
+        double c = ra[drawnIdx[kk[k]]];
         if (c != 0) {
-          combRow[cc] = eta[k];
+          combRow[cc] = eta[kk[k]];
           combCoef[cc++] = c;
         }
       }

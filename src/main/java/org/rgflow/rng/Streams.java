@@ -11,7 +11,8 @@ package org.rgflow.rng;
  *   <li>exact sampler: forward Gaussians ℓ | {@link #EXACT_FORWARD}, per-neuron NTK noise
  *       ℓ | {@link #EXACT_NTK}, Gram-sweep Gaussians ℓ | {@link #GRAM_GAUSS} and chi-squared variates
  *       ℓ | {@link #GRAM_CHI}. The NTK sweeps run one per target layer t, so their three
- *       streams pack t beside the level ℓ': c2 = flag | t·2^14 | ℓ' ({@link #perTarget}).
+ *       streams pack t beside the level ℓ': c2 = flag | t·2^14 | ℓ' ({@link #perTarget}); the
+ *       per-neuron NTK noise takes t = 0 (one set of rows per level, read by every target's sweep).
  * </ul>
  */
 public final class Streams {
