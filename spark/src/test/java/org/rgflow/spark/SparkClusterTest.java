@@ -32,11 +32,11 @@ class SparkClusterTest {
         .set("spark.driver.host", "127.0.0.1")
         .set("spark.executor.extraJavaOptions", flags));
     try {
-      Map<String, String> f = SparkEnsembleTest.flags("exact");
-      String want = SparkEnsembleTest.numbers(SparkEnsembleTest.local(f));
+      Map<String, String> f = SparkLocalModeTest.flags("exact");
+      String want = SparkLocalModeTest.numbers(SparkLocalModeTest.local(f));
       SparkEngines eng = new SparkEngines(sc, 3, f, false);
       var report = SampleRun.run(Flags.sample(f, eng), eng, null);
-      assertEquals(want, SparkEnsembleTest.numbers(JsonReport.toJson(report)));
+      assertEquals(want, SparkLocalModeTest.numbers(JsonReport.toJson(report)));
       // the work really left this JVM: two executors registered
       assertEquals(2, sc.sc().getExecutorMemoryStatus().size() - 1, "executors besides the driver");
       assertTrue(eng.last().lastBytes() > 0);

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.SparkConf;
@@ -12,9 +16,13 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.rgflow.app.Engines;
 import org.rgflow.app.Flags;
 import org.rgflow.app.SampleRun;
+import org.rgflow.cli.Main;
+import org.rgflow.sweep.SweepPlan;
+import org.rgflow.sweep.SweepRunner;
 import org.rgflow.io.JsonReport;
 
 /**
@@ -22,7 +30,7 @@ import org.rgflow.io.JsonReport;
  * closures and results, the scheduler's retries): its JSON numbers must equal, as text (so every
  * double to the bit), those of the same {@code sample} run in-process, for 1, 3 and 7 tasks.
  */
-class SparkEnsembleTest {
+class SparkLocalModeTest {
   static JavaSparkContext sc;
 
   @BeforeAll
@@ -93,6 +101,49 @@ class SparkEnsembleTest {
   void injectedTaskFailureChangesNothing() {
     Map<String, String> f = flags("exact");
     String want = numbers(local(f));
-    assertEquals(want, numbers(spark(f, 3, true)));
+    sc.setJobGroup("injected", "failing first attempts", false);
+    String got;
+    try {
+      got = numbers(spark(f, 3, true));
+    } finally {
+      sc.clearJobGroup();
+    }
+    assertEquals(want, got);
+    // the hook really failed every task once: 3 failed attempts, then 3 that succeeded
+    int failedTasks = 0;
+    for (int job : sc.statusTracker().getJobIdsForGroup("injected")) {
+      for (int stage : sc.statusTracker().getJobInfo(job).stageIds()) {
+        failedTasks += sc.statusTracker().getStageInfo(stage).numFailedTasks();
+      }
+    }
+    assertEquals(3, failedTasks);
+  }
+
+  @Test
+  void sweepThroughSparkWritesTheLocalSweepsResultsCsvAndResumes(@TempDir Path tmp) throws Exception {
+    Path file = tmp.resolve("s.yaml");
+    Files.writeString(file, "name: s\n"
+        + "base: {width: 16, depth: 3, ensemble: 300, backend: cpu, inputs: 'norms=1,1;angles=0.5'}\n"
+        + "grid: {act: [relu, tanh], seed: [1, 2], ntk-neurons: [2, 3]}\n");
+    Path localDir = tmp.resolve("local");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = new Main(Engines.defaults(), new PrintWriter(out), new PrintWriter(err))
+        .run("sweep", file.toString(), "--out", localDir.toString(), "--no-progress");
+    assertEquals(0, code, err.toString());
+    SweepPlan plan = SweepPlan.read(file, SparkSweep.sampleDefaults());
+    assertEquals(8, plan.points().size());
+    Path sparkDir = tmp.resolve("spark");
+    SweepRunner.Summary s = SparkSweep.run(sc, plan, sparkDir, false, 2, false, null);
+    assertEquals(8, s.ok());
+    assertEquals(Files.readString(localDir.resolve("results.csv")),
+        Files.readString(sparkDir.resolve("results.csv")));
+    assertTrue(Files.readString(sparkDir.resolve("results.csv")).lines().count() > 8 * 3);
+    // --resume: every point is finished, nothing runs again
+    SweepRunner.Summary again = SparkSweep.run(sc, plan, sparkDir, false, 2, false, null);
+    assertEquals(8, again.alreadyDone());
+    assertEquals(0, again.ok() + again.failed());
+    assertEquals(Files.readString(localDir.resolve("results.csv")),
+        Files.readString(sparkDir.resolve("results.csv")));
   }
 }
