@@ -86,9 +86,56 @@ public record Partial(long first, long count, List<MomentAccumulator[]> blocks, 
         }
         blocks.add(acc);
       }
-      return new Partial(first, count, blocks, dn, dl, device.isEmpty() ? null : device, backend, notes);
+      return new Partial(first, count, blocks, dn, dl, device.isEmpty() ? null : device,
+          backend.isEmpty() ? null : backend, notes);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The empty running total: no networks, no accumulators yet. */
+  public static Partial empty() {
+    return new Partial(0, 0, List.of(), -1, 0, null, null, List.of());
+  }
+
+  /**
+   * This running total (networks [0, first + count) merged into one accumulator per layer) with the
+   * next range's partial merged in, block by block in block order: the operations the single-machine
+   * reducer performs, from the same starting state, so the total has the same bits. A divergence
+   * stops the fold: the first one (the lowest network, ranges being in network order) is kept. The
+   * device and notes are the first non-empty range's.
+   */
+  public Partial then(Partial next) {
+    if (divergedNetwork >= 0) {
+      return this;
+    }
+    String dev = device;
+    String be = backend;
+    List<String> ns = notes;
+    if (dev == null && be == null && next.count > 0) {
+      dev = next.device;
+      be = next.backend;
+      ns = next.notes;
+    }
+    if (next.divergedNetwork >= 0) {
+      return new Partial(first, count, blocks, next.divergedNetwork, next.divergedLayer, dev, be, ns);
+    }
+    MomentAccumulator[] total = null;
+    if (!blocks.isEmpty()) {
+      total = blocks.get(0);
+    } else if (!next.blocks.isEmpty()) {
+      int layers = next.blocks.get(0).length;
+      total = new MomentAccumulator[layers];
+      for (int l = 0; l < layers; l++) {
+        total[l] = new MomentAccumulator(next.blocks.get(0)[l].dim());
+      }
+    }
+    for (MomentAccumulator[] b : next.blocks) {
+      for (int l = 0; l < b.length; l++) {
+        total[l].merge(b[l]);
+      }
+    }
+    List<MomentAccumulator[]> out = total == null ? List.of() : List.<MomentAccumulator[]>of(total);
+    return new Partial(0, count + next.count, out, -1, 0, dev, be, ns);
   }
 }

@@ -31,10 +31,17 @@ public final class SparkEngines implements Engines {
   private final int tasks;
   private final Map<String, String> flags;
   private final boolean failFirstAttempt;
+  private final SparkEnsemble.Merge merge;
   private SparkEnsemble last;
 
   public SparkEngines(JavaSparkContext sc, int tasks, Map<String, String> flags,
       boolean failFirstAttempt) {
+    this(sc, tasks, flags, failFirstAttempt, SparkEnsemble.Merge.CHAIN);
+  }
+
+  public SparkEngines(JavaSparkContext sc, int tasks, Map<String, String> flags,
+      boolean failFirstAttempt, SparkEnsemble.Merge merge) {
+    this.merge = merge;
     this.sc = sc;
     this.tasks = tasks;
     this.flags = flags;
@@ -110,7 +117,7 @@ public final class SparkEngines implements Engines {
           + " (spark.task.resource.gpu.amount); a task without one runs on the CPU");
     }
     String taskDevice = c.source().device();
-    last = new SparkEnsemble(c.source(), sc, tasks, flags, taskDevice, gpu, failFirstAttempt);
+    last = new SparkEnsemble(c.source(), sc, tasks, flags, taskDevice, gpu, failFirstAttempt, merge);
     return new Backends.Choice(last, notes);
   }
 }

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
 import org.rgflow.core.LayerValues;
 import org.rgflow.ensemble.DivergenceException;
 import org.rgflow.ensemble.EnsembleResult;
@@ -36,7 +38,16 @@ public final class SparkEnsemble implements SourceFactory {
   private final String taskDevice;
   private final boolean gpu;
   private final boolean failFirstAttempt;
+  private final Merge merge;
   private long lastBytes;
+
+  /**
+   * Where the partial states meet. CHAIN (the default): the ranges are sampled at once and kept on
+   * the executors, then a running total visits them in order, one one-task job each, so the bytes
+   * moved are O(tasks × statistics). DRIVER: every task's per-block states come to the driver (one
+   * job, O(E/64 × statistics) bytes; fine for small E).
+   */
+  public enum Merge { CHAIN, DRIVER }
 
   /**
    * @param local the factory the driver chose (what it can measure; tasks use the same sampler)
@@ -45,7 +56,7 @@ public final class SparkEnsemble implements SourceFactory {
    * @param gpu whether tasks holding a GPU run on it
    */
   SparkEnsemble(SourceFactory local, JavaSparkContext sc, int tasks, Map<String, String> flags,
-      String taskDevice, boolean gpu, boolean failFirstAttempt) {
+      String taskDevice, boolean gpu, boolean failFirstAttempt, Merge merge) {
     this.local = local;
     this.sc = sc;
     this.tasks = tasks;
@@ -53,6 +64,7 @@ public final class SparkEnsemble implements SourceFactory {
     this.taskDevice = taskDevice;
     this.gpu = gpu;
     this.failFirstAttempt = failFirstAttempt;
+    this.merge = merge;
   }
 
   @Override
@@ -107,59 +119,59 @@ public final class SparkEnsemble implements SourceFactory {
         failFirstAttempt);
     long e = run.settings().ensemble();
     List<Ranges.Range> ranges = Ranges.split(e, tasks);
-    List<byte[]> parts = sc.parallelize(ranges, ranges.size())
-        .map(r -> runTask(plan, r))
-        .collect();
-    int depth = run.spec().depth();
-    MomentAccumulator[] total = new MomentAccumulator[depth];
-    for (int l = 0; l < depth; l++) {
-      total[l] = new MomentAccumulator(run.stats().dim());
-    }
+    JavaRDD<byte[]> parts = sc.parallelize(ranges, ranges.size()).map(r -> runTask(plan, r));
+    Partial total = Partial.empty();
     long bytes = 0;
-    Partial head = null;
-    List<String> taskBackends = new ArrayList<>();
-    for (byte[] raw : parts) {
-      bytes += raw.length;
-      Partial p = Partial.decode(raw);
-      if (p.divergedNetwork() >= 0) {
-        // ranges are in network order: the first diverged range holds the lowest diverged network
-        throw new DivergenceException(p.divergedNetwork(), p.divergedLayer());
+    if (merge == Merge.DRIVER) {
+      for (byte[] raw : parts.collect()) {
+        bytes += raw.length;
+        total = total.then(Partial.decode(raw));
       }
-      for (MomentAccumulator[] block : p.blocks()) {
-        for (int l = 0; l < depth; l++) {
-          total[l].merge(block[l]);
+    } else {
+      // Sample every range at once (kept on the executors), then carry the running total through
+      // the ranges in order: one small job per range, O(tasks × statistics) bytes in all.
+      parts.persist(StorageLevel.MEMORY_AND_DISK_SER());
+      try {
+        parts.count();
+        byte[] t = total.encode();
+        for (int k = 0; k < ranges.size(); k++) {
+          final byte[] carried = t;
+          bytes += carried.length;
+          t = parts.map(raw -> Partial.decode(carried).then(Partial.decode(raw)).encode())
+              .collectPartitions(new int[] {k})[0].get(0);
+          bytes += t.length;
         }
-      }
-      if (p.count() > 0) {
-        if (head == null) {
-          head = p;
-        }
-        if (!taskBackends.contains(p.backend())) {
-          taskBackends.add(p.backend());
-        }
+        total = Partial.decode(t);
+      } finally {
+        parts.unpersist(false);
       }
     }
     lastBytes = bytes;
-    if (total[0].count() != e) {
-      throw new IllegalStateException("merged " + total[0].count() + " of " + e + " networks");
+    if (total.divergedNetwork() >= 0) {
+      throw new DivergenceException(total.divergedNetwork(), total.divergedLayer());
     }
+    if (total.count() != e || total.blocks().size() != 1 || total.blocks().get(0)[0].count() != e) {
+      throw new IllegalStateException("merged " + total.count() + " of " + e + " networks");
+    }
+    int depth = run.spec().depth();
+    MomentAccumulator[] acc = total.blocks().get(0);
     List<LayerValues> layers = new ArrayList<>();
     for (int l = 1; l <= depth; l++) {
-      layers.add(run.stats().estimate(l, total[l - 1], run.spec().width(l - 1)));
+      layers.add(run.stats().estimate(l, acc[l - 1], run.spec().width(l - 1)));
     }
     List<String> notes = new ArrayList<>();
     notes.add("seed=" + run.settings().seed());
-    notes.addAll(head.notes());
+    notes.addAll(total.notes());
     if (run.settings().ntk()) {
       notes.add("ntkNeurons=" + run.ntkNeurons() + " (first min(n_l, ntkNeurons) neurons per layer)");
     }
     notes.add("spark: " + ranges.size() + " tasks of whole " + org.rgflow.ensemble.OrderedReducer.BLOCK
-        + "-network blocks on " + sc.master() + " (task backends " + String.join(", ", taskBackends)
-        + "); " + bytes + " bytes of partial states merged in network order; the device and notes"
-        + " are the first task's");
+        + "-network blocks on " + sc.master() + ", merged in network order "
+        + (merge == Merge.DRIVER ? "on the driver" : "by a running total carried through the tasks")
+        + " (" + bytes + " bytes of accumulator states moved); the device and notes are the first"
+        + " task's");
     double seconds = (System.nanoTime() - t0) * 1e-9;
-    String backend = taskBackends.size() == 1 ? taskBackends.get(0) : local.device();
-    return new EnsembleResult(local.sampler(), backend, head.device(), layers, e, seconds,
+    return new EnsembleResult(local.sampler(), total.backend(), total.device(), layers, e, seconds,
         EnsembleRun.weightsPerNetwork(run.spec()), notes, null);
   }
 

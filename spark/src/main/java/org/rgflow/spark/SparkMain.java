@@ -30,7 +30,7 @@ import org.rgflow.sweep.SweepRunner;
 /**
  * The spark-submit entry point (README "Spark", docs/SPARK.md):
  * <pre>
- *   sample [--tasks N] [sample's flags: --act --width --depth --ensemble --seed …] [--json]
+ *   sample [--tasks N] [--merge chain|driver] [sample's flags: --act --width --depth --ensemble --seed …] [--json]
  *   sweep FILE --out DIR [--resume] [--retry-failed] [--lanes N] [--report]
  *   sweep --resume --out DIR
  * </pre>
@@ -69,7 +69,7 @@ public final class SparkMain {
         Flags.sample(p.flags, org.rgflow.app.Engines.defaults()); // bad flags: before Spark starts
         sc = context("rgflow sample");
         int tasks = p.tasks != null ? p.tasks : sc.defaultParallelism();
-        SparkEngines eng = new SparkEngines(sc, tasks, p.flags, false);
+        SparkEngines eng = new SparkEngines(sc, tasks, p.flags, false, p.merge);
         LayerReport r = SampleRun.run(Flags.sample(p.flags, eng), eng, null);
         if (p.json) {
           out.println(JsonReport.write(r));
@@ -131,6 +131,7 @@ public final class SparkMain {
     final List<String> positional = new ArrayList<>();
     Integer tasks;
     Integer lanes;
+    SparkEnsemble.Merge merge = SparkEnsemble.Merge.CHAIN;
     boolean json;
     boolean resume;
     boolean retryFailed;
@@ -169,6 +170,11 @@ public final class SparkMain {
           }
           if (name.equals("tasks") && sample) {
             p.tasks = positive(a, value);
+          } else if (name.equals("merge") && sample) {
+            if (!value.equals("chain") && !value.equals("driver")) {
+              throw new SpecException(a, "chain or driver, got " + value);
+            }
+            p.merge = SparkEnsemble.Merge.valueOf(value.toUpperCase(Locale.ROOT));
           } else if (name.equals("lanes") && !sample) {
             p.lanes = positive(a, value);
           } else if (name.equals("out") && !sample) {

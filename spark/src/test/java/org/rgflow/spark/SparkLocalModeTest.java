@@ -66,7 +66,11 @@ class SparkLocalModeTest {
   }
 
   static JsonNode spark(Map<String, String> flags, int tasks, boolean fail) {
-    SparkEngines eng = new SparkEngines(sc, tasks, flags, fail);
+    return spark(flags, tasks, fail, SparkEnsemble.Merge.CHAIN);
+  }
+
+  static JsonNode spark(Map<String, String> flags, int tasks, boolean fail, SparkEnsemble.Merge m) {
+    SparkEngines eng = new SparkEngines(sc, tasks, flags, fail, m);
     return JsonReport.toJson(SampleRun.run(Flags.sample(flags, eng), eng, null));
   }
 
@@ -95,6 +99,7 @@ class SparkLocalModeTest {
     String want = numbers(local(f));
     assertEquals(want, numbers(spark(f, 3, false)), "tasks=3");
     assertEquals(want, numbers(spark(f, 7, false)), "tasks=7");
+    assertEquals(want, numbers(spark(f, 7, false, SparkEnsemble.Merge.DRIVER)), "tasks=7, driver");
   }
 
   @Test
