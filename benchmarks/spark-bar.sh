@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Spark bar (issue 18, docs/SPARK.md): one ensemble, relu width 64 depth 8 with the NTK, run by
-# `./rgflow sample` and by the Spark job with 1, 3 and 7 tasks in local[2] and with 3 tasks in
+# `./rgflow sample` and by the Spark job with 1, 3 and 7 tasks in local[2] (and 7 with --merge driver),
+# and with 3 tasks in
 # local-cluster[2,1,1024]; every JSON number (all of the record but timing and notes) must be equal.
 # Usage: benchmarks/spark-bar.sh [E]   (default 100000). Needs: mvn -B -f spark/pom.xml package -DskipTests
 set -euo pipefail
@@ -25,6 +26,8 @@ for T in 1 3 7; do
   run "local2-T$T" java $JFLAGS -cp "$CP" -Dspark.master='local[2]' -Dspark.ui.enabled=false \
     org.rgflow.spark.SparkMain sample --tasks "$T" "${FLAGS[@]}" --json
 done
+run "local2-T7-driver" java $JFLAGS -cp "$CP" -Dspark.master='local[2]' -Dspark.ui.enabled=false \
+  org.rgflow.spark.SparkMain sample --tasks 7 --merge driver "${FLAGS[@]}" --json
 mkdir -p "$tmp/spark-home"
 run "cluster-T3" env SPARK_HOME="$tmp/spark-home" SPARK_SCALA_VERSION=2.13 SPARK_TESTING=1 SPARK_LOCAL_IP=127.0.0.1 \
   java $JFLAGS -cp "$CP" -Dspark.master='local-cluster[2,1,1024]' -Dspark.ui.enabled=false \
