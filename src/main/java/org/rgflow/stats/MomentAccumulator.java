@@ -125,6 +125,34 @@ public final class MomentAccumulator {
     return Math.sqrt(Math.max(q, 0) / count);
   }
 
+  /**
+   * Writes dim, count, mean and co-moments exactly (raw IEEE bits), for moving a partial state to
+   * another process ({@link #readFrom}); merging the copy gives the same bits as merging this.
+   */
+  public void writeTo(java.io.DataOutput out) throws java.io.IOException {
+    out.writeInt(dim);
+    out.writeLong(count);
+    for (double v : mean) {
+      out.writeLong(Double.doubleToRawLongBits(v));
+    }
+    for (double v : m2) {
+      out.writeLong(Double.doubleToRawLongBits(v));
+    }
+  }
+
+  /** The state {@link #writeTo} wrote. */
+  public static MomentAccumulator readFrom(java.io.DataInput in) throws java.io.IOException {
+    MomentAccumulator a = new MomentAccumulator(in.readInt());
+    a.count = in.readLong();
+    for (int i = 0; i < a.dim; i++) {
+      a.mean[i] = Double.longBitsToDouble(in.readLong());
+    }
+    for (int i = 0; i < a.m2.length; i++) {
+      a.m2[i] = Double.longBitsToDouble(in.readLong());
+    }
+    return a;
+  }
+
   /** Bitwise equality of count, mean and co-moments (for determinism tests). */
   public boolean sameBits(MomentAccumulator o) {
     return count == o.count && Arrays.equals(mean, o.mean) && Arrays.equals(m2, o.m2);
