@@ -11,6 +11,7 @@ import org.rgflow.ensemble.CpuEnsemble;
 import org.rgflow.ensemble.SourceFactory;
 import org.rgflow.exact.ExactEnsemble;
 import org.rgflow.opencl.ClEnsemble;
+import org.rgflow.opencl.ClExactEnsemble;
 import org.rgflow.spec.NetworkSpec;
 import org.rgflow.spec.SpecException;
 
@@ -26,8 +27,10 @@ import org.rgflow.spec.SpecException;
  *
  * <p>Samplers: {@code auto} is exact on the CPU (valid for every observable {@code sample} measures —
  * all are functions of z and the NTK — and 50–250× faster than direct there) and direct on a named
- * device backend, where only the direct sampler exists so far. With {@code --backend auto} the
- * exact sampler keeps the run on the CPU and says what auto would have picked for direct.
+ * device backend: CUDA has only the direct sampler so far, and OpenCL's exact sampler has the
+ * forward pass only (no NTK), so it runs when asked for ({@code --sampler exact}). With
+ * {@code --backend auto} the exact sampler keeps the run on the CPU and says what auto would have
+ * picked for direct.
  */
 public final class Backends {
   public static final String NAMES = "auto, cpu, opencl or cuda";
@@ -51,7 +54,8 @@ public final class Backends {
   public static final List<Provider> PROVIDERS = List.of(
       new Provider("cpu", Map.of(CpuEnsemble.SAMPLER, CpuEnsemble::new, ExactEnsemble.SAMPLER,
           ExactEnsemble::new)),
-      new Provider("opencl", Map.of(CpuEnsemble.SAMPLER, ClEnsemble::new)),
+      new Provider("opencl", Map.of(CpuEnsemble.SAMPLER, ClEnsemble::new, ExactEnsemble.SAMPLER,
+          ClExactEnsemble::new)),
       new Provider("cuda", Map.of(CpuEnsemble.SAMPLER, CudaEnsemble::new)));
 
   private Backends() {}
@@ -196,8 +200,12 @@ public final class Backends {
 
   private static String samplerReason(String requested, String resolved, String device) {
     if (resolved.equals(CpuEnsemble.SAMPLER)) {
-      return requested.equals("auto") ? "--backend " + device + " has only the direct sampler so far"
-          : "requested";
+      if (!requested.equals("auto")) {
+        return "requested";
+      }
+      return provider(device).source(ExactEnsemble.SAMPLER) == null ? "--backend " + device
+          + " has only the direct sampler so far" : "the exact sampler on --backend " + device
+          + " has the forward pass only so far (no NTK); --sampler exact picks it";
     }
     return (requested.equals("auto") ? "valid for every observable of sample (all are functions of z"
         + " and the NTK); " : "requested; ") + "same law as direct at O(n N_D^2) per layer instead of"

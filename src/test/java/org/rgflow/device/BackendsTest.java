@@ -75,16 +75,18 @@ class BackendsTest {
     assertEquals("exact", Backends.choose("auto", "cpu").source().sampler());
     assertEquals("exact", Backends.choose("exact", "cpu").source().sampler());
     assertEquals("direct", Backends.choose("direct", "cpu").source().sampler());
-    // a device backend named explicitly has only the direct sampler so far
+    // a device backend named explicitly runs the direct sampler under auto: OpenCL's exact sampler
+    // has the forward pass only, and runs when asked for
     Backends.Choice cl = Backends.choose("auto", "opencl");
     assertEquals("direct", cl.source().sampler());
     assertEquals("opencl", cl.source().device());
-    assertEquals(List.of("sampler auto \u2192 direct: --backend opencl has only the direct sampler so far"),
-        cl.notes());
-    SpecException refused = assertThrows(SpecException.class, () -> Backends.choose("exact", "opencl"));
-    assertEquals("--sampler", refused.field());
-    assertTrue(refused.getMessage().contains("the exact sampler has no opencl implementation yet"),
-        refused.getMessage());
+    assertEquals(List.of("sampler auto \u2192 direct: the exact sampler on --backend opencl has the"
+        + " forward pass only so far (no NTK); --sampler exact picks it"), cl.notes());
+    Backends.Choice exactCl = Backends.choose("exact", "opencl");
+    assertEquals("exact", exactCl.source().sampler());
+    assertEquals("opencl", exactCl.source().device());
+    assertTrue(exactCl.notes().get(0).startsWith("sampler exact \u2192 exact: requested"),
+        exactCl.notes().toString());
     // with --backend auto the exact sampler stays on the CPU and the notes say why
     Backends.Choice auto = Backends.choose("auto", "auto");
     assertEquals("exact", auto.source().sampler());
