@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.rgflow.core.Host;
 import org.rgflow.cuda.CudaEnsemble;
+import org.rgflow.cuda.CudaExactEnsemble;
 import org.rgflow.ensemble.CpuEnsemble;
 import org.rgflow.ensemble.SourceFactory;
 import org.rgflow.exact.ExactEnsemble;
@@ -27,8 +28,8 @@ import org.rgflow.spec.SpecException;
  *
  * <p>Samplers: {@code auto} is exact on the CPU (valid for every observable {@code sample} measures —
  * all are functions of z and the NTK — and 50–250× faster than direct there) and direct on a named
- * device backend: CUDA has only the direct sampler so far, and OpenCL's exact sampler has the
- * forward pass only (no NTK), so it runs when asked for ({@code --sampler exact}). With
+ * device backend: the exact sampler on OpenCL and CUDA has the forward pass only (no NTK) so far,
+ * so it runs when asked for ({@code --sampler exact}). With
  * {@code --backend auto} the exact sampler keeps the run on the CPU and says what auto would have
  * picked for direct.
  */
@@ -56,7 +57,8 @@ public final class Backends {
           ExactEnsemble::new)),
       new Provider("opencl", Map.of(CpuEnsemble.SAMPLER, ClEnsemble::new, ExactEnsemble.SAMPLER,
           ClExactEnsemble::new)),
-      new Provider("cuda", Map.of(CpuEnsemble.SAMPLER, CudaEnsemble::new)));
+      new Provider("cuda", Map.of(CpuEnsemble.SAMPLER, CudaEnsemble::new, ExactEnsemble.SAMPLER,
+          CudaExactEnsemble::new)));
 
   private Backends() {}
 

@@ -107,7 +107,15 @@ class BackendsTest {
     }
     assertEquals(List.of("cpu", "opencl", "cuda"), names);
     assertEquals("exact", Backends.provider("cpu").source("exact").sampler());
-    assertNull(Backends.provider("cuda").source("exact"));
+    // the exact sampler's forward pass on both devices (ClExactEnsemble, CudaExactEnsemble)
+    for (String device : List.of("opencl", "cuda")) {
+      SourceFactory f = Backends.provider(device).source("exact");
+      assertEquals("exact", f.sampler());
+      assertEquals(device, f.device());
+      assertTrue(f.unsupported(org.rgflow.stats.Need.NTK).contains("forward pass only"),
+          f.unsupported(org.rgflow.stats.Need.NTK));
+      assertNull(f.unsupported(org.rgflow.stats.Need.EVEN_SUMS));
+    }
   }
 
   /** Aparapi's thread pool stands in for "no OpenCL device": the result must say so. */
