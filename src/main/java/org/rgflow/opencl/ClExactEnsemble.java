@@ -42,8 +42,12 @@ public final class ClExactEnsemble implements SourceFactory {
   static final int MAX_LAUNCH = 4096;
   /** The kernel keeps Ĝ and its factor in 8 × 8 blocks. */
   public static final int MAX_KERNEL_INPUTS = 8;
-  static final String NTK_REFUSAL = "the exact sampler on opencl has the forward pass only so far"
-      + " (its NTK sweep runs on the cpu backend; --no-ntk measures the rest here)";
+  /** Why a run's NTK cannot be measured here, or null when it can (the per-target Gram sweep). */
+  public static String ntkRefusal(NetworkSpec spec, int nd, int ntkNeurons) {
+    String why = ExactEnsemble.perTargetGramRefusal(spec, nd, ntkNeurons);
+    return why == null ? null : "the exact sampler on opencl has the NTK only where the CPU's takes the"
+        + " per-target Gram sweep, and here " + why + "; use --no-ntk, or --backend cpu";
+  }
 
   private final int launchSize;
   private final boolean forceJava;
@@ -85,11 +89,9 @@ public final class ClExactEnsemble implements SourceFactory {
     return why != null ? why : Residual.kernelRefusal(spec, ClActivation::of);
   }
 
+  /** The NTK depends on the network ({@link #ntkRefusal}, checked when a run opens); not the dNTK. */
   @Override
   public String unsupported(Need need) {
-    if (need == Need.NTK) {
-      return NTK_REFUSAL;
-    }
     return need == Need.DNTK ? DNTK_REFUSAL : null;
   }
 
@@ -98,10 +100,15 @@ public final class ClExactEnsemble implements SourceFactory {
     NetworkSpec spec = run.spec();
     int depth = spec.depth();
     int nd = run.inputs().count();
-    if (run.stats().needs().contains(Need.NTK) || run.stats().needs().contains(Need.DNTK)) {
-      throw new SpecException("--observables", NTK_REFUSAL);
+    if (run.stats().needs().contains(Need.DNTK)) {
+      throw new SpecException("--observables", DNTK_REFUSAL);
     }
-    Launcher l = new Launcher(spec, run.inputs(), run.settings().seed(), run.settings().ensemble());
+    boolean ntk = run.stats().needs().contains(Need.NTK) && run.ntkNeurons() > 0;
+    if (ntk && ntkRefusal(spec, nd, run.ntkNeurons()) != null) {
+      throw new SpecException("--backend", ntkRefusal(spec, nd, run.ntkNeurons()));
+    }
+    Launcher l = new Launcher(spec, run.inputs(), run.settings().seed(), ntk ? run.ntkNeurons() : 0,
+        run.settings().ensemble());
     return new NetworkSource() {
       @Override
       public int parallelism() {
@@ -117,12 +124,17 @@ public final class ClExactEnsemble implements SourceFactory {
       public Worker worker() {
         LayerData data = new LayerData(nd);
         double[][][] z = new double[depth + 1][][];
+        double[][][] th = new double[depth + 1][][];
         return (first, count, sink) -> {
           l.launch(first, count);
           for (int g = 0; g < count; g++) {
             for (int layer = 1; layer <= depth; layer++) {
               z[layer] = l.z(g, layer, z[layer]);
-              data.fromZ(z[layer], spec.width(layer), null, 0, run.stats().needs());
+              if (ntk) {
+                th[layer] = l.theta(g, layer, th[layer]);
+              }
+              data.fromZ(z[layer], spec.width(layer), ntk ? th[layer] : null, l.m[layer],
+                  run.stats().needs());
               sink.layer(first + g, layer, data);
             }
           }
@@ -136,12 +148,15 @@ public final class ClExactEnsemble implements SourceFactory {
         notes.add(ex.openCl() ? "executed=OpenCL device=" + ex.device() + " platform=" + ex.platform()
             : "executed=Aparapi Java thread pool (fallback: " + ex.reason() + "); no OpenCL device"
             + " was used, the same kernel ran on Aparapi's Java thread pool");
-        notes.add("sampler=exact on the device: z^(l) ~ N(0, G^(l)) given the layer below, forward"
-            + " pass only; no weight is drawn (docs/EXACT_SAMPLER.md)");
+        notes.add("sampler=exact on the device: z^(l) ~ N(0, G^(l)) given the layer below" + (ntk
+            ? ", the NTK by the Gram sweep (per-target layout)" : ", forward pass only")
+            + "; no weight is drawn (docs/EXACT_SAMPLER.md)");
         notes.add("precision=fp64 launchSize=" + ex.launchSize() + " launches=" + ex.launches()
             + " reductionBlock=" + OrderedReducer.BLOCK);
-        notes.add("rng=philox4x32-10, the CPU exact sampler's forward streams c2 = l|"
-            + Streams.hex(Streams.EXACT_FORWARD) + " on the device (ln/sin/cos: OpenCL built-ins)");
+        notes.add("rng=philox4x32-10, the CPU exact sampler's streams c2 = l|"
+            + Streams.hex(Streams.EXACT_FORWARD) + " (forward)" + (ntk ? ", "
+            + Streams.hex(Streams.GRAM_GAUSS) + " and " + Streams.hex(Streams.GRAM_CHI)
+            + "|t<<14|l' (NTK, Gram sweep)" : "") + " on the device (ln/sin/cos: OpenCL built-ins)");
         return new Report(ex.openCl() ? ex.device() : "Aparapi Java thread pool", notes, ex);
       }
 
@@ -155,30 +170,46 @@ public final class ClExactEnsemble implements SourceFactory {
   /** Networks of the per-network hook and where the kernel ran them. */
   public record Networks(List<NetworkSample> samples, ClEnsemble.Execution execution) {}
 
-  /**
-   * The per-network hook, the twin of {@link ExactEnsemble#network} without the NTK: networks
-   * first..first+count−1 computed by the kernel (for network-by-network comparisons).
-   */
+  /** {@link #networks(NetworkSpec, Inputs, long, long, int, int)} without the NTK. */
   public Networks networks(NetworkSpec spec, Inputs inputs, long seed, long first, int count) {
+    return networks(spec, inputs, seed, first, count, 0);
+  }
+
+  /**
+   * The per-network hook, the twin of {@link ExactEnsemble#network}: networks first..first+count−1
+   * computed by the kernel, with Θ̂ of min(n_ℓ, ntkNeurons) neurons when ntkNeurons &gt; 0 (for
+   * network-by-network comparisons).
+   */
+  public Networks networks(NetworkSpec spec, Inputs inputs, long seed, long first, int count,
+      int ntkNeurons) {
     EnsembleRun.validateNetworks(spec, inputs, first + count);
     String why = unsupported(spec);
     if (why != null) {
       throw new SpecException("--backend", "the exact sampler on opencl cannot sample this network: "
           + why);
     }
+    if (ntkNeurons > 0 && ntkRefusal(spec, inputs.count(), ntkNeurons) != null) {
+      throw new SpecException("--backend", ntkRefusal(spec, inputs.count(), ntkNeurons));
+    }
     List<NetworkSample> out = new ArrayList<>();
     int depth = spec.depth();
-    try (Launcher l = new Launcher(spec, inputs, seed, count)) {
+    try (Launcher l = new Launcher(spec, inputs, seed, ntkNeurons, count)) {
       long done = 0;
       while (done < count) {
         int c = (int) Math.min(l.capacity, count - done);
         l.launch(first + done, c);
         for (int g = 0; g < c; g++) {
           double[][][] z = new double[depth][][];
+          double[][][] th = ntkNeurons > 0 ? new double[depth][][] : null;
+          int[] measured = new int[depth];
           for (int layer = 1; layer <= depth; layer++) {
             z[layer - 1] = l.z(g, layer, null);
+            measured[layer - 1] = l.m[layer];
+            if (th != null) {
+              th[layer - 1] = l.theta(g, layer, null);
+            }
           }
-          out.add(new NetworkSample(seed, first + done + g, z, new int[depth], null));
+          out.add(new NetworkSample(seed, first + done + g, z, measured, th));
         }
         done += c;
       }
@@ -191,13 +222,14 @@ public final class ClExactEnsemble implements SourceFactory {
     final ClExactKernel k = new ClExactKernel();
     final int nd;
     final int capacity;
+    final int[] m;
     final Device device;
     final String platform;
     String reason = "";
     int launches;
     boolean allCl = true;
 
-    Launcher(NetworkSpec spec, Inputs inputs, long seed, long networks) {
+    Launcher(NetworkSpec spec, Inputs inputs, long seed, int ntkNeurons, long networks) {
       int depth = spec.depth();
       if (depth > Streams.MAX_DEPTH) {
         throw new SpecException("--depth", "the exact sampler's random streams allow depth ≤ "
@@ -246,6 +278,97 @@ public final class ClExactEnsemble implements SourceFactory {
             + " exceed the OpenCL kernel's int indexing");
       }
       k.zPer = (int) zPer;
+      k.cholPer = 64 * (depth + 1);
+      // the NTK's sizes: Θ̂ blocks, each target layer's Γ and Y, the step's workspace
+      m = new int[depth + 1];
+      k.mL = new int[depth + 1];
+      k.tOff = new int[depth + 1];
+      k.tgOff = new int[depth + 1];
+      k.tyOff = new int[depth + 1];
+      k.wScale = new double[depth + 1];
+      k.bScale = new double[depth + 1];
+      k.lamB = new double[depth + 1];
+      k.lamWn = new double[depth + 1];
+      long tPer = 0;
+      long tgPer = 0;
+      long tyPer = 0;
+      int mMax = 1;
+      int maxW = 1;
+      for (int l = 1; l <= depth; l++) {
+        m[l] = ntkNeurons > 0 ? Math.min(ntkNeurons, spec.width(l)) : 0;
+        k.mL[l] = m[l];
+        int mm = m[l] * nd;
+        k.tOff[l] = (int) tPer;
+        k.tgOff[l] = (int) tgPer;
+        k.tyOff[l] = (int) tyPer;
+        tPer += (long) mm * mm;
+        tgPer += (long) mm * mm;
+        tyPer += 8L * mm;
+        mMax = Math.max(mMax, mm);
+        maxW = Math.max(maxW, spec.width(l - 1));
+        k.wScale[l] = Math.sqrt(spec.cw(l) / spec.width(l - 1));
+        k.bScale[l] = Math.sqrt(spec.cb(l));
+        k.lamB[l] = spec.lambdaB(l);
+        k.lamWn[l] = spec.lambdaW(l) / spec.width(l - 1);
+      }
+      boolean ntk = ntkNeurons > 0;
+      k.gramNtk = ntk ? 1 : 0;
+      k.tPer = (int) Math.max(1, tPer);
+      k.mMax = mMax;
+      int groups = Math.min(1 << nd, maxW);
+      k.gMax = groups;
+      int ws = 0;
+      k.oGramL = ws;
+      ws += mMax * mMax;
+      k.oRc = ws;
+      ws += mMax * mMax;
+      k.oAEta = ws;
+      ws += mMax * 8;
+      k.oSc = ws;
+      ws += mMax * 8;
+      k.oRhs = ws;
+      ws += 8;
+      k.oBuf = ws;
+      ws += mMax * 8 + mMax * mMax + 4;
+      k.oEtaBias = ws;
+      ws += mMax + 4;
+      k.oXg = ws;
+      ws += mMax * 8;
+      k.oBart = ws;
+      ws += mMax * mMax;
+      k.oFrow = ws;
+      ws += mMax * (8 + mMax);
+      k.oUu = ws;
+      ws += 8;
+      k.oZtZ = ws;
+      ws += groups * 64;
+      k.oL = ws;
+      ws += groups * 64;
+      k.oDL = ws;
+      ws += groups * 64;
+      k.oTG = ws;
+      ws += (int) tgPer;
+      k.oTY = ws;
+      ws += (int) tyPer;
+      int iw = 0;
+      k.oKept = iw;
+      iw += mMax;
+      k.oTRow = iw;
+      iw += mMax;
+      k.oRowIdx = iw;
+      iw += mMax;
+      k.oGroupOf = iw;
+      iw += 1 << nd;
+      k.oGFirst = iw;
+      iw += groups;
+      k.oGPattern = iw;
+      iw += groups;
+      k.oGCount = iw;
+      iw += groups;
+      k.oGRank = iw;
+      iw += groups;
+      k.wsPer = ntk ? ws : 0;
+      k.iwsPer = ntk ? iw : 0;
       double[] x = new double[inputs.dim() * nd];
       for (int j = 0; j < inputs.dim(); j++) {
         for (int a = 0; a < nd; a++) {
@@ -253,7 +376,7 @@ public final class ClExactEnsemble implements SourceFactory {
         }
       }
       k.x = x;
-      long perNet = 2 * zPer + 2 * 64 + 4 + 1;
+      long perNet = 2 * zPer + 64 + k.cholPer + 4 + 1 + (ntk ? k.tPer + k.wsPer + k.iwsPer / 2 + 3 : 0);
       int cap = launchSize > 0 ? launchSize
           : (int) Math.max(1, Math.min(MAX_LAUNCH, DEFAULT_BUDGET_BYTES / (8 * perNet)));
       cap = (int) Math.min(cap, Math.max(1, (Integer.MAX_VALUE - 8) / Math.max(zPer, 64)));
@@ -261,7 +384,13 @@ public final class ClExactEnsemble implements SourceFactory {
       k.z = new double[capacity * k.zPer];
       k.sig = new double[capacity * k.zPer];
       k.gram = new double[capacity * 64];
-      k.chol = new double[capacity * 64];
+      k.chol = new double[capacity * k.cholPer];
+      k.theta = new double[ntk ? capacity * k.tPer : 1];
+      k.ws = new double[ntk ? capacity * k.wsPer : 1];
+      k.iws = new int[ntk ? capacity * k.iwsPer : 1];
+      k.pw = new int[capacity * 4];
+      k.groupCount = new int[capacity];
+      k.coef = new double[capacity * nd * nd];
       k.rnd = new double[capacity * 4];
       k.diverged = new int[capacity];
       k.launch = new int[2];
@@ -294,7 +423,9 @@ public final class ClExactEnsemble implements SourceFactory {
         k.setExecutionModeWithoutFallback(Kernel.EXECUTION_MODE.JTP);
       } else {
         k.setExplicit(true);
-        k.put(k.width).put(k.zOff).put(k.x).put(k.cwn).put(k.cbl).put(k.gam).put(k.xiL);
+        k.put(k.width).put(k.zOff).put(k.x).put(k.cwn).put(k.cbl).put(k.gam).put(k.xiL).put(k.mL)
+            .put(k.tOff).put(k.tgOff).put(k.tyOff).put(k.wScale).put(k.bScale).put(k.lamB)
+            .put(k.lamWn);
       }
     }
 
@@ -314,6 +445,9 @@ public final class ClExactEnsemble implements SourceFactory {
       if (device instanceof OpenCLDevice) {
         allCl &= k.isRunningCL();
         k.get(k.z).get(k.diverged);
+        if (k.gramNtk != 0) {
+          k.get(k.theta);
+        }
         if (!allCl && reason.isEmpty()) {
           reason = "Aparapi fell back from OpenCL during launch " + launches;
         }
@@ -334,6 +468,17 @@ public final class ClExactEnsemble implements SourceFactory {
         for (int a = 0; a < nd; a++) {
           out[a][i] = k.z[b + i * nd + a];
         }
+      }
+      return out;
+    }
+
+    /** Θ̂^{(ℓ)} of work-item g as [i·N_D+α][k·N_D+β]. */
+    double[][] theta(int g, int layer, double[][] into) {
+      int pn = m[layer] * nd;
+      double[][] out = into != null ? into : new double[pn][pn];
+      int b = g * k.tPer + k.tOff[layer];
+      for (int p = 0; p < pn; p++) {
+        System.arraycopy(k.theta, b + p * pn, out[p], 0, pn);
       }
       return out;
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -21,7 +22,6 @@ import org.rgflow.act.Activation;
 import org.rgflow.act.Activations;
 import org.rgflow.core.Obs;
 import org.rgflow.ensemble.EnsembleResult;
-import org.rgflow.ensemble.EnsembleRun;
 import org.rgflow.ensemble.NetworkSample;
 import org.rgflow.ensemble.RunSettings;
 import org.rgflow.exact.ExactEnsemble;
@@ -31,7 +31,6 @@ import org.rgflow.spec.Inputs;
 import org.rgflow.spec.NetworkSpec;
 import org.rgflow.spec.SpecException;
 import org.rgflow.stats.Need;
-import org.rgflow.stats.StatSet;
 
 /**
  * The exact sampler's forward pass on OpenCL ({@link ClExactEnsemble}) against the CPU exact
@@ -59,7 +58,7 @@ class ClExactTest {
 
   @AfterAll
   static void report() {
-    System.out.printf("[ClExactTest] max relative error seen (z, network by network): %.2e%n", worst);
+    System.out.printf("[ClExactTest] max relative error seen (z and Θ̂, network by network): %.2e%n", worst);
   }
 
   record Shape(String label, NetworkSpec spec, Inputs inputs) {
@@ -108,6 +107,67 @@ class ClExactTest {
     assertTrue(compare(s, seed, got.samples()) > 0);
   }
 
+  record NtkShape(String label, NetworkSpec spec, Inputs inputs, int ntkNeurons) {
+    @Override
+    public String toString() {
+      return label + "-m" + ntkNeurons;
+    }
+  }
+
+  static NtkShape ntkShape(String act, double cb, double cw, int n0, int nd, int m, int... widths) {
+    Shape s = shape(act, cb, cw, n0, nd, widths);
+    return new NtkShape(s.label(), s.spec(), s.inputs(), m);
+  }
+
+  /**
+   * Shapes for the Gram sweep, each one where the CPU's cost rule picks the per-target layout (the
+   * only one on the device; asserted): widths 1–3 with N_D = 8 (Γ and the groups' Z_gᵀZ_g
+   * rank-deficient, groups drawn with an explicit Gaussian matrix), width 1000 (Bartlett's factor),
+   * relu with C_b = 0 at width 3, leaky relu and linear (one group).
+   */
+  static Stream<NtkShape> ntkShapes() {
+    return Stream.of(
+        ntkShape("relu", 0.1, 2.0, 3, 8, 2, 1, 2, 3),
+        ntkShape("relu", 0.0, 2.0, 2, 3, 3, 3, 3),
+        ntkShape("relu", 0.05, 1.9, 5, 1, 6, 1000, 1000),
+        ntkShape("relu", 0.1, 2.0, 4, 2, 3, 40, 17, 40),
+        ntkShape("leaky_relu", 0.1, 1.8, 3, 3, 2, 33, 3, 65),
+        ntkShape("linear", 0.2, 0.9, 2, 3, 4, 8, 8, 8));
+  }
+
+  @ParameterizedTest
+  @MethodSource("ntkShapes")
+  void ntkAgreesWithTheCpuExactSampler(NtkShape s) {
+    ClContractTest.requireOpenCl();
+    assertEquals(null, ClExactEnsemble.ntkRefusal(s.spec(), s.inputs().count(), s.ntkNeurons()));
+    long seed = 0x5EED_0F_7E57L;
+    long first = 11;
+    int count = 5;
+    ClExactEnsemble.Networks got = new ClExactEnsemble(2, false).networks(s.spec(), s.inputs(), seed,
+        first, count, s.ntkNeurons());
+    ClContractTest.assertRanOnOpenCl(got.execution());
+    List<String> bad = new ArrayList<>();
+    int checked = 0;
+    double before = ClContractTest.maxRelSeen;
+    ClContractTest.maxRelSeen = 0;
+    for (NetworkSample g : got.samples()) {
+      NetworkSample ref = ExactEnsemble.network(s.spec(), s.inputs(), seed, g.network(), s.ntkNeurons());
+      assertArrayEquals(ref.measured(), g.measured());
+      for (int l = 0; l < ref.depth(); l++) {
+        checked += ClContractTest.compare(s + " z net " + g.network() + " layer " + (l + 1),
+            ref.z()[l], g.z()[l], bad);
+        checked += ClContractTest.compare(s + " theta net " + g.network() + " layer " + (l + 1),
+            ref.theta()[l], g.theta()[l], bad);
+      }
+    }
+    worst = Math.max(worst, ClContractTest.maxRelSeen);
+    ClContractTest.maxRelSeen = Math.max(before, ClContractTest.maxRelSeen);
+    if (!bad.isEmpty()) {
+      fail(s + ": " + bad.size() + " mismatches, first: " + bad.subList(0, Math.min(5, bad.size())));
+    }
+    assertTrue(checked > 0);
+  }
+
   /** Compares every z with ExactEnsemble.network; returns how many values were checked. */
   static int compare(Shape s, long seed, List<NetworkSample> got) {
     List<String> bad = new ArrayList<>();
@@ -152,6 +212,25 @@ class ClExactTest {
     System.out.printf("[ClExactTest] %s E=%d: %d statistic components agree%n", s, ensemble, n);
   }
 
+  /** Every statistic with the NTK (Θ, A, B, D, F, …) and its SE against the CPU exact sampler. */
+  @ParameterizedTest
+  @MethodSource("ntkEnsembles")
+  void ntkStatisticsAgreeWithTheCpuExactSampler(NtkShape s, long ensemble) {
+    ClContractTest.requireOpenCl();
+    RunSettings rs = new RunSettings(ensemble, 43L, 2, 16, true, s.ntkNeurons());
+    EnsembleResult ref = new ExactEnsemble().run(s.spec(), s.inputs(), rs, null);
+    EnsembleResult got = new ClExactEnsemble(0, false).run(s.spec(), s.inputs(), rs, null);
+    ClContractTest.assertRanOnOpenCl(got);
+    assertTrue(ref.layers().get(0).value().containsKey(Obs.Theta), "the reference measured no NTK");
+    int n = ClContractTest.compareStatistics(s + " E=" + ensemble, ref, got);
+    System.out.printf("[ClExactTest] NTK %s E=%d: %d statistic components agree%n", s, ensemble, n);
+  }
+
+  static Stream<Arguments> ntkEnsembles() {
+    return Stream.of(Arguments.of(ntkShape("relu", 0.1, 2.0, 4, 2, 3, 40, 17, 40), 203L),
+        Arguments.of(ntkShape("relu", 0.1, 2.0, 3, 8, 2, 1, 2, 3), 64L));
+  }
+
   @Test
   void resultsDoNotDependOnTheLaunchSize() {
     ClContractTest.requireOpenCl();
@@ -190,21 +269,29 @@ class ClExactTest {
         got);
   }
 
-  /** The NTK is not measured here yet: refused by name, and left out of the standard blocks. */
+  /**
+   * The NTK where the CPU does not take the per-target Gram sweep (smooth σ: the per-neuron sweep;
+   * narrow deep relu: the joint layout) is refused by name before any launch; so is the dNTK.
+   */
   @Test
-  void refusesTheNtkWithItsReason() {
-    ClExactEnsemble f = new ClExactEnsemble();
-    assertNotNull(f.unsupported(Need.NTK));
+  void refusesTheNtkItDoesNotImplementWithTheReason() {
+    ClExactEnsemble f = new ClExactEnsemble(0, true);
+    assertNull(f.unsupported(Need.NTK));
     assertNotNull(f.unsupported(Need.DNTK));
-    Shape s = shape("relu", 0.1, 2.0, 3, 2, 4, 4);
     RunSettings rs = new RunSettings(4, 1L, 1, 1, true, 2);
-    SpecException ex = assertThrows(SpecException.class, () -> f.run(new EnsembleRun(s.spec(),
-        s.inputs(), rs, StatSet.standard(2, true)), null));
-    assertTrue(ex.getMessage().contains("forward pass only"), ex.getMessage());
-    // the shorthand drops what the source cannot measure: the forward statistics remain
-    EnsembleResult r = new ClExactEnsemble(0, true).run(s.spec(), s.inputs(), rs, null);
-    assertEquals(2, r.layers().size());
-    assertTrue(r.layers().get(1).value().containsKey(Obs.K), () -> r.layers().get(1).value().keySet().toString());
+    Shape tanh = shape("tanh", 0.1, 1.5, 3, 2, 4, 4);
+    SpecException ex = assertThrows(SpecException.class, () -> f.run(tanh.spec(), tanh.inputs(), rs,
+        null));
+    assertEquals("--backend", ex.field());
+    assertTrue(ex.getMessage().contains("per-neuron sweep") && ex.getMessage().contains("--no-ntk"),
+        ex.getMessage());
+    Shape deep = shape("relu", 0.1, 2.0, 2, 2, 2, 2, 2, 2, 2, 2);
+    assertTrue(ClExactEnsemble.ntkRefusal(deep.spec(), 2, 2).contains("joint"));
+    assertThrows(SpecException.class, () -> f.networks(deep.spec(), deep.inputs(), 1L, 0, 1, 2));
+    // without the NTK both run
+    RunSettings noNtk = new RunSettings(4, 1L, 1, 1, false, 0);
+    assertEquals(2, f.run(tanh.spec(), tanh.inputs(), noNtk, null).layers().size());
+    assertEquals(6, f.run(deep.spec(), deep.inputs(), noNtk, null).layers().size());
   }
 
   @Test
