@@ -1,6 +1,7 @@
 package org.rgflow.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,8 +81,9 @@ class BackendsTest {
     Backends.Choice cl = Backends.choose("auto", "opencl");
     assertEquals("direct", cl.source().sampler());
     assertEquals("opencl", cl.source().device());
-    assertEquals(List.of("sampler auto \u2192 direct: the exact sampler on --backend opencl has the"
-        + " forward pass only so far (no NTK); --sampler exact picks it"), cl.notes());
+    assertEquals(List.of("sampler auto \u2192 direct: the exact sampler on --backend opencl covers"
+        + " fewer networks than direct so far (the NTK for relu, leaky relu and linear only);"
+        + " --sampler exact picks it"), cl.notes());
     Backends.Choice exactCl = Backends.choose("exact", "opencl");
     assertEquals("exact", exactCl.source().sampler());
     assertEquals("opencl", exactCl.source().device());
@@ -107,15 +109,17 @@ class BackendsTest {
     }
     assertEquals(List.of("cpu", "opencl", "cuda"), names);
     assertEquals("exact", Backends.provider("cpu").source("exact").sampler());
-    // the exact sampler's forward pass on both devices (ClExactEnsemble, CudaExactEnsemble)
+    // the exact sampler on both devices (ClExactEnsemble: forward and the Gram-sweep NTK;
+    // CudaExactEnsemble: forward only)
     for (String device : List.of("opencl", "cuda")) {
       SourceFactory f = Backends.provider(device).source("exact");
       assertEquals("exact", f.sampler());
       assertEquals(device, f.device());
-      assertTrue(f.unsupported(org.rgflow.stats.Need.NTK).contains("forward pass only"),
-          f.unsupported(org.rgflow.stats.Need.NTK));
       assertNull(f.unsupported(org.rgflow.stats.Need.EVEN_SUMS));
+      assertNotNull(f.unsupported(org.rgflow.stats.Need.DNTK));
     }
+    assertTrue(Backends.provider("cuda").source("exact").unsupported(org.rgflow.stats.Need.NTK)
+        .contains("forward pass only"));
   }
 
   /** Aparapi's thread pool stands in for "no OpenCL device": the result must say so. */
