@@ -23,19 +23,19 @@ import org.rgflow.stats.LayerData;
 import org.rgflow.stats.Need;
 
 /**
- * The exact conditional sampler on OpenCL (sampler "exact", device "opencl"), forward pass only:
- * {@link ClExactKernel} draws network e's pre-activations z^{(ℓ)} from their conditional law given
- * the layer below, on the same Philox streams as the CPU's exact sampler ({@link ExactEnsemble}),
- * in double precision; the source emits them as they are, and the
- * {@link org.rgflow.ensemble.EnsembleDriver} forms each network's statistics and merges them in the
- * fixed order of the CPU exact sampler. So the two agree network by network and statistic by
+ * The exact conditional sampler on OpenCL (sampler "exact", device "opencl"): {@link ClExactKernel}
+ * draws network e's pre-activations z^{(ℓ)} from their conditional law given the layer below and,
+ * with the NTK, Θ̂ by the Gram sweep (per-target layout), on the same Philox streams as the CPU's
+ * exact sampler ({@link ExactEnsemble}), in double precision; the source emits them as they are, and
+ * the {@link org.rgflow.ensemble.EnsembleDriver} forms each network's statistics and merges them in
+ * the fixed order of the CPU exact sampler. So the two agree network by network and statistic by
  * statistic to rounding (ClExactTest), for every launch size.
  *
- * <p>The NTK (and the dNTK) is not measured here yet: without {@code --no-ntk} the NTK blocks are
- * left out with that reason, as for any block a source cannot measure. Launches hold at most
- * {@link #launchSize()} networks (default: what fits a 256 MiB budget, ≤ 4096); memory never grows
- * with E. Without an OpenCL device the same kernel runs on Aparapi's Java thread pool, and the
- * report says why ({@link ClEnsemble.Execution}).
+ * <p>The NTK only where the CPU takes the same path ({@link #ntkRefusal}: relu, leaky relu, linear,
+ * dense, the per-target layout); otherwise a run with the NTK is refused with the reason. The dNTK is
+ * not measured. Launches hold at most {@link #launchSize()} networks (default: what fits a 256 MiB
+ * budget, ≤ 4096); memory never grows with E. Without an OpenCL device the same kernel runs on
+ * Aparapi's Java thread pool, and the report says why ({@link ClEnsemble.Execution}).
  */
 public final class ClExactEnsemble implements SourceFactory {
   static final long DEFAULT_BUDGET_BYTES = 256L << 20;

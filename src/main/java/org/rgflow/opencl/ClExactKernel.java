@@ -1,9 +1,10 @@
 package org.rgflow.opencl;
 
 /**
- * The exact conditional sampler's forward pass as an OpenCL kernel (Aparapi; docs/EXACT_SAMPLER.md
- * §1): one work-item per network, double precision, the same random streams as the CPU's
- * {@code ExactNetwork.forward}. No weight is drawn.
+ * The exact conditional sampler as an OpenCL kernel (Aparapi; docs/EXACT_SAMPLER.md §1 and §2b): one
+ * work-item per network, double precision, the same random streams as the CPU's
+ * {@code ExactNetwork.forward} and, with {@link #gramNtk}, its Gram-sweep NTK in the per-target
+ * layout ({@link #gramSweep}). No weight is drawn.
  *
  * <p>Per layer ℓ of network e = {@code launch[0]} + gid: Ĝ_{αβ} = C_b + (C_W/n_{ℓ−1}) σ_α·σ_β (the
  * dot in the CPU's order: four interleaved partial sums, then the tail), the semidefinite Cholesky
@@ -14,8 +15,9 @@ package org.rgflow.opencl;
  * z = ξ (L u) + γ z^{(ℓ−1)}, as on the CPU.
  *
  * <p>Layout, per work-item g: {@code z[g·zPer + zOff[ℓ] + i·N_D + α]} = z^{(ℓ)}_{i;α} (block ℓ = 0
- * holds x), {@code sig} the same for σ(z) of the layers below; {@code chol[g·64 + α·8 + β]} and
- * {@code gram[g·64 + ..]} the N_D ≤ 8 factor and Ĝ; {@code diverged[g]} the first layer with
+ * holds x), {@code sig} the same for σ(z) of the layers below; {@code chol[g·cholPer + ℓ·64 + α·8 + β]}
+ * the N_D ≤ 8 factor of Ĝ^{(ℓ)} and {@code gram[g·64 + ..]} Ĝ; {@code theta[g·tPer + tOff[ℓ] + p·m_ℓN_D
+ * + q]} Θ̂^{(ℓ)}; {@code diverged[g]} the first layer with
  * !(|z| ≤ 1e150), 0 if none. Activations and Philox are the direct kernel's
  * ({@link ClNetworkKernel#sigma}, {@link ClNetworkKernel#gaussians4}, inherited: Aparapi translates
  * the superclass's methods it reaches and only the fields they read).
