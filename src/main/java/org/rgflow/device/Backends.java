@@ -7,10 +7,12 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.rgflow.core.Host;
 import org.rgflow.cuda.CudaEnsemble;
+import org.rgflow.cuda.CudaExactEnsemble;
 import org.rgflow.ensemble.CpuEnsemble;
 import org.rgflow.ensemble.SourceFactory;
 import org.rgflow.exact.ExactEnsemble;
 import org.rgflow.opencl.ClEnsemble;
+import org.rgflow.opencl.ClExactEnsemble;
 import org.rgflow.spec.NetworkSpec;
 import org.rgflow.spec.SpecException;
 
@@ -26,8 +28,10 @@ import org.rgflow.spec.SpecException;
  *
  * <p>Samplers: {@code auto} is exact on the CPU (valid for every observable {@code sample} measures —
  * all are functions of z and the NTK — and 50–250× faster than direct there) and direct on a named
- * device backend, where only the direct sampler exists so far. With {@code --backend auto} the
- * exact sampler keeps the run on the CPU and says what auto would have picked for direct.
+ * device backend: the exact sampler there covers fewer networks so far (OpenCL: the NTK for relu,
+ * leaky relu and linear only; CUDA: no NTK), so it runs when asked for ({@code --sampler exact}). With
+ * {@code --backend auto} the exact sampler keeps the run on the CPU and says what auto would have
+ * picked for direct.
  */
 public final class Backends {
   public static final String NAMES = "auto, cpu, opencl or cuda";
@@ -51,8 +55,10 @@ public final class Backends {
   public static final List<Provider> PROVIDERS = List.of(
       new Provider("cpu", Map.of(CpuEnsemble.SAMPLER, CpuEnsemble::new, ExactEnsemble.SAMPLER,
           ExactEnsemble::new)),
-      new Provider("opencl", Map.of(CpuEnsemble.SAMPLER, ClEnsemble::new)),
-      new Provider("cuda", Map.of(CpuEnsemble.SAMPLER, CudaEnsemble::new)));
+      new Provider("opencl", Map.of(CpuEnsemble.SAMPLER, ClEnsemble::new, ExactEnsemble.SAMPLER,
+          ClExactEnsemble::new)),
+      new Provider("cuda", Map.of(CpuEnsemble.SAMPLER, CudaEnsemble::new, ExactEnsemble.SAMPLER,
+          CudaExactEnsemble::new)));
 
   private Backends() {}
 
@@ -196,8 +202,13 @@ public final class Backends {
 
   private static String samplerReason(String requested, String resolved, String device) {
     if (resolved.equals(CpuEnsemble.SAMPLER)) {
-      return requested.equals("auto") ? "--backend " + device + " has only the direct sampler so far"
-          : "requested";
+      if (!requested.equals("auto")) {
+        return "requested";
+      }
+      return provider(device).source(ExactEnsemble.SAMPLER) == null ? "--backend " + device
+          + " has only the direct sampler so far" : "the exact sampler on --backend " + device
+          + " covers fewer networks than direct so far (" + (device.equals("opencl")
+          ? "the NTK for relu, leaky relu and linear only" : "no NTK") + "); --sampler exact picks it";
     }
     return (requested.equals("auto") ? "valid for every observable of sample (all are functions of z"
         + " and the NTK); " : "requested; ") + "same law as direct at O(n N_D^2) per layer instead of"

@@ -65,6 +65,34 @@ public final class ExactEnsemble implements SourceFactory {
     return null;
   }
 
+  /**
+   * Why the CPU exact sampler's NTK does not take the Gram sweep in its per-target layout here
+   * (docs/EXACT_SAMPLER.md §2b, §2c), or null when it does: dense layers, σ = a± z (relu, leaky relu,
+   * linear), N_D ≤ 12, and the layout the cost rule picks is per target, not joint. A device that
+   * implements only that layout consumes the same streams exactly when this is null.
+   */
+  public static String perTargetGramRefusal(NetworkSpec spec, int nd, int ntkNeurons) {
+    if (!spec.allDense()) {
+      return "the NTK of residual networks takes the per-neuron sweep";
+    }
+    if (spec.activation().scaleInvariantSlopes() == null) {
+      return "the NTK of " + spec.activation().name() + " takes the per-neuron sweep (the Gram sweep"
+          + " is for relu, leaky relu and linear)";
+    }
+    if (nd > GramSweep.MAX_INPUTS) {
+      return "the Gram sweep takes at most " + GramSweep.MAX_INPUTS + " inputs";
+    }
+    int depth = spec.depth();
+    int[] w = new int[depth + 1];
+    int[] m = new int[depth + 1];
+    for (int l = 0; l <= depth; l++) {
+      w[l] = spec.width(l);
+      m[l] = l == 0 ? 0 : Math.min(w[l], ntkNeurons);
+    }
+    return ExactNetwork.jointCheaper(w, m, nd, depth) ? "the cost rule picks the joint Gram sweep"
+        + " for this shape (docs/EXACT_SAMPLER.md §2c)" : null;
+  }
+
   /** Network e of the exact sampler (z of every layer and, with ntkNeurons &gt; 0, Θ̂ sub-blocks). */
   public static NetworkSample network(NetworkSpec spec, Inputs inputs, long seed, long e,
       int ntkNeurons) {

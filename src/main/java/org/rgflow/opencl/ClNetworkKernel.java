@@ -44,7 +44,7 @@ import org.rgflow.core.Limits;
  * other than Math.sqrt/log/cos/sin/exp/abs, which map to OpenCL built-ins. Must be compiled with
  * debug information ({@code -g}, Maven's default), or Aparapi's code generator fails.
  */
-final class ClNetworkKernel extends Kernel {
+class ClNetworkKernel extends Kernel {
   // Activation codes: the table shared with the CUDA kernels (compile-time constants, so Aparapi
   // sees literals). erf and gelu use the kernel's own erf/erfc (erfSeries, erfcFraction).
   static final int ACT_PIECEWISE_LINEAR = DeviceActivations.PWLIN;

@@ -89,7 +89,8 @@ class BadInputSuiteTest {
     c.add(c("--act", "nosuch", "sample", "--act", "nosuch"));
     c.add(c("--backend", null, "sample", "--backend", "nosuch"));
     c.add(c("--sampler", null, "sample", "--sampler", "nosuch"));
-    c.add(c("--sampler", "opencl", "sample", "--sampler", "exact", "--backend", "opencl"));
+    c.add(c("--observables", "forward pass only", "sample", "--sampler", "exact", "--backend",
+        "opencl", "--observables", "ntk"));
     c.add(c("--ntk-neurons", "--no-ntk", "sample", "--no-ntk", "--ntk-neurons", "8"));
     c.add(c("--observables", "foo", "sample", "--observables", "foo", "--backend", "cpu"));
     c.add(c("--observables", "--no-ntk", "sample", "--no-ntk", "--observables", "ntk", "--backend",
@@ -177,7 +178,7 @@ class BadInputSuiteTest {
     c.add(c("width", "empty", "sweep", "--grid", "width=", "--out", "{out}"));
     c.add(c("act", "foo", "sweep", "--set", "act=foo", "--out", "{out}"));
     c.add(c("cw", "not a number", "sweep", "--grid", "cw=1|x", "--out", "{out}"));
-    c.add(c("sampler", "opencl", "sweep", "--set", "sampler=exact", "--set", "backend=opencl", "--out",
+    c.add(c("sampler", "fast", "sweep", "--set", "sampler=fast", "--set", "backend=opencl", "--out",
         "{out}"));
     c.add(c("--set", "threads", "sweep", "--set", "threads=4", "--out", "{out}"));
     // aspect-ratio (came with issue 14 step 5)

@@ -1,6 +1,7 @@
 package org.rgflow.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,16 +76,19 @@ class BackendsTest {
     assertEquals("exact", Backends.choose("auto", "cpu").source().sampler());
     assertEquals("exact", Backends.choose("exact", "cpu").source().sampler());
     assertEquals("direct", Backends.choose("direct", "cpu").source().sampler());
-    // a device backend named explicitly has only the direct sampler so far
+    // a device backend named explicitly runs the direct sampler under auto: OpenCL's exact sampler
+    // has the forward pass only, and runs when asked for
     Backends.Choice cl = Backends.choose("auto", "opencl");
     assertEquals("direct", cl.source().sampler());
     assertEquals("opencl", cl.source().device());
-    assertEquals(List.of("sampler auto \u2192 direct: --backend opencl has only the direct sampler so far"),
-        cl.notes());
-    SpecException refused = assertThrows(SpecException.class, () -> Backends.choose("exact", "opencl"));
-    assertEquals("--sampler", refused.field());
-    assertTrue(refused.getMessage().contains("the exact sampler has no opencl implementation yet"),
-        refused.getMessage());
+    assertEquals(List.of("sampler auto \u2192 direct: the exact sampler on --backend opencl covers"
+        + " fewer networks than direct so far (the NTK for relu, leaky relu and linear only);"
+        + " --sampler exact picks it"), cl.notes());
+    Backends.Choice exactCl = Backends.choose("exact", "opencl");
+    assertEquals("exact", exactCl.source().sampler());
+    assertEquals("opencl", exactCl.source().device());
+    assertTrue(exactCl.notes().get(0).startsWith("sampler exact \u2192 exact: requested"),
+        exactCl.notes().toString());
     // with --backend auto the exact sampler stays on the CPU and the notes say why
     Backends.Choice auto = Backends.choose("auto", "auto");
     assertEquals("exact", auto.source().sampler());
@@ -105,7 +109,17 @@ class BackendsTest {
     }
     assertEquals(List.of("cpu", "opencl", "cuda"), names);
     assertEquals("exact", Backends.provider("cpu").source("exact").sampler());
-    assertNull(Backends.provider("cuda").source("exact"));
+    // the exact sampler on both devices (ClExactEnsemble: forward and the Gram-sweep NTK;
+    // CudaExactEnsemble: forward only)
+    for (String device : List.of("opencl", "cuda")) {
+      SourceFactory f = Backends.provider(device).source("exact");
+      assertEquals("exact", f.sampler());
+      assertEquals(device, f.device());
+      assertNull(f.unsupported(org.rgflow.stats.Need.EVEN_SUMS));
+      assertNotNull(f.unsupported(org.rgflow.stats.Need.DNTK));
+    }
+    assertTrue(Backends.provider("cuda").source("exact").unsupported(org.rgflow.stats.Need.NTK)
+        .contains("forward pass only"));
   }
 
   /** Aparapi's thread pool stands in for "no OpenCL device": the result must say so. */
