@@ -77,9 +77,12 @@ public final class DntkTheory {
   /**
    * The full tensors P_{α0α1α2α3} and Q_{α0α1α2α3} per layer (index ℓ−1), [ℓ−1][α0][α1][α2][α3]:
    * components with one distinct input from {@link #single}, those with two distinct inputs a, b from
-   * the two-input problem on (a, b) alone (exact: the network on inputs a, b is the same network),
-   * NaN where three or more distinct inputs occur (and off the diagonal above {@link #MAX_FULL_INPUTS}
-   * inputs). For each pair, with ⟨·⟩ over (z_a, z_b) ~ N(0, K),
+   * the two-input problem on (a, b) alone (exact: the network on inputs a, b is the same network), those
+   * with three or four distinct inputs S from the problem on S alone ({@link #subset}: the same
+   * recursions with every index over S, one |S|-dimensional average per layer); off the diagonal NaN
+   * above {@link #MAX_FULL_INPUTS} inputs and where a subset of three or four distinct inputs has a
+   * singular kernel. Identical inputs (equal layer-1 K and Θ) are merged first, so (x, x, y) gives the
+   * pair (x, y)'s values. For each subset, with ⟨·⟩ over z_S ~ N(0, K),
    * L[f]_β = Σ_γ ⟨f z_γ⟩ K^{γβ}, subscripts 0..3 for α0..α3, ρ on every term carried from below:
    *
    * <pre>
@@ -92,7 +95,7 @@ public final class DntkTheory {
    * </pre>
    *
    * B_{12;34} = n E[Θ̂_{ik;12} Θ̂_{ik;34}] and F_{12;34} = n E[Θ̂_{ik;12} z_{i;3} z_{k;4}] (i ≠ k) are the
-   * multi-input tensors of §6. A pair whose kernel is singular (identical inputs) copies the
+   * multi-input tensors of §6. A pair of distinct inputs whose kernel is singular (collinear) copies the
    * single-input values.
    */
   public static Full full(NetworkSpec spec, List<TheoryLayer> layers) {
@@ -121,28 +124,77 @@ public final class DntkTheory {
         q[l][a][a][a][a] = one.q()[l][a];
       }
     }
-    for (int a = 0; a < nd && nd <= MAX_FULL_INPUTS; a++) {
-      for (int b = a + 1; b < nd; b++) {
-        double[][][][][][] pq = pair(spec, layers, a, b, one);
-        int[] idx = {a, b};
-        for (int l = 0; l < depth; l++) {
-          for (int i0 = 0; i0 < 2; i0++) {
-            for (int i1 = 0; i1 < 2; i1++) {
-              for (int i2 = 0; i2 < 2; i2++) {
-                for (int i3 = 0; i3 < 2; i3++) {
-                  if (i0 == i1 && i1 == i2 && i2 == i3) {
-                    continue; // one distinct input: the single-input value
-                  }
-                  p[l][idx[i0]][idx[i1]][idx[i2]][idx[i3]] = pq[0][l][i0][i1][i2][i3];
-                  q[l][idx[i0]][idx[i1]][idx[i2]][idx[i3]] = pq[1][l][i0][i1][i2][i3];
-                }
-              }
-            }
-          }
+    if (nd > MAX_FULL_INPUTS) {
+      return new Full(p, q);
+    }
+    // identical inputs (equal layer-1 K and Θ) are one input: map each to its first copy
+    int[] rep = representatives(layers.get(0));
+    // every component from the problem on exactly its distinct inputs: pairs by pair(), three or
+    // four distinct inputs by subset(); masks over representatives
+    java.util.Map<Integer, double[][][][][][]> solved = new java.util.HashMap<>();
+    int n4 = nd * nd * nd * nd;
+    for (int f = 0; f < n4; f++) {
+      int[] c = {f / (nd * nd * nd), f / (nd * nd) % nd, f / nd % nd, f % nd};
+      int mask = 0;
+      for (int x : c) {
+        mask |= 1 << rep[x];
+      }
+      int m = Integer.bitCount(mask);
+      int[] idx = new int[m];
+      for (int i = 0, j = 0; i < nd; i++) {
+        if ((mask >> i & 1) != 0) {
+          idx[j++] = i;
         }
+      }
+      int[] local = new int[4];
+      for (int i = 0; i < 4; i++) {
+        local[i] = java.util.Arrays.binarySearch(idx, rep[c[i]]);
+      }
+      for (int l = 0; l < depth; l++) {
+        if (m == 1) {
+          p[l][c[0]][c[1]][c[2]][c[3]] = one.p()[l][idx[0]];
+          q[l][c[0]][c[1]][c[2]][c[3]] = one.q()[l][idx[0]];
+        }
+      }
+      if (m == 1) {
+        continue;
+      }
+      final int[] sub = idx;
+      double[][][][][][] pq = solved.computeIfAbsent(mask,
+          k -> sub.length == 2 ? pair(spec, layers, sub[0], sub[1], one) : subset(spec, layers, sub, null));
+      for (int l = 0; l < depth; l++) {
+        p[l][c[0]][c[1]][c[2]][c[3]] = pq[0][l][local[0]][local[1]][local[2]][local[3]];
+        q[l][c[0]][c[1]][c[2]][c[3]] = pq[1][l][local[0]][local[1]][local[2]][local[3]];
       }
     }
     return new Full(p, q);
+  }
+
+  /**
+   * rep[a] = the first input b ≤ a with the same layer-1 K and Θ entries as a (K_aa = K_bb = K_ab and
+   * likewise Θ, to 1e-13 relative): the same input, so the same network value at every layer.
+   */
+  static int[] representatives(TheoryLayer first) {
+    double[][] k = first.kernel();
+    double[][] th = first.theta();
+    int nd = k.length;
+    int[] rep = new int[nd];
+    for (int a = 0; a < nd; a++) {
+      rep[a] = a;
+      for (int b = 0; b < a; b++) {
+        if (rep[b] == b && same(k, a, b) && (th == null || same(th, a, b))) {
+          rep[a] = b;
+          break;
+        }
+      }
+    }
+    return rep;
+  }
+
+  private static boolean same(double[][] k, int a, int b) {
+    double tol = 1e-13 * Math.max(Math.abs(k[a][a]), Math.abs(k[b][b]));
+    return Math.abs(k[a][a] - k[b][b]) <= tol && Math.abs(k[a][a] - k[a][b]) <= tol
+        && Math.abs(k[b][b] - k[a][b]) <= tol;
   }
 
   /**
@@ -256,6 +308,147 @@ public final class DntkTheory {
         q[l][a0][a1][a2][a3] = lw * cw * (th[a0][a2] * i6[a0][a1][a2][a3] + rho * fa)
             + cw * cw * (th[a0][a1] * th[a0][a2] * i1[a0][a1][a2][a3] + rho * th[a0][a1] * fb)
             + rho * cw * cw * i3[a0][a1] * sq;
+      }
+      bt = b2;
+      ft = f2;
+    }
+    return new double[][][][][][] {p, q};
+  }
+
+  /**
+   * The problem on the m = idx.length ≥ 2 inputs idx (the pair recursions of {@link #full} with every
+   * index over idx; B and F on idx carried alongside): {P, Q}[ℓ−1][i0][i1][i2][i3], i indexing idx.
+   * One m-dimensional average per layer over z_idx ~ N(0, K_idx) (rule null: GaussQuadrature's default
+   * for m). A singular K_idx leaves every component NaN from that layer on (identical inputs are merged
+   * by {@link #full} before).
+   */
+  static double[][][][][][] subset(NetworkSpec spec, List<TheoryLayer> layers, int[] idx,
+      GaussQuadrature.Rule rule) {
+    int depth = layers.size();
+    int m = idx.length;
+    int m2 = m * m;
+    int m3 = m2 * m;
+    int m4 = m2 * m2;
+    double[][][][][] p = new double[depth][m][m][m][m];
+    double[][][][][] q = new double[depth][m][m][m][m];
+    double[][][][] bt = new double[m][m][m][m];
+    double[][][][] ft = new double[m][m][m][m];
+    Activation act = spec.activation();
+    GaussQuadrature quad = new GaussQuadrature(act.kinks());
+    boolean dead = false;
+    // integrands (flat ((a·m+b)·m+c)·m+d): [0,m⁴) σ″aσ′bσ′cσd, then σ′aσbσ′cσd, σ′aσ′bσ′cσ′d,
+    // σ′aσ′bσcσd (m⁴ each), σ″aσb, σ′aσ′b (m² each), σ′aσb z_c, σ″aσ′b z_c (m³ each)
+    int o6 = m4;
+    int o7 = 2 * m4;
+    int o8 = 3 * m4;
+    int o2 = 4 * m4;
+    int o3 = o2 + m2;
+    int o4 = o3 + m2;
+    int o5 = o4 + m3;
+    int count = o5 + m3;
+    for (int l = 1; l < depth; l++) {
+      TheoryLayer tl = layers.get(l - 1).restrict(idx);
+      double[][] k = tl.kernel();
+      double[][] th = tl.theta();
+      double[][] ki = dead ? null : NtkFluctuations.inverse(k);
+      if (ki == null) {
+        dead = true;
+        for (int x = 0; x < m4; x++) {
+          p[l][x / m3][x / m2 % m][x / m % m][x % m] = Double.NaN;
+          q[l][x / m3][x / m2 % m][x / m % m][x % m] = Double.NaN;
+        }
+        continue;
+      }
+      GaussQuadrature.Integrand fn = (z, o) -> {
+        double[] s = new double[m];
+        double[] d = new double[m];
+        double[] e = new double[m];
+        for (int i = 0; i < m; i++) {
+          s[i] = act.value(z[i]);
+          d[i] = act.d1(z[i]);
+          e[i] = act.d2(z[i]);
+        }
+        for (int a = 0; a < m; a++) {
+          for (int b = 0; b < m; b++) {
+            int ab = a * m + b;
+            double edb = e[a] * d[b];
+            double dsb = d[a] * s[b];
+            double ddb = d[a] * d[b];
+            o[o2 + ab] = e[a] * s[b];
+            o[o3 + ab] = ddb;
+            for (int c = 0; c < m; c++) {
+              int abc = ab * m + c;
+              o[o4 + abc] = dsb * z[c];
+              o[o5 + abc] = edb * z[c];
+              for (int x = 0; x < m; x++) {
+                int f = abc * m + x;
+                o[f] = edb * d[c] * s[x];
+                o[o6 + f] = dsb * d[c] * s[x];
+                o[o7 + f] = ddb * d[c] * d[x];
+                o[o8 + f] = ddb * s[c] * s[x];
+              }
+            }
+          }
+        }
+      };
+      double[] mo = rule == null ? quad.expect(k, count, fn) : quad.expect(k, count, fn, rule);
+      Layer next = spec.layer(l + 1);
+      double cw = next.cw();
+      double lw = next.lambdaW();
+      double rho = (double) spec.width(l) / spec.width(l - 1);
+      // L[σ′aσb]_β and L[σ″aσ′b]_β
+      double[][][] l4 = new double[m][m][m];
+      double[][][] l5 = new double[m][m][m];
+      for (int ab = 0; ab < m2; ab++) {
+        for (int be = 0; be < m; be++) {
+          double s4 = 0;
+          double s5 = 0;
+          for (int g = 0; g < m; g++) {
+            s4 += mo[o4 + ab * m + g] * ki[g][be];
+            s5 += mo[o5 + ab * m + g] * ki[g][be];
+          }
+          l4[ab / m][ab % m][be] = s4;
+          l5[ab / m][ab % m][be] = s5;
+        }
+      }
+      double[][][][] b2 = new double[m][m][m][m];
+      double[][][][] f2 = new double[m][m][m][m];
+      for (int x = 0; x < m4; x++) {
+        int a0 = x / m3;
+        int a1 = x / m2 % m;
+        int a2 = x / m % m;
+        int a3 = x % m;
+        // B', F' on (a0 a1; a2 a3)
+        b2[a0][a1][a2][a3] = cw * cw * (mo[o7 + x] * th[a0][a1] * th[a2][a3]
+            + rho * mo[o3 + a0 * m + a2] * mo[o3 + a1 * m + a3] * bt[a0][a1][a2][a3]);
+        double sf = 0;
+        for (int b1 = 0; b1 < m; b1++) {
+          for (int bb = 0; bb < m; bb++) {
+            sf += ft[a0][a1][b1][bb] * l4[a0][a2][b1] * l4[a1][a3][bb];
+          }
+        }
+        f2[a0][a1][a2][a3] = cw * cw * (th[a0][a1] * mo[o8 + x] + rho * sf);
+        // P', Q' on (a0 a1 a2 a3)
+        double sp = 0;
+        double sq = 0;
+        for (int be = 0; be < m; be++) {
+          sp += p[l - 1][a0][a1][a2][be] * l4[a0][a3][be];
+          sq += q[l - 1][a0][a1][a2][be] * l4[a2][a3][be];
+        }
+        double fa = 0;
+        double fb = 0;
+        for (int b1 = 0; b1 < m; b1++) {
+          for (int bb = 0; bb < m; bb++) {
+            fa += ft[a0][a2][b1][bb] * l4[a0][a1][b1] * l4[a2][a3][bb];
+            fb += ft[a0][a2][b1][bb] * l5[a0][a1][b1] * l4[a2][a3][bb];
+          }
+        }
+        double i3a1a2 = mo[o3 + a1 * m + a2];
+        p[l][a0][a1][a2][a3] = cw * cw * (th[a0][a1] * th[a0][a2] * mo[x]
+            + rho * mo[o2 + a0 * m + a3] * i3a1a2 * bt[a0][a1][a0][a2] + rho * i3a1a2 * sp);
+        q[l][a0][a1][a2][a3] = lw * cw * (th[a0][a2] * mo[o6 + x] + rho * fa)
+            + cw * cw * (th[a0][a1] * th[a0][a2] * mo[x] + rho * th[a0][a1] * fb)
+            + rho * cw * cw * mo[o3 + a0 * m + a1] * sq;
       }
       bt = b2;
       ft = f2;
