@@ -32,6 +32,11 @@ public final class ResidualNtkFluct {
   /** Deepest network computed (dimension 3L + 1 matrices, O(L²) two-dimensional quadratures). */
   static final int MAX_DEPTH = 64;
 
+  /** The deepest network {@link #of} computes. */
+  public static int maxDepth() {
+    return MAX_DEPTH;
+  }
+
   /**
    * A, D, U, V, T at layers 1..L (index ℓ − 1), and G1 = n(E[z²] − K), the 1/n shift of the
    * one-neuron variance from the same depth-history expansion (docs/THEORY.md §17.8).
