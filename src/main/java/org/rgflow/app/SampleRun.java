@@ -144,6 +144,9 @@ public final class SampleRun {
       if (b == NtkBlock.INSTANCE && !ntk) {
         throw new SpecException("--observables", "ntk needs the NTK; drop --no-ntk");
       }
+      if (b == org.rgflow.stats.NtkOddBlock.INSTANCE && !ntk) {
+        throw new SpecException("--observables", "ntk-odd needs the NTK; drop --no-ntk");
+      }
       if (b == org.rgflow.stats.NtkFullBlock.INSTANCE) {
         if (!ntk) {
           throw new SpecException("--observables", "ntkfull needs the NTK; drop --no-ntk");

@@ -47,8 +47,9 @@ final class RunOptions {
   boolean noNtk;
 
   @Option(names = "--observables", paramLabel = "LIST",
-      description = "Observable blocks to measure: kernel, moments, ntk, three-point, dntk, ntkfull"
-          + " (default: all that the sampler and device can measure, dntk and ntkfull excepted; the NTK's"
+      description = "Observable blocks to measure: kernel, moments, ntk, three-point, dntk, ntkfull,"
+          + " ntk-odd (default: all that the sampler and device can measure, dntk, ntkfull and ntk-odd"
+          + " excepted; the NTK's"
           + " only with the NTK).")
   String observables;
 

@@ -32,6 +32,9 @@ package org.rgflow.core;
  *       i ≠ k: A_{α1α2α3α4}/n = Cov(Θ̂_{ii;α1α2}, Θ̂_{kk;α3α4}), B/n = E[Θ̂_{ik;α1α2}Θ̂_{ik;α3α4}],
  *       D/n = Cov(Θ̂_{ii;α1α2}, z_{k;α3}z_{k;α4}), F/n = E[Θ̂_{ik;α1α2} z_{i;α3}z_{k;α4}]; the block
  *       "ntkfull" (by name only); theory NaN where three or more distinct inputs occur.
+ *   <li>U_α = n E[Θ̂_ii z_k], U_prime_α = n E[Θ̂_ik z_k] (i ≠ k) — the odd NTK–pre-activation
+ *       correlators of residual networks (docs/THEORY.md §17.9; zero for MLPs by parity); the block
+ *       "ntk-odd" (by name only).
  * </ul>
  * Each observable belongs to one {@link org.rgflow.stats.StatBlock}, which measures and predicts it.
  */
@@ -57,7 +60,9 @@ public enum Obs {
   A_full(4),
   B_full(4),
   D_full(4),
-  F_full(4);
+  F_full(4),
+  U(1),
+  U_prime(1);
 
   private final int rank;
 

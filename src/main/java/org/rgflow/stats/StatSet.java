@@ -20,10 +20,12 @@ import org.rgflow.spec.SpecException;
 public final class StatSet {
   /** Every block, in the order their statistics are laid out and their observables are printed. */
   public static final List<StatBlock> ALL = List.of(KernelBlock.INSTANCE, MomentsBlock.INSTANCE,
-      NtkBlock.INSTANCE, ThreePointBlock.INSTANCE, DntkBlock.INSTANCE, NtkFullBlock.INSTANCE);
+      NtkBlock.INSTANCE, ThreePointBlock.INSTANCE, DntkBlock.INSTANCE, NtkFullBlock.INSTANCE,
+      NtkOddBlock.INSTANCE);
 
   /** Blocks measured only when named (costly, or N_D⁴ in size): not in the default measurement. */
-  public static final List<StatBlock> BY_NAME = List.of(DntkBlock.INSTANCE, NtkFullBlock.INSTANCE);
+  public static final List<StatBlock> BY_NAME = List.of(DntkBlock.INSTANCE, NtkFullBlock.INSTANCE,
+      NtkOddBlock.INSTANCE);
 
   private final Pairs pairs;
   private final List<StatBlock> blocks;

@@ -32,6 +32,11 @@ public final class ResidualNtkFluct {
   /** Deepest network computed (dimension 3L + 1 matrices, O(L²) two-dimensional quadratures). */
   static final int MAX_DEPTH = 64;
 
+  /** The deepest network {@link #of} computes. */
+  public static int maxDepth() {
+    return MAX_DEPTH;
+  }
+
   /**
    * A, D, U, V, T at layers 1..L (index ℓ − 1), and G1 = n(E[z²] − K), the 1/n shift of the
    * one-neuron variance from the same depth-history expansion (docs/THEORY.md §17.8).
@@ -210,6 +215,111 @@ public final class ResidualNtkFluct {
       m[th][th] += x2 * x2 * (lw * lw * vs + 2 * lw * cw * thl * csd + cw * cw * thl * thl * vd);
       k[l] = gamma * gamma * kk + x2 * (next.cb() + cw * a[2]);
       tht[l] = x2 * (next.lambdaB() + lw * a[2]) + (gamma * gamma + x2 * cw * s) * thl;
+    }
+    return out;
+  }
+
+  /**
+   * The single-time closure of A, D, U, V and T (docs/THEORY.md §17.9), for comparison with the
+   * history recursion {@link #of}: the cross-neuron covariance of two functions of the newest
+   * pre-activation is written through its first two Hermite components only,
+   * 𝒞(f, g) ≈ c(f)ᵀ M c(g) with c(f) = (⟨f′⟩, ⟨f″⟩/2, θ-coefficient) and
+   * M = [[0, T, U], [T, V, D], [U, D, A]] (𝒞(z, z) = 0 exactly). One step then uses the exact
+   * conditional means of §17.2 (θ′ = ξ²λ_b + γ²θ + ξ²X̂[ψ], z′² = γ²z² + ξ²(C_b + C_W X̂[σ²]),
+   * z′ = γz). Its V and T are ResidualSeries.closure's; at γ = 0 it is the MLP's A and D; at layer 2
+   * it is exact. G1 is not part of it (NaN).
+   */
+  public static Series closure(NetworkSpec spec, double k1, double theta1) {
+    int depth = spec.depth();
+    Activation act = spec.activation();
+    GaussQuadrature q = new GaussQuadrature(act.kinks());
+    Series out = new Series(new double[depth], new double[depth], new double[depth],
+        new double[depth], new double[depth], new double[depth]);
+    java.util.Arrays.fill(out.g1(), Double.NaN);
+    double[][] m = new double[3][3];
+    double kk = k1;
+    double thl = theta1;
+    for (int l = 1; l <= depth; l++) {
+      out.a()[l - 1] = m[2][2];
+      out.d()[l - 1] = m[1][2];
+      out.u()[l - 1] = m[0][2];
+      out.v()[l - 1] = m[1][1];
+      out.t()[l - 1] = m[0][1];
+      if (l == depth) {
+        break;
+      }
+      Layer next = spec.layer(l + 1);
+      double gamma = 0;
+      double xi = 1;
+      if (next instanceof Residual r) {
+        gamma = r.gamma();
+        xi = r.xi();
+      } else if (!(next instanceof Dense)) {
+        throw new IllegalArgumentException("dense and residual layers only, got " + next.kind());
+      }
+      double cw = next.cw();
+      double lw = next.lambdaW();
+      double x2 = xi * xi;
+      final double k = kk;
+      // functions z, z², σ², σ′²: means and the one-neuron covariance matrix
+      double[] g = q.expect(new double[][] {{k}}, 12, (z, o) -> {
+        double y = z[0];
+        double[] f = {y, y * y, fn(act, S2, y), fn(act, DS, y)};
+        o[0] = f[2];
+        o[1] = f[3];
+        int c = 2;
+        for (int i = 0; i < 4; i++) {
+          for (int j = i; j < 4; j++) {
+            o[c++] = f[i] * f[j];
+          }
+        }
+      });
+      double[] mu = {0, k, g[0], g[1]};
+      double[][] c1 = new double[4][4];
+      int ci = 2;
+      for (int i = 0; i < 4; i++) {
+        for (int j = i; j < 4; j++) {
+          c1[i][j] = g[ci++] - mu[i] * mu[j];
+          c1[j][i] = c1[i][j];
+        }
+      }
+      // Hermite coordinates of σ² and σ′² (Stein: ⟨f′⟩ = ⟨f z⟩/K, ⟨f″⟩ = Cov(f, z²)/K²)
+      double[] cs = {c1[0][2] / k, 0.5 * c1[1][2] / (k * k), 0};
+      double[] cd = {c1[0][3] / k, 0.5 * c1[1][3] / (k * k), 0};
+      double[] cpsi = new double[3];
+      for (int i = 0; i < 3; i++) {
+        cpsi[i] = lw * cs[i] + cw * thl * cd[i];
+      }
+      cpsi[2] += cw * g[1];
+      // r_X = o_X + φ_X in Hermite coordinates, and the same in the function basis (z, z², σ², σ′²)
+      // for the one-neuron terms; X = z, z², θ
+      double[][] r = new double[3][3];
+      double[][] fo = new double[3][4];
+      double[][] fr = new double[3][4];
+      r[0][0] = gamma;
+      fo[0][0] = gamma;
+      fr[0][0] = gamma;
+      for (int i = 0; i < 3; i++) {
+        r[1][i] = x2 * cw * cs[i];
+        r[2][i] = x2 * cpsi[i];
+      }
+      r[1][1] += gamma * gamma;
+      r[2][2] += gamma * gamma;
+      fo[1][1] = gamma * gamma;
+      fr[1][1] = gamma * gamma;
+      fr[1][2] = x2 * cw;
+      fr[2][2] = x2 * lw;
+      fr[2][3] = x2 * cw * thl;
+      double[][] mNew = new double[3][3];
+      for (int x = 0; x < 3; x++) {
+        for (int y = 0; y < 3; y++) {
+          mNew[x][y] = dot(r[x], mul(m, r[y])) + dot(fr[x], mul(c1, fr[y]))
+              - dot(fo[x], mul(c1, fo[y]));
+        }
+      }
+      m = mNew;
+      thl = x2 * (next.lambdaB() + lw * g[0]) + (gamma * gamma + x2 * cw * g[1]) * thl;
+      kk = gamma * gamma * kk + x2 * (next.cb() + cw * g[0]);
     }
     return out;
   }

@@ -69,6 +69,45 @@ class ResidualNtkFluctTest {
     }
   }
 
+  /**
+   * The single-time closure of A, D, U (ResidualNtkFluct.closure, docs/THEORY.md §17.9) is the
+   * comparison the history recursion is tested against, so it is pinned here: at γ = 0 it equals
+   * the engine's MLP A, D, V to 1e-9 (U = 0); for γ ≠ 0 its V and T equal ResidualSeries.closure's
+   * to 1e-9, its layer 2 the exact closed form, and its U and T the history's (the closure is exact
+   * for the functionals of z itself).
+   */
+  @ParameterizedTest(name = "{0} gamma={1} C_b={2} xi={3}")
+  @CsvSource({"relu, 0, 0, 1", "tanh, 0, 0.1, 1.2", "relu, 0.5, 0, 1", "relu, 0.9, 0, 1",
+      "tanh, 0.5, 0, 1", "tanh, 0.9, 0.1, 0.8", "relu, 0.7, 0.2, 0.8"})
+  void closureIsPinned(String act, double gamma, double cb, double xi) {
+    int depth = 6;
+    double cw = (1 - gamma * gamma) * (act.equals("relu") ? 2 : 1) / (xi * xi);
+    NetworkSpec spec = ResidualTheoryTest.spec(act, 64, depth, cb, cw, 0.5, 1, gamma, xi);
+    Inputs in = Inputs.fromNormsAndAngles(8, new double[] {0.9}, new double[1][1]);
+    TheoryEngine.Theory t = TheoryEngine.layers(spec, in);
+    double k1 = t.layers().get(0).kernel()[0][0];
+    double th1 = t.layers().get(0).theta()[0][0];
+    ResidualNtkFluct.Series c = ResidualNtkFluct.closure(spec, k1, th1);
+    ResidualNtkFluct.Series h = ResidualNtkFluct.of(spec, k1, th1);
+    ResidualSeries.Series r = ResidualSeries.closure(spec, k1, true);
+    for (int l = 1; l <= depth; l++) {
+      String at = " layer " + l;
+      if (gamma == 0) {
+        TheoryLayer e = t.layers().get(l - 1);
+        assertEquals(e.a()[0], c.a()[l - 1], 1e-9 * Math.abs(e.a()[0]) + 1e-12, "A" + at);
+        assertEquals(e.d()[0], c.d()[l - 1], 1e-9 * Math.abs(e.d()[0]) + 1e-12, "D" + at);
+        assertEquals(0, c.u()[l - 1], 1e-12, "U" + at);
+      }
+      assertEquals(r.v()[l - 1], c.v()[l - 1], 1e-9 * Math.abs(r.v()[l - 1]) + 1e-12, "V" + at);
+      assertEquals(r.t()[l - 1], c.t()[l - 1], 1e-9 * Math.abs(r.t()[l - 1]) + 1e-12, "T" + at);
+      assertEquals(h.u()[l - 1], c.u()[l - 1], 1e-9 * Math.abs(h.u()[l - 1]) + 1e-12, "U" + at);
+      if (l <= 2) {
+        assertEquals(h.a()[l - 1], c.a()[l - 1], 1e-9 * Math.abs(h.a()[l - 1]) + 1e-12, "A" + at);
+        assertEquals(h.d()[l - 1], c.d()[l - 1], 1e-9 * Math.abs(h.d()[l - 1]) + 1e-12, "D" + at);
+      }
+    }
+  }
+
   /** The independent Monte Carlo of docs/THEORY.md §17.2, relu γ = 0.5, n = 128 (4000 nets), layers 3..6 (ℓ/n ≤ 0.047). */
   @Test
   void agreesWithTheIndependentMonteCarlo() {
