@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -88,5 +90,23 @@ class PartsTest {
     String seen = GpuBinding.withDevice(5, () -> System.getProperty(GpuBinding.PROPERTY));
     assertEquals("5", seen);
     assertNull(System.getProperty(GpuBinding.PROPERTY));
+  }
+
+  /** Bad input exits 2 with one line, before any Spark context starts. */
+  @Test
+  void badInputIsOneLineAndExitTwo() {
+    String[][] cases = {
+        {"sample", "--bogus", "1"}, {"sample", "--width", "0"}, {"sample", "--tasks", "0"},
+        {"sweep", "--out"}, {"sweep", "no-such.yaml", "--out", "target/none"}, {"frobnicate"}};
+    String[] fields = {"--bogus", "--width", "--tasks", "--out", "FILE", "COMMAND"};
+    for (int i = 0; i < cases.length; i++) {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      int code = SparkMain.run(cases[i], new PrintWriter(out), new PrintWriter(err, true));
+      assertEquals(2, code, String.join(" ", cases[i]));
+      String e = err.toString();
+      assertTrue(e.startsWith("error: " + fields[i] + ": "), e);
+      assertEquals(1, e.lines().count(), e);
+    }
   }
 }

@@ -1,6 +1,7 @@
 package org.rgflow.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,6 +22,7 @@ import org.rgflow.app.Engines;
 import org.rgflow.app.Flags;
 import org.rgflow.app.SampleRun;
 import org.rgflow.cli.Main;
+import org.rgflow.ensemble.DivergenceException;
 import org.rgflow.sweep.SweepPlan;
 import org.rgflow.sweep.SweepRunner;
 import org.rgflow.io.JsonReport;
@@ -100,6 +102,24 @@ class SparkLocalModeTest {
     assertEquals(want, numbers(spark(f, 3, false)), "tasks=3");
     assertEquals(want, numbers(spark(f, 7, false)), "tasks=7");
     assertEquals(want, numbers(spark(f, 7, false, SparkEnsemble.Merge.DRIVER)), "tasks=7, driver");
+  }
+
+  @Test
+  void theLowestDivergedNetworkIsTheSingleMachineOne() {
+    // relu far above criticality: network 286 of seed 3 is the first whose pre-activations pass
+    // 1e150 (layer 97). With 7 tasks it lies in the third range, and later ranges diverge too.
+    Map<String, String> f = flags("direct");
+    f.put("cw", "5000");
+    f.put("depth", "100");
+    f.put("width", "4");
+    f.put("seed", "3");
+    DivergenceException want = assertThrows(DivergenceException.class, () -> local(f));
+    assertEquals(286, want.network());
+    for (int tasks : new int[] {3, 7}) {
+      DivergenceException got = assertThrows(DivergenceException.class, () -> spark(f, tasks, false));
+      assertEquals(want.network(), got.network(), "tasks=" + tasks);
+      assertEquals(want.layer(), got.layer(), "tasks=" + tasks);
+    }
   }
 
   @Test
