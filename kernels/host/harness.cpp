@@ -35,6 +35,7 @@
 #include "ensemble_dntk.cu"
 #include "gemm.cu"
 #include "exact_forward.cu"
+#include "exact_gram.cu"
 
 /** Host-only test entry: the float Box-Muller transform of given Philox words (4 per block). */
 extern "C" __global__ void rg_host_box_muller(const unsigned* x, float* g, int blocks) {
@@ -151,7 +152,7 @@ const std::map<std::string, Binder> kernels = {
     RG_KERNEL(rg_host_box_muller),
     RG_KERNEL(rg_exact_forward_nd1), RG_KERNEL(rg_exact_forward_nd2), RG_KERNEL(rg_exact_forward_nd3),
     RG_KERNEL(rg_exact_forward_nd4), RG_KERNEL(rg_exact_forward_nd5), RG_KERNEL(rg_exact_forward_nd6),
-    RG_KERNEL(rg_exact_forward_nd7), RG_KERNEL(rg_exact_forward_nd8),
+    RG_KERNEL(rg_exact_forward_nd7), RG_KERNEL(rg_exact_forward_nd8), RG_KERNEL(rg_exact_gram),
 };
 
 void checkGuards(const std::string& after) {

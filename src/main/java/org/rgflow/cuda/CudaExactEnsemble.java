@@ -25,16 +25,18 @@ import org.rgflow.stats.LayerData;
 import org.rgflow.stats.Need;
 
 /**
- * The exact conditional sampler on CUDA (sampler "exact", device "cuda"), forward pass only:
+ * The exact conditional sampler on CUDA (sampler "exact", device "cuda"):
  * {@code rg_exact_forward_nd<N_D>} (kernels/exact_forward.cu; one thread block per network, the CPU
  * exact sampler's Philox streams, Ĝ and its Cholesky in double, z in float32) writes every layer's
- * z; the source copies them back, widens them to double and emits them, and the
+ * z and, with the NTK, {@code rg_exact_gram} (kernels/exact_gram.cu; one thread per network) Θ̂ by
+ * the Gram sweep in its per-target layout, only where the CPU takes that path ({@link #ntkRefusal});
+ * the source copies them back, widens z to double and emits them, and the
  * {@link org.rgflow.ensemble.EnsembleDriver} forms and merges the statistics in the CPU exact
  * sampler's fixed order.
  *
- * <p>Verification: the kernel runs in the host harness against the CPU's ExactNetwork network by
- * network (CudaExactForwardOnHostTest). This host class has never run on a GPU (none was available
- * where it was written): its argument list is the one that test passes, and it follows
+ * <p>Verification: the kernels run in the host harness against the CPU's ExactNetwork network by
+ * network (CudaExactForwardOnHostTest, CudaExactGramOnHostTest). This host class has never run on a GPU (none was available
+ * where it was written): its argument lists are the ones those tests pass, and it follows
  * {@link CudaEnsemble}'s loading, memory and release rules, but no launch of it has been observed.
  *
  * <p>Memory: networks per launch from free device memory (half of it, at most {@value #MAX_LAUNCH})
@@ -46,8 +48,16 @@ public final class CudaExactEnsemble implements SourceFactory {
   static final int MAX_LAUNCH = 1 << 16;
   static final long HOST_BUDGET = 256L << 20;
   static final String SOURCE = "exact_forward";
-  static final String NTK_REFUSAL = "the exact sampler on cuda has the forward pass only so far"
-      + " (its NTK sweep runs on the cpu backend; --no-ntk measures the rest here)";
+  static final String GRAM_SOURCE = "exact_gram";
+  /** Threads per block of rg_exact_gram (one network per thread). */
+  static final int GRAM_THREADS = 64;
+
+  /** Why a run's NTK cannot be measured here, or null when it can (the per-target Gram sweep). */
+  public static String ntkRefusal(NetworkSpec spec, int nd, int ntkNeurons) {
+    String why = ExactEnsemble.perTargetGramRefusal(spec, nd, ntkNeurons);
+    return why == null ? null : "the exact sampler on cuda has the NTK only where the CPU's takes the"
+        + " per-target Gram sweep, and here " + why + "; use --no-ntk, or --backend cpu";
+  }
 
   private final int launchSize;
 
@@ -81,11 +91,9 @@ public final class CudaExactEnsemble implements SourceFactory {
     return SourceFactory.kernelRefusal(spec, CudaActivation::of);
   }
 
+  /** The NTK depends on the network ({@link #ntkRefusal}, checked when a run opens); not the dNTK. */
   @Override
   public String unsupported(Need need) {
-    if (need == Need.NTK) {
-      return NTK_REFUSAL;
-    }
     return need == Need.DNTK ? DNTK_REFUSAL : null;
   }
 
@@ -106,12 +114,17 @@ public final class CudaExactEnsemble implements SourceFactory {
     NetworkSpec spec = run.spec();
     Inputs inputs = run.inputs();
     check(spec, inputs, run.settings().ensemble());
-    if (run.stats().needs().contains(Need.NTK) || run.stats().needs().contains(Need.DNTK)) {
-      throw new SpecException("--observables", NTK_REFUSAL);
+    if (run.stats().needs().contains(Need.DNTK)) {
+      throw new SpecException("--observables", DNTK_REFUSAL);
     }
     int depth = spec.depth();
     int nd = inputs.count();
-    Session s = new Session(spec, inputs, run.settings().seed(), run.settings().ensemble());
+    boolean ntk = run.stats().needs().contains(Need.NTK) && run.ntkNeurons() > 0;
+    if (ntk && ntkRefusal(spec, nd, run.ntkNeurons()) != null) {
+      throw new SpecException("--backend", ntkRefusal(spec, nd, run.ntkNeurons()));
+    }
+    Session s = new Session(spec, inputs, run.settings().seed(), ntk ? run.ntkNeurons() : 0,
+        run.settings().ensemble());
     return new NetworkSource() {
       @Override
       public int parallelism() {
@@ -127,12 +140,17 @@ public final class CudaExactEnsemble implements SourceFactory {
       public Worker worker() {
         LayerData data = new LayerData(nd);
         double[][][] z = new double[depth + 1][][];
+        double[][][] th = new double[depth + 1][][];
         return (first, count, sink) -> {
           float[] zc = s.launch(first, count);
           for (int g = 0; g < count; g++) {
             for (int l = 1; l <= depth; l++) {
               z[l] = s.z(zc, g, l, z[l]);
-              data.fromZ(z[l], spec.width(l), null, 0, run.stats().needs());
+              if (ntk) {
+                th[l] = s.theta(g, l, th[l]);
+              }
+              data.fromZ(z[l], spec.width(l), ntk ? th[l] : null, ntk ? s.gl.m[l] : 0,
+                  run.stats().needs());
               sink.layer(first + g, l, data);
             }
           }
@@ -144,8 +162,9 @@ public final class CudaExactEnsemble implements SourceFactory {
         List<String> notes = new ArrayList<>();
         notes.add("executed=CUDA device=" + s.deviceName + " kernels=" + s.loadedFrom
             + " precision=fp32 z (Ĝ and its Cholesky in fp64)");
-        notes.add("sampler=exact on the device: z^(l) ~ N(0, G^(l)) given the layer below, forward"
-            + " pass only; no weight is drawn (docs/EXACT_SAMPLER.md)");
+        notes.add("sampler=exact on the device: z^(l) ~ N(0, G^(l)) given the layer below" + (ntk
+            ? ", the NTK by the Gram sweep (per-target layout, rg_exact_gram)" : ", forward pass only")
+            + "; no weight is drawn (docs/EXACT_SAMPLER.md)");
         notes.add("launchSize=" + s.capacity + " launches=" + s.launches + " reductionBlock="
             + OrderedReducer.BLOCK);
         notes.add("rng=philox4x32-10, the CPU exact sampler's forward streams c2 = l|"
@@ -160,10 +179,16 @@ public final class CudaExactEnsemble implements SourceFactory {
     };
   }
 
-  /** The per-network hook (z only, float32 widened to double), for network-by-network checks. */
+  /**
+   * The per-network hook (z as float32 widened to double, and Θ̂ of min(n_ℓ, ntkNeurons) neurons when
+   * ntkNeurons &gt; 0), for network-by-network checks on a GPU.
+   */
   public List<NetworkSample> networks(NetworkSpec spec, Inputs inputs, long seed, long first,
-      int count) {
+      int count, int ntkNeurons) {
     check(spec, inputs, first + count);
+    if (ntkNeurons > 0 && ntkRefusal(spec, inputs.count(), ntkNeurons) != null) {
+      throw new SpecException("--backend", ntkRefusal(spec, inputs.count(), ntkNeurons));
+    }
     String why = unsupported(spec);
     if (why != null) {
       throw new SpecException("--backend", "the exact sampler on cuda cannot sample this network: "
@@ -171,17 +196,23 @@ public final class CudaExactEnsemble implements SourceFactory {
     }
     List<NetworkSample> out = new ArrayList<>();
     int depth = spec.depth();
-    try (Session s = new Session(spec, inputs, seed, count)) {
+    try (Session s = new Session(spec, inputs, seed, ntkNeurons, count)) {
       long done = 0;
       while (done < count) {
         int c = (int) Math.min(s.capacity, count - done);
         float[] zc = s.launch(first + done, c);
         for (int g = 0; g < c; g++) {
           double[][][] z = new double[depth][][];
+          double[][][] th = ntkNeurons > 0 ? new double[depth][][] : null;
+          int[] measured = new int[depth];
           for (int l = 1; l <= depth; l++) {
             z[l - 1] = s.z(zc, g, l, null);
+            if (th != null) {
+              th[l - 1] = s.theta(g, l, null);
+              measured[l - 1] = s.gl.m[l];
+            }
           }
-          out.add(new NetworkSample(seed, first + done + g, z, new int[depth], null));
+          out.add(new NetworkSample(seed, first + done + g, z, measured, th));
         }
         done += c;
       }
@@ -205,7 +236,25 @@ public final class CudaExactEnsemble implements SourceFactory {
     CUcontext context;
     boolean retained;
     CUmodule module;
+    CUmodule gramModule;
     CUfunction fn;
+    CUfunction gramFn;
+    /** The NTK kernel's layout, null without the NTK. */
+    final ExactGramLayout gl;
+    final NetworkSpec spec;
+    double[] thetaHost;
+    CUdeviceptr dML;
+    CUdeviceptr dTOff;
+    CUdeviceptr dTgOff;
+    CUdeviceptr dTyOff;
+    CUdeviceptr dSw;
+    CUdeviceptr dSb;
+    CUdeviceptr dLamB;
+    CUdeviceptr dLamWn;
+    CUdeviceptr dSlopes;
+    CUdeviceptr dWs;
+    CUdeviceptr dIws;
+    CUdeviceptr dTheta;
     String loadedFrom = "";
     String deviceName = "";
     CUdeviceptr dWidths;
@@ -217,8 +266,10 @@ public final class CudaExactEnsemble implements SourceFactory {
     CUdeviceptr dDiv;
     int launches;
 
-    Session(NetworkSpec spec, Inputs inputs, long seed, long networks) {
+    Session(NetworkSpec spec, Inputs inputs, long seed, int ntkNeurons, long networks) {
       this.seed = seed;
+      this.spec = spec;
+      gl = ntkNeurons > 0 ? new ExactGramLayout(spec, inputs.count(), ntkNeurons) : null;
       depth = spec.depth();
       nd = inputs.count();
       act = CudaActivation.of(spec.activation());
@@ -249,10 +300,14 @@ public final class CudaExactEnsemble implements SourceFactory {
         long[] free = new long[1];
         long[] total = new long[1];
         CudaEnsemble.check(JCudaDriver.cuMemGetInfo(free, total), "cuMemGetInfo");
-        long perNet = 4 * stride + 4;
+        long perNet = 4 * stride + 4 + (gl == null ? 0
+            : 8 * gl.wsStride + 4 * gl.iwsStride + 8 * gl.thetaStride);
         long cap = launchSize > 0 ? launchSize : Math.max(1, Math.min(MAX_LAUNCH,
             Math.min(free[0] / 2 / perNet, HOST_BUDGET / perNet)));
         cap = Math.min(cap, (Integer.MAX_VALUE - 8) / Math.max(1, stride));
+        if (gl != null) {
+          cap = Math.min(cap, (Integer.MAX_VALUE - 8) / gl.thetaStride);
+        }
         capacity = (int) Math.max(1, Math.min(cap, networks));
         if ((long) capacity * perNet > free[0]) {
           throw new IllegalStateException("a launch of " + capacity + " networks needs "
@@ -297,6 +352,20 @@ public final class CudaExactEnsemble implements SourceFactory {
         loadedFrom = "nvrtc";
       }
       module = mod;
+      if (gl != null) {
+        CUmodule gm = new CUmodule();
+        if (loadedFrom.equals("ptx")) {
+          CudaEnsemble.check(JCudaDriver.cuModuleLoadData(gm, CudaEnsemble.ptx(GRAM_SOURCE)),
+              "cuModuleLoadData(exact_gram PTX)");
+        } else {
+          CudaEnsemble.check(JCudaDriver.cuModuleLoadData(gm, CudaEnsemble.nvrtcCompile(GRAM_SOURCE,
+              d.major() * 10 + d.minor())), "cuModuleLoadData(exact_gram)");
+        }
+        gramModule = gm;
+        gramFn = new CUfunction();
+        CudaEnsemble.check(JCudaDriver.cuModuleGetFunction(gramFn, gm, "rg_exact_gram"),
+            "get rg_exact_gram");
+      }
       fn = new CUfunction();
       CudaEnsemble.check(JCudaDriver.cuModuleGetFunction(fn, mod, "rg_exact_forward_nd" + nd),
           "get rg_exact_forward_nd" + nd);
@@ -351,6 +420,32 @@ public final class CudaExactEnsemble implements SourceFactory {
       dCb = upload(Pointer.to(cb), 8L * cb.length);
       dZ = alloc(4 * stride * capacity);
       dDiv = alloc(4L * capacity);
+      if (gl != null) {
+        double[] sw = new double[depth + 1];
+        double[] sb = new double[depth + 1];
+        double[] lamB = new double[depth + 1];
+        double[] lamWn = new double[depth + 1];
+        for (int l = 1; l <= depth; l++) {
+          sw[l] = Math.sqrt(spec.cw(l) / widths[l - 1]);
+          sb[l] = Math.sqrt(spec.cb(l));
+          lamB[l] = spec.lambdaB(l);
+          lamWn[l] = spec.lambdaW(l) / widths[l - 1];
+        }
+        double[] slopes = spec.activation().scaleInvariantSlopes();
+        dML = upload(Pointer.to(gl.m), 4L * gl.m.length);
+        dTOff = upload(Pointer.to(gl.tOff), 4L * gl.tOff.length);
+        dTgOff = upload(Pointer.to(gl.tgOff), 4L * gl.tgOff.length);
+        dTyOff = upload(Pointer.to(gl.tyOff), 4L * gl.tyOff.length);
+        dSw = upload(Pointer.to(sw), 8L * sw.length);
+        dSb = upload(Pointer.to(sb), 8L * sb.length);
+        dLamB = upload(Pointer.to(lamB), 8L * lamB.length);
+        dLamWn = upload(Pointer.to(lamWn), 8L * lamWn.length);
+        dSlopes = upload(Pointer.to(slopes), 8L * slopes.length);
+        dWs = alloc(8 * gl.wsStride * capacity);
+        dIws = alloc(4 * gl.iwsStride * capacity);
+        dTheta = alloc(8 * gl.thetaStride * capacity);
+        thetaHost = new double[(int) (gl.thetaStride * capacity)];
+      }
     }
 
     /** Launches networks [first, first + count) and returns their z (count · stride floats). */
@@ -364,10 +459,31 @@ public final class CudaExactEnsemble implements SourceFactory {
           Pointer.to(dZ), Pointer.to(new long[] {stride}), Pointer.to(dDiv));
       CudaEnsemble.check(JCudaDriver.cuLaunchKernel(fn, count, 1, 1, THREADS, 1, 1, shmBytes, null,
           args, null), "cuLaunchKernel(rg_exact_forward_nd" + nd + ")");
+      if (gl != null) {
+        // the argument list of rg_exact_gram, as CudaExactGramOnHostTest passes it
+        Pointer gArgs = Pointer.to(Pointer.to(new int[] {depth}), Pointer.to(new int[] {nd}),
+            Pointer.to(new int[] {gl.mMax}), Pointer.to(new int[] {gl.gMax}),
+            Pointer.to(new int[] {gl.maxW}), Pointer.to(dWidths), Pointer.to(dZOff),
+            Pointer.to(dML), Pointer.to(dTOff), Pointer.to(dTgOff), Pointer.to(dTyOff),
+            Pointer.to(dX), Pointer.to(dSw), Pointer.to(dSb), Pointer.to(dLamB),
+            Pointer.to(dLamWn), Pointer.to(dCwn), Pointer.to(dCb), Pointer.to(dSlopes),
+            Pointer.to(new int[] {(int) seed}), Pointer.to(new int[] {(int) (seed >>> 32)}),
+            Pointer.to(new int[] {(int) first}), Pointer.to(new int[] {count}), Pointer.to(dZ),
+            Pointer.to(new long[] {stride}), Pointer.to(dWs), Pointer.to(new long[] {gl.wsStride}),
+            Pointer.to(dIws), Pointer.to(new long[] {gl.iwsStride}), Pointer.to(dTheta),
+            Pointer.to(new long[] {gl.thetaStride}));
+        int blocks = (count + GRAM_THREADS - 1) / GRAM_THREADS;
+        CudaEnsemble.check(JCudaDriver.cuLaunchKernel(gramFn, blocks, 1, 1, GRAM_THREADS, 1, 1, 0,
+            null, gArgs, null), "cuLaunchKernel(rg_exact_gram)");
+      }
       int[] div = new int[count];
       float[] z = new float[(int) (count * stride)];
       CudaEnsemble.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(div), dDiv, 4L * count), "copy diverged");
       CudaEnsemble.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(z), dZ, 4L * z.length), "copy z");
+      if (gl != null) {
+        CudaEnsemble.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(thetaHost), dTheta,
+            8L * gl.thetaStride * count), "copy theta");
+      }
       launches++;
       for (int g = 0; g < count; g++) {
         if (div[g] != 0) {
@@ -390,6 +506,17 @@ public final class CudaExactEnsemble implements SourceFactory {
       return out;
     }
 
+    /** Θ̂^{(ℓ)} of network g of the last launch as [i·N_D+α][k·N_D+β]. */
+    double[][] theta(int g, int l, double[][] into) {
+      int b = gl.m[l] * nd;
+      double[][] out = into != null ? into : new double[b][b];
+      int o = (int) (g * gl.thetaStride) + gl.tOff[l];
+      for (int p = 0; p < b; p++) {
+        System.arraycopy(thetaHost, o + p * b, out[p], 0, b);
+      }
+      return out;
+    }
+
     @Override
     public void close() {
       if (context != null && retained) {
@@ -402,6 +529,10 @@ public final class CudaExactEnsemble implements SourceFactory {
       if (module != null) {
         JCudaDriver.cuModuleUnload(module);
         module = null;
+      }
+      if (gramModule != null) {
+        JCudaDriver.cuModuleUnload(gramModule);
+        gramModule = null;
       }
       if (retained) {
         JCudaDriver.cuCtxSetCurrent(null);

@@ -52,6 +52,8 @@ public final class CudaSelfCheck {
   }
 
   private final CudaEnsemble cuda;
+  /** The exact sampler on the device (kernels/exact_forward.cu, exact_gram.cu). */
+  private final CudaExactEnsemble exact = new CudaExactEnsemble(5);
   /** The last whole-ensemble run (for the summary line: where the kernels came from). */
   private EnsembleResult last;
   private final List<Outcome> outcomes = new ArrayList<>();
@@ -221,6 +223,47 @@ public final class CudaSelfCheck {
     return record(new Outcome(name, worst <= STAT_RTOL, worst, compared, "(worst " + where + ")"));
   }
 
+  /**
+   * The exact sampler, network by network: z and Θ̂ of CudaExactEnsemble against the CPU's exact
+   * sampler (ExactEnsemble.network: the same streams), per layer ≤ {@value #Z_RTOL} relative Frobenius.
+   */
+  public Outcome exactNetworks(String name, NetworkSpec spec, Inputs in, long seed, long first,
+      int count, int ntkNeurons) {
+    List<NetworkSample> dev = exact.networks(spec, in, seed, first, count, ntkNeurons);
+    double worst = 0;
+    long compared = 0;
+    String where = "";
+    for (int g = 0; g < count; g++) {
+      NetworkSample ref = org.rgflow.exact.ExactEnsemble.network(spec, in, seed, first + g, ntkNeurons);
+      NetworkSample got = dev.get(g);
+      for (int l = 1; l <= spec.depth(); l++) {
+        double ez = relFrobenius(ref.z()[l - 1], got.z()[l - 1]);
+        compared += (long) in.count() * spec.width(l);
+        if (!(ez <= worst)) {
+          worst = ez;
+          where = "z: network " + (first + g) + " layer " + l;
+        }
+        if (ntkNeurons > 0) {
+          double et = relFrobenius(ref.theta()[l - 1], got.theta()[l - 1]);
+          compared += (long) ref.theta()[l - 1].length * ref.theta()[l - 1].length;
+          if (!(et <= worst)) {
+            worst = et;
+            where = "theta: network " + (first + g) + " layer " + l;
+          }
+        }
+      }
+    }
+    return record(new Outcome(name, worst <= Z_RTOL, worst, compared, "(worst " + where + ")"));
+  }
+
+  /** The exact sampler's whole-ensemble observables on the device vs the CPU's exact sampler. */
+  public Outcome exactEnsemble(String name, NetworkSpec spec, Inputs in, RunSettings settings) {
+    EnsembleRun run = EnsembleRun.standard(spec, in, settings);
+    EnsembleResult ref = new org.rgflow.exact.ExactEnsemble().run(run, null);
+    EnsembleResult got = new CudaExactEnsemble().run(run, null);
+    return record(compareResults(name, ref, got));
+  }
+
   /** Whole-ensemble observables (value and error bar) vs CpuEnsemble.run. */
   public Outcome ensemble(String name, NetworkSpec spec, Inputs in, RunSettings settings) {
     EnsembleRun run = new EnsembleRun(spec, in, settings, CudaEnsemble.statSet(in.count(), settings.ntk()));
@@ -374,6 +417,21 @@ public final class CudaSelfCheck {
     }
     invariance("invariance launch 7 vs auto, E=1003 w=9 L=3 ntk", spec(4, 9, 3, "tanh", 0.0, 1.0),
         inputs(2, 4, 15), new RunSettings(1003, seed, 2, 16, true, 3), 7, 0);
+    // The exact sampler (CudaExactEnsemble; its kernels pass the host harness, never run on a GPU
+    // when these checks were written): forward on awkward shapes, the Gram-sweep NTK where the CPU
+    // takes the per-target layout, and whole ensembles.
+    exactNetworks("exact networks w=3 L=3 relu ND=8 forward e=7..11", spec(3, 3, 3, "relu", 0.1,
+        2.0), inputs(8, 3, 26), seed, 7, 5, 0);
+    exactNetworks("exact networks w=1000 L=2 relu ND=1 m=6", spec(5, 1000, 2, "relu", 0.05, 1.9),
+        inputs(1, 5, 27), seed, 7, 5, 6);
+    exactNetworks("exact networks w=17 L=3 leaky_relu(0.1) ND=3 m=2", spec(3, 17, 3,
+        "leaky_relu(0.1)", 0.1, 1.8), inputs(3, 3, 28), seed, 2, 4, 2);
+    exactNetworks("exact networks w=40 L=3 tanh ND=8 forward", spec(6, 40, 3, "tanh", 0.1, 1.5),
+        inputs(8, 6, 29), seed, 0, 3, 0);
+    exactEnsemble("exact ensemble E=1003 w=64 L=2 relu ND=2 ntk m=4", spec(8, 64, 2, "relu", 0.0,
+        2.0), inputs(2, 8, 30), new RunSettings(1003, seed, 2, 16, true, 4));
+    exactEnsemble("exact ensemble E=2001 w=13 L=3 tanh ND=2 forward", spec(4, 13, 3, "tanh", 0.1,
+        1.2), inputs(2, 4, 31), new RunSettings(2001, seed, 2, 16, false, 0));
     Activation relu = Activations.relu();
     refuses("N_D=64 refused (needs the GEMM path)", () -> cuda.networks(NetworkSpec.uniform(4, 8, 2,
         relu, 0, 2, 1, 1), inputs(64, 4, 16), seed, 0, 1, 0), "GEMM path");

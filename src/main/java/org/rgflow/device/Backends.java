@@ -28,8 +28,8 @@ import org.rgflow.spec.SpecException;
  *
  * <p>Samplers: {@code auto} is exact on the CPU (valid for every observable {@code sample} measures —
  * all are functions of z and the NTK — and 50–250× faster than direct there) and direct on a named
- * device backend: the exact sampler there covers fewer networks so far (OpenCL: the NTK for relu,
- * leaky relu and linear only; CUDA: no NTK), so it runs when asked for ({@code --sampler exact}). With
+ * device backend: the exact sampler there covers fewer networks so far (the NTK for relu, leaky relu
+ * and linear only), so it runs when asked for ({@code --sampler exact}). With
  * {@code --backend auto} the exact sampler keeps the run on the CPU and says what auto would have
  * picked for direct.
  */
@@ -207,8 +207,8 @@ public final class Backends {
       }
       return provider(device).source(ExactEnsemble.SAMPLER) == null ? "--backend " + device
           + " has only the direct sampler so far" : "the exact sampler on --backend " + device
-          + " covers fewer networks than direct so far (" + (device.equals("opencl")
-          ? "the NTK for relu, leaky relu and linear only" : "no NTK") + "); --sampler exact picks it";
+          + " covers fewer networks than direct so far (the NTK for relu, leaky relu and linear"
+          + " only); --sampler exact picks it";
     }
     return (requested.equals("auto") ? "valid for every observable of sample (all are functions of z"
         + " and the NTK); " : "requested; ") + "same law as direct at O(n N_D^2) per layer instead of"

@@ -40,6 +40,8 @@ import org.rgflow.stats.Need;
 public final class ClExactEnsemble implements SourceFactory {
   static final long DEFAULT_BUDGET_BYTES = 256L << 20;
   static final int MAX_LAUNCH = 4096;
+  /** Most bytes of buffers one network may need (host and device each hold a copy). */
+  static final long MAX_NETWORK_BYTES = 1L << 30;
   /** The kernel keeps Ĝ and its factor in 8 × 8 blocks. */
   public static final int MAX_KERNEL_INPUTS = 8;
   /** Why a run's NTK cannot be measured here, or null when it can (the per-target Gram sweep). */
@@ -377,6 +379,11 @@ public final class ClExactEnsemble implements SourceFactory {
       }
       k.x = x;
       long perNet = 2 * zPer + 64 + k.cholPer + 4 + 1 + (ntk ? k.tPer + k.wsPer + k.iwsPer / 2 + 3 : 0);
+      if (8 * perNet > MAX_NETWORK_BYTES || (ntk && (long) ws + tPer > Integer.MAX_VALUE / 2)) {
+        throw new SpecException("--width", "one network needs " + 8 * perNet + " bytes of OpenCL"
+            + " buffers, more than " + MAX_NETWORK_BYTES + "; use a narrower network, fewer inputs or"
+            + " --ntk-neurons, or the cpu backend");
+      }
       int cap = launchSize > 0 ? launchSize
           : (int) Math.max(1, Math.min(MAX_LAUNCH, DEFAULT_BUDGET_BYTES / (8 * perNet)));
       cap = (int) Math.min(cap, Math.max(1, (Integer.MAX_VALUE - 8) / Math.max(zPer, 64)));

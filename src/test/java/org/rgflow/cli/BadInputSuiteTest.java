@@ -32,7 +32,7 @@ import org.rgflow.app.Engines;
  */
 class BadInputSuiteTest {
   /** How many cases {@link #cases} lists; the suite fails if a different number ran. */
-  static final int CASES = 121;
+  static final int CASES = 123;
   private static final AtomicInteger RAN = new AtomicInteger();
   private static final Pattern JAVA_NAME = Pattern.compile(
       "\\b[A-Z]\\w*(Exception|Error)\\b|\\bjava\\.|\\borg\\.rgflow|\\bcom\\.fasterxml|picocli");
@@ -89,8 +89,12 @@ class BadInputSuiteTest {
     c.add(c("--act", "nosuch", "sample", "--act", "nosuch"));
     c.add(c("--backend", null, "sample", "--backend", "nosuch"));
     c.add(c("--sampler", null, "sample", "--sampler", "nosuch"));
-    c.add(c("--observables", "forward pass only", "sample", "--sampler", "exact", "--backend",
-        "opencl", "--observables", "ntk"));
+    c.add(c("--observables", "dntk", "sample", "--sampler", "exact", "--backend", "opencl",
+        "--observables", "dntk"));
+    c.add(c("--backend", "per-neuron sweep", "sample", "--sampler", "exact", "--backend", "opencl",
+        "--act", "tanh", "--width", "8", "--depth", "2", "--ensemble", "4"));
+    c.add(c("--width", "bytes of OpenCL", "sample", "--sampler", "exact", "--backend", "opencl",
+        "--width", "50000000", "--depth", "2", "--no-ntk", "--ensemble", "1"));
     c.add(c("--ntk-neurons", "--no-ntk", "sample", "--no-ntk", "--ntk-neurons", "8"));
     c.add(c("--observables", "foo", "sample", "--observables", "foo", "--backend", "cpu"));
     c.add(c("--observables", "--no-ntk", "sample", "--no-ntk", "--observables", "ntk", "--backend",

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
  * 2^32 − 1; results independent of launch size and NTK tile; the dNTK of rg_dntk per network within
  * 1e-4 of (|value| + layer max) on widths 1, 3, 13, 257, tanh, gelu, relu, swish, N_D 1 and 2, and a
  * dNTK ensemble's P and Q as the CPU's — added without a GPU at hand: the same kernel passes the host
- * harness, CudaDntkOnHostTest, but this case has not yet run on a device).
+ * harness, CudaDntkOnHostTest, but this case has not yet run on a device); the exact sampler
+ * (CudaExactEnsemble) against the CPU's exact sampler network by network (z and the Gram-sweep Θ̂)
+ * and on ensembles — also added without a GPU (kernels: CudaExactForwardOnHostTest,
+ * CudaExactGramOnHostTest).
  *
  * <p>Tagged {@code gpu}, so excluded by default. Run on a machine with an NVIDIA GPU:
  * {@code mvn -B -Pgpu test -Dtest=CudaContractTest}. Without a usable

@@ -49,6 +49,18 @@ class CudaResourcesTest {
     assertTrue(text.contains(".target sm_75"), "PTX targets compute_75 so it JITs on Turing..Hopper");
   }
 
+  /** The exact sampler's kernels (CudaExactEnsemble): every entry it looks up, and their sources. */
+  @Test
+  void exactSamplerPtxHasItsEntries() {
+    List<String> fwd = entries(CudaExactEnsemble.SOURCE + ".ptx");
+    for (int nd = 1; nd <= CudaEnsemble.MAX_KERNEL_INPUTS; nd++) {
+      assertTrue(fwd.contains("rg_exact_forward_nd" + nd), "missing rg_exact_forward_nd" + nd);
+    }
+    assertEquals(List.of("rg_exact_gram"), entries(CudaExactEnsemble.GRAM_SOURCE + ".ptx"));
+    assertTrue(CudaEnsemble.resource(CudaExactEnsemble.SOURCE + ".cu").length > 0);
+    assertTrue(CudaEnsemble.resource(CudaExactEnsemble.GRAM_SOURCE + ".cu").length > 0);
+  }
+
   @Test
   void sourcesForNvrtcAreShipped() {
     for (String s : CudaEnsemble.SOURCES) {
