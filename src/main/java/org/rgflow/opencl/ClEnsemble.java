@@ -43,6 +43,14 @@ public final class ClEnsemble implements SourceFactory {
   static final int MAX_LAUNCH = 4096;
   /** Work-group size on Aparapi's Java thread pool (threads per group). */
   static final int JTP_GROUP = 4;
+  /**
+   * Test hook run between a launch's kernel execution and the host's read-back of its outputs (null in
+   * runs): ClBufferMoveTest forces a compacting GC there, the window in which Aparapi has unpinned the
+   * Java arrays.
+   */
+  static volatile Runnable afterExecute;
+  /** Host-side value of diverged[g] before a launch; the kernel overwrites it with 0..L. */
+  static final int NOT_WRITTEN = -1;
 
   private final int launchSize;
   private final boolean forceJava;
@@ -409,19 +417,20 @@ public final class ClEnsemble implements SourceFactory {
       platform = plat;
       if (cl == null) {
         k.setExecutionModeWithoutFallback(Kernel.EXECUTION_MODE.JTP);
-      } else {
-        k.setExplicit(true);
-        k.put(k.width).put(k.zOff).put(k.vOff).put(k.mL).put(k.tOff).put(k.x).put(k.wScale)
-            .put(k.bScale).put(k.lamB).put(k.lamWn).put(k.gam).put(k.xiL).put(k.dmL).put(k.gLOff);
       }
+      // No explicit buffer management (Kernel.setExplicit) on OpenCL: Aparapi then copies every
+      // array in and every written array out inside execute(), while it holds the arrays pinned.
+      // With explicit get() the read-back runs after execute() has unpinned them; a GC in between
+      // moves a small array (diverged, z, dntkOut), and on a CPU device (POCL), where the cl_mem was
+      // created with CL_MEM_USE_HOST_PTR on the array's old address, get() copies whatever now lies
+      // there (ClBufferMoveTest: "diverged at layer 1072693248", the high word of a double 1.0).
     }
 
     void launch(long first, int count) {
       k.launch[0] = (int) first;
       k.launch[1] = count;
-      if (device instanceof OpenCLDevice) {
-        k.put(k.launch);
-      }
+      // outputs of a work-item that fails to write them must not pass for a previous launch's
+      java.util.Arrays.fill(k.diverged, NOT_WRITTEN);
       if (device instanceof OpenCLDevice) {
         k.execute(Range.create(device, count));
       } else {
@@ -433,20 +442,22 @@ public final class ClEnsemble implements SourceFactory {
         k.execute(Range.create(device, global, local));
       }
       launches++;
+      Runnable hook = afterExecute;
+      if (hook != null) {
+        hook.run();
+      }
       if (device instanceof OpenCLDevice) {
         allCl &= k.isRunningCL();
-        k.get(k.z).get(k.diverged);
-        if (k.ntk != 0) {
-          k.get(k.theta);
-        }
-        if (k.dntk != 0) {
-          k.get(k.dntkOut);
-        }
         if (!allCl && reason.isEmpty()) {
           reason = "Aparapi fell back from OpenCL during launch " + launches;
         }
       }
       for (int g = 0; g < count; g++) {
+        if (k.diverged[g] == NOT_WRITTEN || k.diverged[g] < 0 || k.diverged[g] > depth) {
+          throw new IllegalStateException("OpenCL launch of networks " + first + ".." + (first + count - 1)
+              + ": work-item " + g + " returned layer " + k.diverged[g] + " (not 0.." + depth
+              + "): the device's outputs did not come back");
+        }
         if (k.diverged[g] != 0) {
           throw new DivergenceException(first + g, k.diverged[g]);
         }
