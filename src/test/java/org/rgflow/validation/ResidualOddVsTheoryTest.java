@@ -24,22 +24,28 @@ import org.rgflow.theory.TheoryResult;
  * The ntk-odd block (U = n E[Θ̂_ii z_k], U_prime = n E[Θ̂_ik z_k], docs/THEORY.md §17.9) on the CPU
  * reference against its theory, k = 3: critical, C_b = 0, one input of norm 1, n = 64, L = 3,
  * 8 measured NTK neurons, fixed seeds. relu γ = 0.5 and 0.9 (U, U′ ≠ 0, E = 2000); tanh γ = 0.5
- * (odd σ: theory 0 to 1e-12, E = 1000); the plain MLP (γ = 0: 0 exactly, E = 1000).
+ * (odd σ: theory 0 to 1e-12, E = 1000); the plain MLP (γ = 0: 0 exactly, E = 1000). And the exact
+ * sampler against the direct one. A few seconds each.
  */
 class ResidualOddVsTheoryTest {
 
   static final List<StatBlock> BLOCKS =
       List.of(KernelBlock.INSTANCE, NtkBlock.INSTANCE, NtkOddBlock.INSTANCE);
 
-  /** [layer − 1][0: U, 1: U′][0: measured, 1: SE, 2: theory]. */
+  /** [layer − 1][0: U, 1: U′][0: measured, 1: SE, 2: theory], on the CPU direct sampler. */
   static double[][][] run(String act, double gamma, int n, int depth, long ensemble, long seed,
       int measured) {
+    return run(new CpuEnsemble(), act, gamma, n, depth, ensemble, seed, measured);
+  }
+
+  /** The same on any sampler. */
+  static double[][][] run(org.rgflow.ensemble.SourceFactory source, String act, double gamma, int n,
+      int depth, long ensemble, long seed, int measured) {
     double cw = (1 - gamma * gamma) * (act.equals("relu") ? 2 : 1);
     NetworkSpec spec = ResidualTheoryTest.spec(act, n, depth, 0, cw, 0.5, 1, gamma, 1);
     Inputs in = Inputs.fromNormsAndAngles(8, new double[] {1.0}, new double[1][1]);
     RunSettings rs = new RunSettings(ensemble, seed, 2, 16, true, measured);
-    EnsembleResult m = new CpuEnsemble().run(new EnsembleRun(spec, in, rs, StatSet.of(1, BLOCKS)),
-        (d, t) -> {});
+    EnsembleResult m = source.run(new EnsembleRun(spec, in, rs, StatSet.of(1, BLOCKS)), (d, t) -> {});
     TheoryResult t = Predictions.compute(spec, in, BLOCKS);
     double[][][] out = new double[depth][2][3];
     Obs[] obs = {Obs.U, Obs.U_prime};
@@ -70,6 +76,27 @@ class ResidualOddVsTheoryTest {
           assertEquals(0, x[2], 1e-12, name[i] + " theory vanishes by parity");
         }
         assertEquals(x[2], x[0], 3 * x[1], name[i] + " layer " + l);
+      }
+    }
+  }
+
+  /**
+   * The exact sampler (docs/THEORY.md §17.4) measures the same U and U′ as the direct one:
+   * relu γ = 0.5, n = 64, L = 3, E = 2000 each (independent seeds), within 3·√(SE₁² + SE₂²).
+   */
+  @org.junit.jupiter.api.Test
+  void exactSamplerAgreesWithDirect() {
+    double[][][] d = run(new CpuEnsemble(), "relu", 0.5, 64, 3, 2000, 2201, 8);
+    double[][][] x = run(new org.rgflow.exact.ExactEnsemble(), "relu", 0.5, 64, 3, 2000, 2202, 8);
+    String[] name = {"U", "U_prime"};
+    for (int l = 2; l <= 3; l++) {
+      for (int i = 0; i < 2; i++) {
+        double se = Math.hypot(d[l - 1][i][1], x[l - 1][i][1]);
+        System.out.printf("[ResidualOddVsTheoryTest] relu gamma=0.5 n=64 E=2000 layer %d: %s direct"
+            + " %.5g +- %.3g, exact %.5g +- %.3g (z %.2f), theory %.5g%n", l, name[i],
+            d[l - 1][i][0], d[l - 1][i][1], x[l - 1][i][0], x[l - 1][i][1],
+            (x[l - 1][i][0] - d[l - 1][i][0]) / se, d[l - 1][i][2]);
+        assertEquals(d[l - 1][i][0], x[l - 1][i][0], 3 * se, name[i] + " layer " + l);
       }
     }
   }
