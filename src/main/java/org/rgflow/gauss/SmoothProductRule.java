@@ -9,42 +9,53 @@ import java.util.function.DoubleUnaryOperator;
  * It serves the index sets of V (docs/THEORY.md, "Theory on many inputs"); callers fall back to
  * {@link GaussQuadrature#expectProducts} when it returns null.
  *
- * <p><b>Lattice.</b> z_r = Σ_{j≤r} L_rj u_j with u iid N(0, 1). Axis j has the step h_j = min(0.7,
- * 0.3/ω_j), ω_j = max_r |L_rj| its largest coefficient: for σ analytic in the strip |Im z| &lt; π/2
- * (tanh) the trapezoidal error along an axis is ≲ e^{−2πa/h + a²/2}, a = π/(2ω), below 1e-11 for these
- * steps, and the Gaussian's own aliasing error 2e^{−2π²/h²} is below 1e-17. The outer d − 1 axes keep
- * the nodes inside the ball |u| ≤ 9 (mass outside ≤ 1e-16); the innermost axis runs over |u| ≤ 9.
+ * <p><b>Lattice.</b> z_r = Σ_{j≤r} L_rj u_j with u iid N(0, 1). Axis j has the step h_j = min(H,
+ * c/ω_j), ω_j = max_r |L_rj| its largest coefficient (σ's features, e.g. tanh's poles at ±iπ/2, sit
+ * at distance ∝ 1/ω_j from the real u_j-axis); (H, c) = (0.9, 0.5) for four-point sets and (0.7, 0.2)
+ * for d ≤ 3 (σ² and σ³ factors, cheap sets). The outer d − 1 axes keep the nodes inside the ball
+ * |u| ≤ 9 (mass outside ≤ 1e-16); the innermost axis runs over |u| ≤ 9.
  *
  * <p><b>Inner levels by tables.</b> The last variable z_D = μ_D + s·y (s = L_DD) enters only through
  * G_p(μ) = E_y[σ(μ + s y)^p], tabulated once per set on a uniform μ-grid of spacing δ ≈ 0.04 (the
- * y-step is chosen as an even multiple of δ/s, so the table is a discrete convolution of one σ-grid),
+ * y-step is an even multiple of δ/s at most the axis' step, so the table is a discrete convolution of
+ * one σ-grid),
  * and z_C, C = D − 1, is read from a σ-table. Along one row of the C axis (outer coordinates fixed) both
  * arguments move by L_CC·h_C and L_DC·h_C; the table spacings are chosen so that these are even
  * multiples of δ, hence the 8-point Lagrange weights are fixed per row and a node costs two 8-term dot
  * products (σ-calls only on the grids and the outer levels). Where a spacing cannot be matched
- * (L_DC·h_C tiny, or a table would be too long) the weights are computed per node. The interpolation
- * error is ≲ 1.5·δ⁸·max|σ⁽⁸⁾|/8!·(π/2)⁹ ≈ 1e-11 for tanh.
+ * (L_DC·h_C tiny, or a table would be too long) the weights are computed per node. For tanh the
+ * 8-point interpolation error is ≲ 2·43·δ⁸·(2/π)⁹ ≈ 1e-11 at δ = 0.04 (0.02 for d ≤ 3).
  *
- * <p><b>Error check.</b> Each set is computed on two lattices: the one above and the one shifted by
- * half a step on every axis, with tables offset by δ/2 (different interpolation nodes). The leading
- * aliasing error of the trapezoidal rule changes sign under a half-step shift, so |A − B| measures
- * about twice the error of either; the result (A + B)/2 (the body-centred lattice, whose leading error
- * cancels) is returned only when |A − B| ≤ 1e-9 · Π_r E[σ(z_r)^{2p_cr}]^{1/2} for every component, the
- * 1-D moments taken by a fine 1-D trapezoid. Otherwise, and for near-singular K (a pivot L_rr² ≤
- * 1e-10·K_rr), for K_rr ≤ 0, or when the lattice would exceed {@link #MAX_NODES} nodes (large K: σ
- * then kink-like on the u-scale), it returns null.
+ * <p><b>Error check.</b> Each set is computed on two lattices: the one above, A, and the one shifted
+ * by half a step on every axis, B, with tables offset by δ/2 (other interpolation nodes). The leading
+ * aliasing errors of the trapezoidal rule (dual-lattice modes 2π/h_j along one axis) change sign under
+ * the half-step shift, so |A − B| is about twice the error of either, while (A + B)/2 (the body-centred
+ * lattice) has only the products of two such errors and the modes 4π/h_j left, i.e. roughly the square.
+ * The rule returns (A + B)/2 when |A − B| ≤ 1e-6 · Π_r E[σ(z_r)^{2p_cr}]^{1/2} for every component (the
+ * 1-D moments by a fine 1-D trapezoid); measured on tanh kernels the error of (A + B)/2 is then
+ * ≈ 25·(|A − B|/scale)² · scale (|A − B|/scale = 9e-8 gave 2e-13, 1.3e-6 gave 4e-11, against the
+ * same lattice with steps halved), and the interpolation error, not cancelled, is ≲ 1e-11 of the scale.
+ * When the check fails the steps are multiplied by 0.6 and both lattices redone once (about 4.6×
+ * the cost in three outer dimensions); if that fails too, and for near-singular K (a pivot L_rr² ≤ 1e-10·K_rr), for K_rr ≤ 0, or when a lattice
+ * would exceed {@link #MAX_NODES} nodes (large K: σ kink-like on the u-scale), it returns null.
  *
  * <p>Stateless and thread-safe; deterministic (no dependence on threads).
  */
 public final class SmoothProductRule {
   static final double RADIUS = 9;
-  static final double MAX_STEP = 0.7;
-  static double STEP_SCALE4 = Double.parseDouble(System.getProperty("rgflow.sc", "0.3"));
-  static double STEP_SCALE3 = Double.parseDouble(System.getProperty("rgflow.sc3", "0.2"));
-  static double DELTA4 = Double.parseDouble(System.getProperty("rgflow.sd", "0.04"));
-  static double DELTA3 = Double.parseDouble(System.getProperty("rgflow.sd3", "0.02"));
-  static final double CHECK = 1e-9;
-  static boolean DEBUG = Boolean.getBoolean("rgflow.debugSmooth");
+  /** Steps h = min(MAX_STEP, STEP_SCALE/ω) for four-point sets (d ≥ 4) and for d ≤ 3. */
+  static final double MAX_STEP4 = 0.9;
+  static final double MAX_STEP3 = 0.7;
+  static final double STEP_SCALE4 = 0.5;
+  static final double STEP_SCALE3 = 0.2;
+  /** Table spacing targets (d ≥ 4, d ≤ 3). */
+  static final double DELTA4 = 0.04;
+  static final double DELTA3 = 0.02;
+  static final double CHECK = 1e-6;
+  /** Step factors tried in turn while the check fails. */
+  private static final double[] REFINE = {1, 0.6};
+  /** Diagnostics: -Drgflow.debugSmooth=true prints A, B and |A − B|/scale of every set to stderr. */
+  static final boolean DEBUG = Boolean.getBoolean("rgflow.debugSmooth");
   static final double PIVOT_TOL = 1e-10;
   /** Largest number of lattice nodes (outer axes and C axis) per lattice. */
   static final double MAX_NODES = 4e6;
@@ -100,40 +111,44 @@ public final class SmoothProductRule {
         }
       }
     }
-    double[] h = new double[d];
-    double nodes = 1;
-    for (int j = 0; j < d; j++) {
-      double om = 0;
-      for (int r = j; r < d; r++) {
-        om = Math.max(om, Math.abs(l[r][j]));
-      }
-      h[j] = Math.min(MAX_STEP, (d >= 4 ? STEP_SCALE4 : STEP_SCALE3) / om);
-      if (j < d - 1) {
-        nodes *= 2 * RADIUS / h[j] + 1;
-      }
-    }
-    if (!(nodes <= MAX_NODES)) {
-      return null;
-    }
-    Plan p = new Plan(d, l, h, g, pow, d >= 4 ? DELTA4 : DELTA3);
-    double[] a = p.lattice(0, 0);
-    double[] b = p.lattice(0.5, 0.5);
     double[] scale = scales(k, g, pow);
     int m = pow.length;
-    double[] out = new double[m];
-    if (DEBUG) {
-      for (int c = 0; c < m; c++) {
-        System.err.printf("debug c=%d A=%.15g B=%.15g |A-B|/scale=%.3e%n", c, a[c], b[c],
-            Math.abs(a[c] - b[c]) / scale[c]);
+    for (double refine : REFINE) {
+      double[] h = new double[d];
+      double nodes = 1;
+      for (int j = 0; j < d; j++) {
+        double om = 0;
+        for (int r = j; r < d; r++) {
+          om = Math.max(om, Math.abs(l[r][j]));
+        }
+        h[j] = refine * (d >= 4 ? Math.min(MAX_STEP4, STEP_SCALE4 / om)
+            : Math.min(MAX_STEP3, STEP_SCALE3 / om));
+        if (j < d - 1) {
+          nodes *= 2 * RADIUS / h[j] + 1;
+        }
       }
-    }
-    for (int c = 0; c < m; c++) {
-      if (!(Math.abs(a[c] - b[c]) <= CHECK * scale[c])) {
+      if (!(nodes <= MAX_NODES)) {
         return null;
       }
-      out[c] = 0.5 * (a[c] + b[c]);
+      Plan p = new Plan(d, l, h, g, pow, d >= 4 ? DELTA4 : DELTA3);
+      double[] a = p.lattice(0, 0);
+      double[] b = p.lattice(0.5, 0.5);
+      double[] out = new double[m];
+      boolean ok = true;
+      for (int c = 0; c < m; c++) {
+        double e = Math.abs(a[c] - b[c]) / scale[c];
+        if (DEBUG) {
+          System.err.printf("debug d=%d refine=%.2f c=%d A=%.15g B=%.15g |A-B|/scale=%.3e%n", d, refine,
+              c, a[c], b[c], e);
+        }
+        ok &= e <= CHECK;
+        out[c] = 0.5 * (a[c] + b[c]);
+      }
+      if (ok) {
+        return out;
+      }
     }
-    return out;
+    return null;
   }
 
   /** Π_r E[g(z_r)^{2 pow[c][r]}]^{1/2} per component (1-D trapezoid, steps min(0.25, 0.1/√K_rr)). */
@@ -258,7 +273,7 @@ public final class SmoothProductRule {
       // σ table of z_C
       double rc = RADIUS * Math.sqrt(sumSq(cc, cc + 1));
       double stepC = l[cc][cc] * h[cc];
-      int kc = 2 * Math.max(1, (int) Math.round(stepC / (2 * delta)));
+      int kc = 2 * Math.max(1, (int) Math.ceil(stepC / (2 * delta)));
       double deltaC = stepC / kc;
       boolean fastC = 2 * rc / deltaC <= MAX_TABLE;
       if (!fastC) {
@@ -278,7 +293,7 @@ public final class SmoothProductRule {
       int kd = 0;
       double deltaD = delta;
       if (fastD) {
-        kd = 2 * Math.max(1, (int) Math.round(Math.abs(stepD) / (2 * delta)));
+        kd = 2 * Math.max(1, (int) Math.ceil(Math.abs(stepD) / (2 * delta)));
         deltaD = Math.abs(stepD) / kd;
         if (2 * rd / deltaD > MAX_TABLE) {
           fastD = false;
@@ -428,6 +443,41 @@ public final class SmoothProductRule {
       final double[] wRow;
       final int rowLo;
 
+      private double simpleRow(int lo, int hi, int bc, int bd) {
+        final double[] t = tc;
+        final double[] gg = gt.v[0];
+        final double c0 = wc[0];
+        final double c1 = wc[1];
+        final double c2 = wc[2];
+        final double c3 = wc[3];
+        final double c4 = wc[4];
+        final double c5 = wc[5];
+        final double c6 = wc[6];
+        final double c7 = wc[7];
+        final double d0 = wd[0];
+        final double d1 = wd[1];
+        final double d2 = wd[2];
+        final double d3 = wd[3];
+        final double d4 = wd[4];
+        final double d5 = wd[5];
+        final double d6 = wd[6];
+        final double d7 = wd[7];
+        final double[] wr = wRow;
+        final int kcc = kc;
+        final int kdd = kd;
+        int jc = bc;
+        int jd = bd;
+        double sum = 0;
+        for (int i = lo; i <= hi; i++, jc += kcc, jd += kdd) {
+          double sc = c0 * t[jc] + c1 * t[jc + 1] + c2 * t[jc + 2] + c3 * t[jc + 3]
+              + c4 * t[jc + 4] + c5 * t[jc + 5] + c6 * t[jc + 6] + c7 * t[jc + 7];
+          double gv = d0 * gg[jd] + d1 * gg[jd + 1] + d2 * gg[jd + 2] + d3 * gg[jd + 3]
+              + d4 * gg[jd + 4] + d5 * gg[jd + 5] + d6 * gg[jd + 6] + d7 * gg[jd + 7];
+          sum += wr[i - rowLo] * sc * gv;
+        }
+        return sum;
+      }
+
       void run(double[] z, int lo, int hi, double wprod, double[] prod, double[] out) {
         if (hi < lo) {
           return;
@@ -453,6 +503,12 @@ public final class SmoothProductRule {
         bd -= LEFT;
         int np = powD.length;
         boolean simple = m == 1 && pC[0] == 1 && np == 1;
+        if (simple && fastC && fastD) {
+          // the four-point sets: two 8-term dot products per node, weights in registers
+          acc[0] = simpleRow(lo, hi, bc, bd);
+          out[0] += wprod * prod[0] * acc[0];
+          return;
+        }
         for (int i = lo; i <= hi; i++) {
           double u = (i + shift) * hc;
           double w = wRow[i - rowLo];
