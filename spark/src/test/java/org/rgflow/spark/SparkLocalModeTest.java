@@ -165,9 +165,10 @@ class SparkLocalModeTest {
         Files.readString(sparkDir.resolve("results.csv")));
     assertTrue(Files.readString(sparkDir.resolve("results.csv")).lines().count() > 8 * 3);
     // --resume: every point is finished, nothing runs again
-    SweepRunner.Summary again = SparkSweep.run(sc, plan, sparkDir, false, 2, false, null);
+    SweepRunner.Summary again = SparkSweep.run(sc, plan, sparkDir, false, 2, true, null);
     assertEquals(8, again.alreadyDone());
     assertEquals(0, again.ok() + again.failed());
+    assertTrue(Files.readString(sparkDir.resolve("report.html")).contains("<html"));
     assertEquals(Files.readString(localDir.resolve("results.csv")),
         Files.readString(sparkDir.resolve("results.csv")));
   }
