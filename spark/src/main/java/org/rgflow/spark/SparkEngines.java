@@ -33,6 +33,8 @@ public final class SparkEngines implements Engines {
   private final boolean failFirstAttempt;
   private final SparkEnsemble.Merge merge;
   private SparkEnsemble last;
+  private java.nio.file.Path checkpoint;
+  private int stopAfterWaves;
 
   public SparkEngines(JavaSparkContext sc, int tasks, Map<String, String> flags,
       boolean failFirstAttempt) {
@@ -46,6 +48,21 @@ public final class SparkEngines implements Engines {
     this.tasks = tasks;
     this.flags = flags;
     this.failFirstAttempt = failFirstAttempt;
+  }
+
+  /**
+   * Runs the ensemble in waves, checkpointing the running total in {@code dir} after each, and
+   * resumes from what {@code dir} holds ({@code --checkpoint}).
+   */
+  public SparkEngines checkpoint(java.nio.file.Path dir) {
+    return checkpoint(dir, 0);
+  }
+
+  /** As {@link #checkpoint(java.nio.file.Path)}; a test hook stops the run after that many waves. */
+  SparkEngines checkpoint(java.nio.file.Path dir, int stopAfterWaves) {
+    this.checkpoint = dir;
+    this.stopAfterWaves = stopAfterWaves;
+    return this;
   }
 
   /** The source of the last run (for its byte count). */
@@ -118,6 +135,9 @@ public final class SparkEngines implements Engines {
     }
     String taskDevice = c.source().device();
     last = new SparkEnsemble(c.source(), sc, tasks, flags, taskDevice, gpu, failFirstAttempt, merge);
+    if (checkpoint != null) {
+      last.checkpoint(checkpoint, stopAfterWaves);
+    }
     return new Backends.Choice(last, notes);
   }
 }

@@ -39,6 +39,9 @@ public final class SparkEnsemble implements SourceFactory {
   private final boolean gpu;
   private final boolean failFirstAttempt;
   private final Merge merge;
+  private java.nio.file.Path checkpoint;
+  private int stopAfterWaves;
+  private int resumedAt;
   private long lastBytes;
 
   /**
@@ -97,6 +100,12 @@ public final class SparkEnsemble implements SourceFactory {
     return local.open(run);
   }
 
+  /** Checkpoints the running total in {@code dir} after every wave of ranges (null: no waves). */
+  void checkpoint(java.nio.file.Path dir, int stopAfterWaves) {
+    this.checkpoint = dir;
+    this.stopAfterWaves = stopAfterWaves;
+  }
+
   /** Bytes of partial states the last run brought to the driver. */
   public long lastBytes() {
     return lastBytes;
@@ -127,23 +136,34 @@ public final class SparkEnsemble implements SourceFactory {
         bytes += raw.length;
         total = total.then(Partial.decode(raw));
       }
-    } else {
+    } else if (checkpoint == null) {
       // Sample every range at once (kept on the executors), then carry the running total through
       // the ranges in order: one small job per range, O(tasks × statistics) bytes in all.
-      parts.persist(StorageLevel.MEMORY_AND_DISK_SER());
-      try {
-        parts.count();
-        byte[] t = total.encode();
-        for (int k = 0; k < ranges.size(); k++) {
-          final byte[] carried = t;
-          bytes += carried.length;
-          t = parts.map(raw -> Partial.decode(carried).then(Partial.decode(raw)).encode())
-              .collectPartitions(new int[] {k})[0].get(0);
-          bytes += t.length;
+      total = chain(sc.parallelize(ranges, ranges.size()).map(r -> runTask(plan, r)), ranges.size(),
+          total);
+      bytes = chainBytes;
+    } else {
+      // Waves of (default parallelism) ranges, each sampled at once and chained; the running total
+      // is written to the checkpoint after every wave, so a new run of the same job resumes there.
+      String fp = fingerprint(plan, ranges.size(), e);
+      Checkpoint.State st = Checkpoint.read(checkpoint, fp);
+      total = st.total();
+      int next = st.next();
+      resumedAt = next;
+      int wave = Math.max(1, sc.defaultParallelism());
+      int waves = 0;
+      while (next < ranges.size() && total.divergedNetwork() < 0) {
+        List<Ranges.Range> sub = new ArrayList<>(ranges.subList(next, Math.min(ranges.size(),
+            next + wave)));
+        total = chain(sc.parallelize(sub, sub.size()).map(r -> runTask(plan, r)), sub.size(), total);
+        bytes += chainBytes;
+        next += sub.size();
+        Checkpoint.write(checkpoint, fp, next, total);
+        waves++;
+        if (stopAfterWaves > 0 && waves >= stopAfterWaves && next < ranges.size()) {
+          throw new IllegalStateException("stopped after " + waves + " wave(s), at range " + next
+              + " of " + ranges.size() + " (test hook)");
         }
-        total = Partial.decode(t);
-      } finally {
-        parts.unpersist(false);
       }
     }
     lastBytes = bytes;
@@ -168,11 +188,49 @@ public final class SparkEnsemble implements SourceFactory {
     notes.add("spark: " + ranges.size() + " tasks of whole " + org.rgflow.ensemble.OrderedReducer.BLOCK
         + "-network blocks on " + sc.master() + ", merged in network order "
         + (merge == Merge.DRIVER ? "on the driver" : "by a running total carried through the tasks")
-        + " (" + bytes + " bytes of accumulator states moved); the device and notes are the first"
-        + " task's");
+        + " (" + bytes + " bytes of accumulator states moved)"
+        + (checkpoint == null ? "" : "; checkpoint " + checkpoint + " after every wave of "
+            + Math.max(1, sc.defaultParallelism()) + " ranges"
+            + (resumedAt > 0 ? ", resumed at range " + resumedAt + " of " + ranges.size() : ""))
+        + "; the device and notes are the first task's");
     double seconds = (System.nanoTime() - t0) * 1e-9;
     return new EnsembleResult(local.sampler(), total.backend(), total.device(), layers, e, seconds,
         EnsembleRun.weightsPerNetwork(run.spec()), notes, null);
+  }
+
+  /** Bytes the last {@link #chain} moved. */
+  private long chainBytes;
+
+  /**
+   * Samples the ranges of {@code parts} at once, keeping them on the executors, then merges them
+   * into {@code total} in partition order, one one-task job each.
+   */
+  private Partial chain(JavaRDD<byte[]> parts, int n, Partial total) {
+    chainBytes = 0;
+    parts.persist(StorageLevel.MEMORY_AND_DISK_SER());
+    try {
+      parts.count();
+      byte[] t = total.encode();
+      for (int k = 0; k < n; k++) {
+        final byte[] carried = t;
+        chainBytes += carried.length;
+        t = parts.map(raw -> Partial.decode(carried).then(Partial.decode(raw)).encode())
+            .collectPartitions(new int[] {k})[0].get(0);
+        chainBytes += t.length;
+      }
+      return Partial.decode(t);
+    } finally {
+      parts.unpersist(false);
+    }
+  }
+
+  /** What a checkpoint must match: everything that fixes the ranges and their numbers. */
+  static String fingerprint(TaskPlan plan, int tasks, long ensemble) {
+    java.util.TreeMap<String, String> f = new java.util.TreeMap<>(plan.flags());
+    f.remove("threads");
+    return "flags=" + f + " sampler=" + plan.sampler() + " device=" + plan.device() + " blocks="
+        + plan.blocks() + " tasks=" + tasks + " ensemble=" + ensemble + " version="
+        + org.rgflow.app.Version.current();
   }
 
   /** One task: the range's partial state, as bytes. */

@@ -30,7 +30,7 @@ import org.rgflow.sweep.SweepRunner;
 /**
  * The spark-submit entry point (README "Spark", docs/SPARK.md):
  * <pre>
- *   sample [--tasks N] [--merge chain|driver] [sample's flags: --act --width --depth --ensemble --seed …] [--json]
+ *   sample [--tasks N] [--merge chain|driver] [--checkpoint DIR] [sample's flags: --act --width --depth --ensemble --seed …] [--json]
  *   sweep FILE --out DIR [--resume] [--retry-failed] [--lanes N] [--report]
  *   sweep --resume --out DIR
  * </pre>
@@ -69,7 +69,13 @@ public final class SparkMain {
         Flags.sample(p.flags, org.rgflow.app.Engines.defaults()); // bad flags: before Spark starts
         sc = context("rgflow sample");
         int tasks = p.tasks != null ? p.tasks : sc.defaultParallelism();
+        if (p.checkpoint != null && p.merge == SparkEnsemble.Merge.DRIVER) {
+          throw new SpecException("--checkpoint", "works with --merge chain only");
+        }
         SparkEngines eng = new SparkEngines(sc, tasks, p.flags, false, p.merge);
+        if (p.checkpoint != null) {
+          eng.checkpoint(p.checkpoint);
+        }
         LayerReport r = SampleRun.run(Flags.sample(p.flags, eng), eng, null);
         if (p.json) {
           out.println(JsonReport.write(r));
@@ -137,6 +143,7 @@ public final class SparkMain {
     boolean retryFailed;
     boolean report;
     Path out;
+    Path checkpoint;
   }
 
   static Parsed parse(String[] args) {
@@ -177,6 +184,8 @@ public final class SparkMain {
             p.merge = SparkEnsemble.Merge.valueOf(value.toUpperCase(Locale.ROOT));
           } else if (name.equals("lanes") && !sample) {
             p.lanes = positive(a, value);
+          } else if (name.equals("checkpoint") && sample) {
+            p.checkpoint = Path.of(value);
           } else if (name.equals("out") && !sample) {
             p.out = Path.of(value);
           } else if (sample && SAMPLE_FLAGS.contains(name)) {

@@ -23,6 +23,7 @@ import org.rgflow.app.Flags;
 import org.rgflow.app.SampleRun;
 import org.rgflow.cli.Main;
 import org.rgflow.ensemble.DivergenceException;
+import org.rgflow.spec.SpecException;
 import org.rgflow.sweep.SweepPlan;
 import org.rgflow.sweep.SweepRunner;
 import org.rgflow.io.JsonReport;
@@ -123,6 +124,30 @@ class SparkLocalModeTest {
   }
 
   @Test
+  void anInterruptedEnsembleResumesFromItsCheckpointWithTheSameNumbers(@TempDir Path tmp) {
+    Map<String, String> f = flags("exact");
+    String want = numbers(local(f));
+    Path ckpt = tmp.resolve("ckpt");
+    // waves of 2 ranges (local[2]): the first run stops after the first wave, at range 2 of 7
+    IllegalStateException stop = assertThrows(IllegalStateException.class, () -> {
+      SparkEngines eng = new SparkEngines(sc, 7, f, false).checkpoint(ckpt, 1);
+      SampleRun.run(Flags.sample(f, eng), eng, null);
+    });
+    assertTrue(stop.getMessage().contains("at range 2 of 7"), stop.getMessage());
+    SparkEngines eng = new SparkEngines(sc, 7, f, false).checkpoint(ckpt);
+    JsonNode resumed = JsonReport.toJson(SampleRun.run(Flags.sample(f, eng), eng, null));
+    assertEquals(want, numbers(resumed));
+    assertTrue(resumed.get("notes").toString().contains("resumed at range 2 of 7"));
+    // the checkpoint of another run is refused, naming the flag
+    Map<String, String> other = new LinkedHashMap<>(f);
+    other.put("seed", "12");
+    SparkEngines eng2 = new SparkEngines(sc, 7, other, false).checkpoint(ckpt);
+    SpecException e = assertThrows(SpecException.class,
+        () -> SampleRun.run(Flags.sample(other, eng2), eng2, null));
+    assertEquals("--checkpoint", e.field());
+  }
+
+  @Test
   void injectedTaskFailureChangesNothing() {
     Map<String, String> f = flags("exact");
     String want = numbers(local(f));
@@ -165,9 +190,10 @@ class SparkLocalModeTest {
         Files.readString(sparkDir.resolve("results.csv")));
     assertTrue(Files.readString(sparkDir.resolve("results.csv")).lines().count() > 8 * 3);
     // --resume: every point is finished, nothing runs again
-    SweepRunner.Summary again = SparkSweep.run(sc, plan, sparkDir, false, 2, false, null);
+    SweepRunner.Summary again = SparkSweep.run(sc, plan, sparkDir, false, 2, true, null);
     assertEquals(8, again.alreadyDone());
     assertEquals(0, again.ok() + again.failed());
+    assertTrue(Files.readString(sparkDir.resolve("report.html")).contains("<html"));
     assertEquals(Files.readString(localDir.resolve("results.csv")),
         Files.readString(sparkDir.resolve("results.csv")));
   }
