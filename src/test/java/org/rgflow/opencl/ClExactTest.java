@@ -267,6 +267,18 @@ class ClExactTest {
     compare(s, 3L, jtp.networks(s.spec(), s.inputs(), 3L, 0, 9).samples());
     ClContractTest.compareStatistics("jtp", new ExactEnsemble().run(s.spec(), s.inputs(), rs, null),
         got);
+    // the Gram-sweep NTK on the thread pool too
+    NtkShape n = ntkShape("relu", 0.1, 2.0, 4, 2, 3, 40, 17, 40);
+    ClExactEnsemble.Networks nets = jtp.networks(n.spec(), n.inputs(), 5L, 3, 4, n.ntkNeurons());
+    assertFalse(nets.execution().openCl());
+    for (NetworkSample g : nets.samples()) {
+      NetworkSample ref = ExactEnsemble.network(n.spec(), n.inputs(), 5L, g.network(), n.ntkNeurons());
+      List<String> bad = new ArrayList<>();
+      for (int l = 0; l < ref.depth(); l++) {
+        ClContractTest.compare("jtp theta " + g.network(), ref.theta()[l], g.theta()[l], bad);
+      }
+      assertTrue(bad.isEmpty(), bad::toString);
+    }
   }
 
   /**
