@@ -306,6 +306,23 @@ class ClExactTest {
     assertEquals(6, f.run(deep.spec(), deep.inputs(), noNtk, null).layers().size());
   }
 
+  /** An overflowing ensemble stops at the CPU's network and layer (|z| > 1e150 or not finite). */
+  @Test
+  void divergesWhereTheCpuDoes() {
+    ClContractTest.requireOpenCl();
+    Shape s = shape("linear", 0.0, 1e60, 3, 2, 5, 5, 5, 5, 5, 5);
+    RunSettings rs = new RunSettings(6, 9L, 1, 2, false, 0);
+    org.rgflow.ensemble.DivergenceException cpu = assertThrows(
+        org.rgflow.ensemble.DivergenceException.class,
+        () -> new ExactEnsemble().run(s.spec(), s.inputs(), rs, null));
+    org.rgflow.ensemble.DivergenceException cl = assertThrows(
+        org.rgflow.ensemble.DivergenceException.class,
+        () -> new ClExactEnsemble(4, false).run(s.spec(), s.inputs(), rs, null));
+    assertEquals(cpu.network(), cl.network());
+    assertEquals(cpu.layer(), cl.layer());
+    assertTrue(cpu.layer() > 1, "diverged at layer " + cpu.layer());
+  }
+
   @Test
   void refusesWhatTheKernelCannotSample() {
     ClExactEnsemble f = new ClExactEnsemble();
