@@ -33,12 +33,15 @@ import org.rgflow.spec.SpecException;
 import org.rgflow.stats.Need;
 
 /**
- * The exact sampler's forward pass on OpenCL ({@link ClExactEnsemble}) against the CPU exact
- * sampler ({@link ExactEnsemble}): network by network (same seed, same network indices, same Philox
- * streams, so the same realization), statistic by statistic on whole ensembles, and bit-identical
- * results for every launch size. Awkward shapes: widths 1–3 and 1000, N_D = 1, 2, 3 and 8 (N_D &gt;
- * rank: Ĝ singular, Cholesky columns dropped), a dead relu layer (C_b = 0: Ĝ = 0), a residual stack,
- * E and the first network not multiples of the launch size.
+ * The exact sampler on OpenCL ({@link ClExactEnsemble}: the forward pass, and the NTK by the Gram
+ * sweep's per-target layout) against the CPU exact sampler ({@link ExactEnsemble}): network by
+ * network (same seed, same network indices, same Philox streams, so the same realization), statistic
+ * by statistic on whole ensembles, bit-identical results for every launch size, divergence at the
+ * CPU's network and layer, and the NTK cases the device does not implement refused by name. Awkward
+ * shapes: widths 1–3 and 1000, N_D = 1, 2, 3 and 8 (N_D &gt; rank: Ĝ and Γ singular, Cholesky columns
+ * dropped; groups smaller than the Gram's rank: the explicit Gaussian matrix; width 1000: Bartlett's
+ * factor), a dead relu layer (C_b = 0: Ĝ = 0), a residual stack, E and the first network not
+ * multiples of the launch size.
  *
  * <p>Tolerance (both are double precision): the device's Box–Muller uses OpenCL's log/sin/cos
  * built-ins where the CPU uses GaussMath, and the compiler may contract to FMA, so the Gaussians and
