@@ -26,7 +26,8 @@ import org.rgflow.spec.NetworkSpec;
  * never inside the timed runs.
  *
  * <p>Usage: {@code java -cp rgflow.jar org.rgflow.cuda.CudaBench [outDir] [E] [n] [L] [reps] [variants]}
- * (variants: a comma list of forward, forward+ntk16, forward+ntk8; default all three);
+ * (variants: a comma list of forward, forward+ntk16, forward+ntk8, and the exact sampler's exact,
+ * exact+ntk — CudaExactEnsemble, never run on a GPU when added; default the first three);
  * writes {@code cuda_bench.tsv} (one row per timed run) and {@code cuda_bench_summary.txt} to outDir
  * (default $OUT, else the working directory).
  *
@@ -89,8 +90,9 @@ public final class CudaBench {
       tsv.println("variant\trep\twall_s\tforward_ms\tntk_ms\th2d_ms\td2h_ms\thost_ms\tlaunches\tlaunch_size"
           + "\tloaded_from\tdevice\tE\tn\tL\tN_D\tm\tweights_per_network");
       for (String v : variants) {
-        boolean ntk = !v.equals("forward");
-        CudaEnsemble cuda = new CudaEnsemble(0, v.endsWith("8") ? 8 : 16);
+        boolean ntk = !v.equals("forward") && !v.equals("exact");
+        org.rgflow.ensemble.SourceFactory cuda = v.startsWith("exact") ? new CudaExactEnsemble()
+            : new CudaEnsemble(0, v.endsWith("8") ? 8 : 16);
         RunSettings rs = new RunSettings(ens, seed, 1, 1, ntk, m);
         cuda.run(spec, in, rs, null);  // warm-up
         double[] wall = new double[reps];

@@ -7,6 +7,7 @@ import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUmodule;
@@ -126,6 +127,8 @@ public final class CudaExactEnsemble implements SourceFactory {
     Session s = new Session(spec, inputs, run.settings().seed(), ntk ? run.ntkNeurons() : 0,
         run.settings().ensemble());
     return new NetworkSource() {
+      long hostNanos;
+
       @Override
       public int parallelism() {
         return 1;
@@ -143,6 +146,7 @@ public final class CudaExactEnsemble implements SourceFactory {
         double[][][] th = new double[depth + 1][][];
         return (first, count, sink) -> {
           float[] zc = s.launch(first, count);
+          long h0 = System.nanoTime();
           for (int g = 0; g < count; g++) {
             for (int l = 1; l <= depth; l++) {
               z[l] = s.z(zc, g, l, z[l]);
@@ -154,11 +158,13 @@ public final class CudaExactEnsemble implements SourceFactory {
               sink.layer(first + g, l, data);
             }
           }
+          hostNanos += System.nanoTime() - h0;
         };
       }
 
       @Override
       public Report report() {
+        CudaEnsemble.Timing t = s.timing(hostNanos * 1e-6);
         List<String> notes = new ArrayList<>();
         notes.add("executed=CUDA device=" + s.deviceName + " kernels=" + s.loadedFrom
             + " precision=fp32 z (Ĝ and its Cholesky in fp64)");
@@ -167,9 +173,11 @@ public final class CudaExactEnsemble implements SourceFactory {
             + "; no weight is drawn (docs/EXACT_SAMPLER.md)");
         notes.add("launchSize=" + s.capacity + " launches=" + s.launches + " reductionBlock="
             + OrderedReducer.BLOCK);
+        notes.add(String.format(java.util.Locale.ROOT, "deviceMs forward=%.1f ntk=%.1f d2h=%.2f"
+            + " hostMs=%.1f", t.forwardMs(), t.ntkMs(), t.d2hMs(), t.hostMs()));
         notes.add("rng=philox4x32-10, the CPU exact sampler's forward streams c2 = l|"
             + Streams.hex(Streams.EXACT_FORWARD) + " on the device (float32 Box-Muller)");
-        return new Report(s.deviceName, notes, null);
+        return new Report(s.deviceName, notes, t);
       }
 
       @Override
@@ -232,6 +240,14 @@ public final class CudaExactEnsemble implements SourceFactory {
     final int capacity;
     final CudaActivation act;
     final List<CUdeviceptr> allocations = new ArrayList<>();
+    final List<CUevent> events = new ArrayList<>();
+    CUevent ev0;
+    CUevent ev1;
+    CUevent ev2;
+    CUevent ev3;
+    double forwardMs;
+    double gramMs;
+    double d2hMs;
     CUdevice device;
     CUcontext context;
     boolean retained;
@@ -352,6 +368,10 @@ public final class CudaExactEnsemble implements SourceFactory {
         loadedFrom = "nvrtc";
       }
       module = mod;
+      ev0 = event();
+      ev1 = event();
+      ev2 = event();
+      ev3 = event();
       if (gl != null) {
         CUmodule gm = new CUmodule();
         if (loadedFrom.equals("ptx")) {
@@ -383,6 +403,25 @@ public final class CudaExactEnsemble implements SourceFactory {
             CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, optIn),
             "cuFuncSetAttribute(shared memory)");
       }
+    }
+
+    private CUevent event() {
+      CUevent e = new CUevent();
+      CudaEnsemble.check(JCudaDriver.cuEventCreate(e, 0), "cuEventCreate");
+      events.add(e);
+      return e;
+    }
+
+    private double elapsed(CUevent a, CUevent b) {
+      float[] ms = new float[1];
+      CudaEnsemble.check(JCudaDriver.cuEventElapsedTime(ms, a, b), "cuEventElapsedTime");
+      return ms[0];
+    }
+
+    /** Kernel and copy times so far (CUDA events), as the direct source reports them. */
+    CudaEnsemble.Timing timing(double hostMs) {
+      return new CudaEnsemble.Timing(loadedFrom, deviceName, launches, capacity, forwardMs, gramMs, 0,
+          d2hMs, hostMs);
     }
 
     private CUdeviceptr alloc(long bytes) {
@@ -451,6 +490,7 @@ public final class CudaExactEnsemble implements SourceFactory {
     /** Launches networks [first, first + count) and returns their z (count · stride floats). */
     float[] launch(long first, int count) {
       // the argument list of rg_exact_forward_nd<N_D>, as CudaExactForwardOnHostTest passes it
+      CudaEnsemble.check(JCudaDriver.cuEventRecord(ev0, null), "cuEventRecord");
       Pointer args = Pointer.to(Pointer.to(new int[] {depth}), Pointer.to(dWidths),
           Pointer.to(dZOff), Pointer.to(dX), Pointer.to(dCwn), Pointer.to(dCb),
           Pointer.to(new int[] {act.code()}), Pointer.to(new float[] {act.a()}),
@@ -459,6 +499,7 @@ public final class CudaExactEnsemble implements SourceFactory {
           Pointer.to(dZ), Pointer.to(new long[] {stride}), Pointer.to(dDiv));
       CudaEnsemble.check(JCudaDriver.cuLaunchKernel(fn, count, 1, 1, THREADS, 1, 1, shmBytes, null,
           args, null), "cuLaunchKernel(rg_exact_forward_nd" + nd + ")");
+      CudaEnsemble.check(JCudaDriver.cuEventRecord(ev1, null), "cuEventRecord");
       if (gl != null) {
         // the argument list of rg_exact_gram, as CudaExactGramOnHostTest passes it
         Pointer gArgs = Pointer.to(Pointer.to(new int[] {depth}), Pointer.to(new int[] {nd}),
@@ -476,6 +517,7 @@ public final class CudaExactEnsemble implements SourceFactory {
         CudaEnsemble.check(JCudaDriver.cuLaunchKernel(gramFn, blocks, 1, 1, GRAM_THREADS, 1, 1, 0,
             null, gArgs, null), "cuLaunchKernel(rg_exact_gram)");
       }
+      CudaEnsemble.check(JCudaDriver.cuEventRecord(ev2, null), "cuEventRecord");
       int[] div = new int[count];
       float[] z = new float[(int) (count * stride)];
       CudaEnsemble.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(div), dDiv, 4L * count), "copy diverged");
@@ -484,6 +526,11 @@ public final class CudaExactEnsemble implements SourceFactory {
         CudaEnsemble.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(thetaHost), dTheta,
             8L * gl.thetaStride * count), "copy theta");
       }
+      CudaEnsemble.check(JCudaDriver.cuEventRecord(ev3, null), "cuEventRecord");
+      CudaEnsemble.check(JCudaDriver.cuEventSynchronize(ev3), "kernel execution (cuEventSynchronize)");
+      forwardMs += elapsed(ev0, ev1);
+      gramMs += elapsed(ev1, ev2);
+      d2hMs += elapsed(ev2, ev3);
       launches++;
       for (int g = 0; g < count; g++) {
         if (div[g] != 0) {
@@ -526,6 +573,10 @@ public final class CudaExactEnsemble implements SourceFactory {
         JCudaDriver.cuMemFree(p);
       }
       allocations.clear();
+      for (CUevent e : events) {
+        JCudaDriver.cuEventDestroy(e);
+      }
+      events.clear();
       if (module != null) {
         JCudaDriver.cuModuleUnload(module);
         module = null;

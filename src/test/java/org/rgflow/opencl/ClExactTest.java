@@ -33,12 +33,15 @@ import org.rgflow.spec.SpecException;
 import org.rgflow.stats.Need;
 
 /**
- * The exact sampler's forward pass on OpenCL ({@link ClExactEnsemble}) against the CPU exact
- * sampler ({@link ExactEnsemble}): network by network (same seed, same network indices, same Philox
- * streams, so the same realization), statistic by statistic on whole ensembles, and bit-identical
- * results for every launch size. Awkward shapes: widths 1–3 and 1000, N_D = 1, 2, 3 and 8 (N_D &gt;
- * rank: Ĝ singular, Cholesky columns dropped), a dead relu layer (C_b = 0: Ĝ = 0), a residual stack,
- * E and the first network not multiples of the launch size.
+ * The exact sampler on OpenCL ({@link ClExactEnsemble}: the forward pass, and the NTK by the Gram
+ * sweep's per-target layout) against the CPU exact sampler ({@link ExactEnsemble}): network by
+ * network (same seed, same network indices, same Philox streams, so the same realization), statistic
+ * by statistic on whole ensembles, bit-identical results for every launch size, divergence at the
+ * CPU's network and layer, and the NTK cases the device does not implement refused by name. Awkward
+ * shapes: widths 1–3 and 1000, N_D = 1, 2, 3 and 8 (N_D &gt; rank: Ĝ and Γ singular, Cholesky columns
+ * dropped; groups smaller than the Gram's rank: the explicit Gaussian matrix; width 1000: Bartlett's
+ * factor), a dead relu layer (C_b = 0: Ĝ = 0), a residual stack, E and the first network not
+ * multiples of the launch size.
  *
  * <p>Tolerance (both are double precision): the device's Box–Muller uses OpenCL's log/sin/cos
  * built-ins where the CPU uses GaussMath, and the compiler may contract to FMA, so the Gaussians and
@@ -267,6 +270,18 @@ class ClExactTest {
     compare(s, 3L, jtp.networks(s.spec(), s.inputs(), 3L, 0, 9).samples());
     ClContractTest.compareStatistics("jtp", new ExactEnsemble().run(s.spec(), s.inputs(), rs, null),
         got);
+    // the Gram-sweep NTK on the thread pool too
+    NtkShape n = ntkShape("relu", 0.1, 2.0, 4, 2, 3, 40, 17, 40);
+    ClExactEnsemble.Networks nets = jtp.networks(n.spec(), n.inputs(), 5L, 3, 4, n.ntkNeurons());
+    assertFalse(nets.execution().openCl());
+    for (NetworkSample g : nets.samples()) {
+      NetworkSample ref = ExactEnsemble.network(n.spec(), n.inputs(), 5L, g.network(), n.ntkNeurons());
+      List<String> bad = new ArrayList<>();
+      for (int l = 0; l < ref.depth(); l++) {
+        ClContractTest.compare("jtp theta " + g.network(), ref.theta()[l], g.theta()[l], bad);
+      }
+      assertTrue(bad.isEmpty(), bad::toString);
+    }
   }
 
   /**
@@ -292,6 +307,23 @@ class ClExactTest {
     RunSettings noNtk = new RunSettings(4, 1L, 1, 1, false, 0);
     assertEquals(2, f.run(tanh.spec(), tanh.inputs(), noNtk, null).layers().size());
     assertEquals(6, f.run(deep.spec(), deep.inputs(), noNtk, null).layers().size());
+  }
+
+  /** An overflowing ensemble stops at the CPU's network and layer (|z| > 1e150 or not finite). */
+  @Test
+  void divergesWhereTheCpuDoes() {
+    ClContractTest.requireOpenCl();
+    Shape s = shape("linear", 0.0, 1e60, 3, 2, 5, 5, 5, 5, 5, 5);
+    RunSettings rs = new RunSettings(6, 9L, 1, 2, false, 0);
+    org.rgflow.ensemble.DivergenceException cpu = assertThrows(
+        org.rgflow.ensemble.DivergenceException.class,
+        () -> new ExactEnsemble().run(s.spec(), s.inputs(), rs, null));
+    org.rgflow.ensemble.DivergenceException cl = assertThrows(
+        org.rgflow.ensemble.DivergenceException.class,
+        () -> new ClExactEnsemble(4, false).run(s.spec(), s.inputs(), rs, null));
+    assertEquals(cpu.network(), cl.network());
+    assertEquals(cpu.layer(), cl.layer());
+    assertTrue(cpu.layer() > 1, "diverged at layer " + cpu.layer());
   }
 
   @Test
