@@ -11,8 +11,8 @@ import java.util.function.DoubleUnaryOperator;
  *
  * <p><b>Lattice.</b> z_r = Σ_{j≤r} L_rj u_j with u iid N(0, 1). Axis j has the step h_j = min(H,
  * c/ω_j), ω_j = max_r |L_rj| its largest coefficient (σ's features, e.g. tanh's poles at ±iπ/2, sit
- * at distance ∝ 1/ω_j from the real u_j-axis); (H, c) = (0.9, 0.5) for four-point sets and (0.7, 0.2)
- * for d ≤ 3 (σ² and σ³ factors, cheap sets). The outer d − 1 axes keep the nodes inside the ball
+ * at distance ∝ 1/ω_j from the real u_j-axis); (H, c) = (0.9, 0.5) for four-point sets, (0.8, 0.35)
+ * for three-point sets (a σ² factor) and (0.7, 0.2) for pairs (σ³ factors; one row, cheap). The outer d − 1 axes keep the nodes inside the ball
  * |u| ≤ 9 (mass outside ≤ 1e-16); the innermost axis runs over |u| ≤ 9.
  *
  * <p><b>Inner levels by tables.</b> The last variable z_D = μ_D + s·y (s = L_DD) enters only through
@@ -37,17 +37,16 @@ import java.util.function.DoubleUnaryOperator;
  * same lattice with steps halved), and the interpolation error, not cancelled, is ≲ 1e-11 of the scale.
  * When the check fails the steps are multiplied by 0.6 and both lattices redone once (about 4.6×
  * the cost in three outer dimensions); if that fails too, and for near-singular K (a pivot L_rr² ≤ 1e-10·K_rr), for K_rr ≤ 0, or when a lattice
- * would exceed {@link #MAX_NODES} nodes (large K: σ kink-like on the u-scale), it returns null.
+ * or its innermost table would exceed {@link #MAX_NODES} nodes or multiply-adds (large K: σ kink-like on
+ * the u-scale), it returns null.
  *
  * <p>Stateless and thread-safe; deterministic (no dependence on threads).
  */
 public final class SmoothProductRule {
   static final double RADIUS = 9;
-  /** Steps h = min(MAX_STEP, STEP_SCALE/ω) for four-point sets (d ≥ 4) and for d ≤ 3. */
-  static final double MAX_STEP4 = 0.9;
-  static final double MAX_STEP3 = 0.7;
-  static final double STEP_SCALE4 = 0.5;
-  static final double STEP_SCALE3 = 0.2;
+  /** Steps h = min(MAX_STEP[d], STEP_SCALE[d]/ω) for d = 2, 3 and ≥ 4 (index min(d, 4)). */
+  static final double[] MAX_STEP = {0, 0, 0.7, 0.8, 0.9};
+  static final double[] STEP_SCALE = {0, 0, 0.2, 0.35, 0.5};
   /** Table spacing targets (d ≥ 4, d ≤ 3). */
   static final double DELTA4 = 0.04;
   static final double DELTA3 = 0.02;
@@ -57,7 +56,7 @@ public final class SmoothProductRule {
   /** Diagnostics: -Drgflow.debugSmooth=true prints A, B and |A − B|/scale of every set to stderr. */
   static final boolean DEBUG = Boolean.getBoolean("rgflow.debugSmooth");
   static final double PIVOT_TOL = 1e-10;
-  /** Largest number of lattice nodes (outer axes and C axis) per lattice. */
+  /** Largest number of lattice nodes (outer axes and C axis) per lattice, and of G-table terms. */
   static final double MAX_NODES = 4e6;
   /** Longest table; beyond it the row trick is given up for per-node weights at spacing DELTA. */
   static final int MAX_TABLE = 20000;
@@ -121,16 +120,20 @@ public final class SmoothProductRule {
         for (int r = j; r < d; r++) {
           om = Math.max(om, Math.abs(l[r][j]));
         }
-        h[j] = refine * (d >= 4 ? Math.min(MAX_STEP4, STEP_SCALE4 / om)
-            : Math.min(MAX_STEP3, STEP_SCALE3 / om));
+        int di = Math.min(d, 4);
+        h[j] = refine * Math.min(MAX_STEP[di], STEP_SCALE[di] / om);
         if (j < d - 1) {
           nodes *= 2 * RADIUS / h[j] + 1;
         }
       }
-      if (!(nodes <= MAX_NODES)) {
+      // the G table: one convolution of (range/δ) points with the y-axis' nodes
+      double delta = d >= 4 ? DELTA4 : DELTA3;
+      double table = (2 * RADIUS * Math.sqrt(k[d - 1][d - 1]) / delta + 2 * MARGIN)
+          * (2 * RADIUS / h[d - 1] + 1);
+      if (!(nodes <= MAX_NODES) || !(table <= MAX_NODES)) {
         return null;
       }
-      Plan p = new Plan(d, l, h, g, pow, d >= 4 ? DELTA4 : DELTA3);
+      Plan p = new Plan(d, l, h, g, pow, delta);
       double[] a = p.lattice(0, 0);
       double[] b = p.lattice(0.5, 0.5);
       double[] out = new double[m];

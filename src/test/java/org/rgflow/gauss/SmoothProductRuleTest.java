@@ -128,7 +128,7 @@ class SmoothProductRuleTest {
     System.out.printf("SmoothProductRule vs today's quadrature: max |diff|/scale %.2e%n", worst);
   }
 
-  /** Pairs against a finer rule than today's (panels 0.5 wide, 16 points), variances to 2.5: 1e-10. */
+  /** Pairs against a finer rule than today's (panels 0.75 wide, 16 points), variances to 2.5: 1e-10. */
   @Test
   void matchesAFinerRuleToTenDigits() {
     Random r = new Random(23);
