@@ -24,7 +24,9 @@ import org.rgflow.spec.NetworkSpec;
  * "network 3 diverged at layer 1072693248" of ClDntkVsTheoryTest looked. Checked: no divergence is
  * reported, and every network's dNTK statistics and z equal the CPU reference (ClContractTest's
  * tolerance) on awkward launch sizes (E = 13 and 7 networks in launches of 5: last launch partial), two
- * runs on one ensemble object. Skips without OpenCL unless RGFLOW_REQUIRE_OPENCL=1 (CI, POCL).
+ * runs on one ensemble object. With the former explicit put/get buffer mode it failed 4 runs of 4
+ * (diverged at layer 1072693248 twice, at layer 1 once, one JVM crash in POCL's memcpy); without it,
+ * it passes. Skips without OpenCL unless RGFLOW_REQUIRE_OPENCL=1 (CI, POCL).
  */
 class ClBufferMoveTest {
   @BeforeAll
