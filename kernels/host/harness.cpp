@@ -36,6 +36,7 @@
 #include "gemm.cu"
 #include "exact_forward.cu"
 #include "exact_gram.cu"
+#include "train.cu"
 
 /** Host-only test entry: the float Box-Muller transform of given Philox words (4 per block). */
 extern "C" __global__ void rg_host_box_muller(const unsigned* x, float* g, int blocks) {
@@ -153,6 +154,8 @@ const std::map<std::string, Binder> kernels = {
     RG_KERNEL(rg_exact_forward_nd1), RG_KERNEL(rg_exact_forward_nd2), RG_KERNEL(rg_exact_forward_nd3),
     RG_KERNEL(rg_exact_forward_nd4), RG_KERNEL(rg_exact_forward_nd5), RG_KERNEL(rg_exact_forward_nd6),
     RG_KERNEL(rg_exact_forward_nd7), RG_KERNEL(rg_exact_forward_nd8), RG_KERNEL(rg_exact_gram),
+    RG_KERNEL(rg_train_init), RG_KERNEL(rg_train_forward), RG_KERNEL(rg_train_steps),
+    RG_KERNEL(rg_train_ntk),
 };
 
 void checkGuards(const std::string& after) {

@@ -211,6 +211,13 @@ final class HostHarness {
       return this;
     }
 
+    /** A zero-filled buffer (cuMemsetD8 to 0 after the allocation). At least 1 element. */
+    Job zero(String name, String type, long count) {
+      text.append("buf ").append(name).append(' ').append(type).append(' ')
+          .append(Math.max(1, count)).append(" zero\n");
+      return this;
+    }
+
     /** The order in which the harness resumes runnable threads: forward, reverse or shuffled. */
     Job schedule(String how) {
       text.append("schedule ").append(how).append('\n');
