@@ -550,7 +550,11 @@ final class DntkSweep {
         rows(wt, i0, rows, nIn);
         int lanes = Weights.simdRows();
         int r = 0;
-        if (lanes > 0 && TileDots.lanes() == lanes) {
+        if (lanes >= 4) {
+          // along the rows, 4 partial sums per vector: bit for bit Sums.dot (RowDots)
+          RowDots.dots(tile, rows, vin, vout, count, i0, nIn, s);
+          r = rows;
+        } else if (lanes > 0 && TileDots.lanes() == lanes) {
           if (tileT == null) {
             tileT = new double[TILE * maxIn];
           }
