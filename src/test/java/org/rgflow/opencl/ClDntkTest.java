@@ -27,9 +27,9 @@ import org.rgflow.stats.StatSet;
 /**
  * The OpenCL dNTK (ClNetworkKernel.dntkSweep) against the CPU reference (ensemble/DntkSweep through
  * {@link CpuEnsemble#dntk}), network by network: every layer's 2·N_D⁴ statistics p and q, on awkward
- * shapes (widths 1, 2, 3, 13 — at width 1 no pair i ≠ k exists and p, q are a rounding residue over 0,
- * non-finite on both sides, which is all that is required there —, N_D 1
- * and 2, tanh, gelu, erf, swish, sin, sigmoid, monomial(3) and relu, whose σ″ is taken as 0 exactly as the CPU
+ * shapes (widths 1, 2, 3, 7, 13 — at width 1 no pair i ≠ k exists and p, q are a rounding residue over
+ * 0, non-finite on both sides, which is all that is required there —, N_D 1, 2
+ * and 3, tanh, gelu, erf, swish, sin, sigmoid, monomial(3) and relu, whose σ″ is taken as 0 exactly as the CPU
  * source does: the δ of σ″ is not part of the measured forward equation). Tolerance as
  * {@link ClContractTest}: {@value ClContractTest#RTOL} relative plus {@value ClContractTest#ATOL} of
  * the layer's largest |value| (both sides fp64; the device's Gaussians differ by ulps). A power check
@@ -78,7 +78,10 @@ class ClDntkTest {
             ClContractTest.inputs(2, 1), 4),
         new Shape("width3-depth3-nd2-monomial3",
             ClContractTest.spec(2, new int[] {3, 3, 3}, Activations.monomial(3), 0.1, 0.8),
-            ClContractTest.inputs(2, 2), 3));
+            ClContractTest.inputs(2, 2), 3),
+        new Shape("width7-depth3-nd3-tanh",
+            ClContractTest.spec(4, new int[] {7, 7, 7}, Activations.tanh(), 0.2, 1.5),
+            ClContractTest.inputs(4, 3), 3));
   }
 
   @ParameterizedTest
