@@ -46,6 +46,7 @@ public final class TrainRun {
   public static final String TRAIN_POINTS = "6";
   public static final String CHECKPOINTS = "auto";
   public static final String NOISE = "0";
+  public static final String BACKEND = "cpu";
 
   private TrainRun() {}
 
@@ -56,12 +57,31 @@ public final class TrainRun {
    * @param scan whether the runs are a width scan
    * @param eta the step, or NaN for 1/θ_max of the infinite-width train NTK
    * @param evidenceScan also compute the NNGP evidence against C_W
+   * @param backend cpu (CpuTrainer) or cuda (CudaTrainer, kernels/train.cu)
    */
   public record Options(List<NetworkSpec> specs, boolean scan, Dataset data, long ensemble, long seed,
       int threads, double eta, long steps, double tol, double noise, long[] checkpoints,
-      boolean evidenceScan) {
+      boolean evidenceScan, String backend) {
     public Options {
       specs = List.copyOf(specs);
+    }
+  }
+
+  /** The trainer backends: cpu, or cuda when a driver and device answer (checked before any work). */
+  static String backend(String v) {
+    String b = v == null ? BACKEND : v.trim().toLowerCase(java.util.Locale.ROOT);
+    switch (b) {
+      case "cpu":
+        return b;
+      case "cuda": {
+        org.rgflow.device.CudaBackendProbe p = org.rgflow.device.CudaBackendProbe.run();
+        if (!p.available()) {
+          throw new SpecException("--backend", "cuda unavailable: " + p.reason());
+        }
+        return b;
+      }
+      default:
+        throw new SpecException("--backend", "unknown trainer backend '" + v + "' (choose cpu, cuda)");
     }
   }
 
@@ -77,7 +97,7 @@ public final class TrainRun {
         Map.entry("lambda-b", LAMBDA), Map.entry("lambda-w", LAMBDA), Map.entry("ensemble", ENSEMBLE),
         Map.entry("seed", SEED), Map.entry("eta", ETA), Map.entry("steps", STEPS), Map.entry("tol", TOL),
         Map.entry("data", DATA), Map.entry("n0", N0), Map.entry("train-points", TRAIN_POINTS),
-        Map.entry("checkpoints", CHECKPOINTS), Map.entry("noise", NOISE)));
+        Map.entry("checkpoints", CHECKPOINTS), Map.entry("noise", NOISE), Map.entry("backend", BACKEND)));
     given.forEach((k, v) -> {
       if (v != null) {
         f.put(k, v);
@@ -149,8 +169,9 @@ public final class TrainRun {
           NetworkSpec.perLayer("--lambda-b", lbIn, l), NetworkSpec.perLayer("--lambda-w", lwIn, l)));
     }
     double eta = "auto".equals(f.get("eta")) ? Double.NaN : single("--eta", f.get("eta"));
+    String backend = backend(f.get("backend"));
     return new Options(specs, widths != null, d, e, s, t, eta, nSteps, tol, noise, cks,
-        evidence || Boolean.parseBoolean(f.getOrDefault("evidence-scan", "false")));
+        evidence || Boolean.parseBoolean(f.getOrDefault("evidence-scan", "false")), backend);
   }
 
   private static long[] checkpoints(String v, long nSteps) {
@@ -248,14 +269,23 @@ public final class TrainRun {
       nngp = new Gaussian(nanv, nan);
       evidence = Double.NaN;
     }
-    TrainResult r = new CpuTrainer(spec, d, ts, pt).run(progress);
+    TrainResult r;
+    String backendNote;
+    if ("cuda".equals(o.backend())) {
+      org.rgflow.cuda.CudaTrainer ct = new org.rgflow.cuda.CudaTrainer(spec, d, ts, pt);
+      r = ct.run(progress);
+      backendNote = ct.note();
+    } else {
+      r = new CpuTrainer(spec, d, ts, pt).run(progress);
+      backendNote = "backend cpu: CpuTrainer (--backend cuda trains with kernels/train.cu)";
+    }
     notes.add(ts.converge() ? "NTK prediction at convergence (--tol " + o.tol() + "); mean steps taken "
         + String.format("%.1f", r.steps()) : "NTK prediction after exactly " + o.steps()
         + " steps of the same eta");
     notes.add("departure = trained output minus the infinite-width kernel map applied to the same"
         + " network's initial outputs; its mean equals measured mean - NTK mean, with only finite-width"
         + " noise");
-    notes.add("backend cpu: the GPU trainer is not implemented");
+    notes.add(backendNote);
     return record(spec, d, ts, r, ntk, ntkInf, nngp, evidence, o.noise(), kp, notes,
         o.checkpoints().length > 0 ? trajectory(kp, d, ts, r) : null);
   }

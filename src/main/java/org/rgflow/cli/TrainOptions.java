@@ -43,6 +43,11 @@ final class TrainOptions {
       description = "Seed; network e's initial parameters depend only on (seed, e) (default: ${DEFAULT-VALUE}).")
   String seed;
 
+  @Option(names = "--backend", paramLabel = "NAME", defaultValue = TrainRun.BACKEND,
+      description = "Trainer: cpu (the reference) or cuda (kernels/train.cu, fp64; needs a CUDA"
+          + " driver and device) (default: ${DEFAULT-VALUE}).")
+  String backend;
+
   @Option(names = "--progress", negatable = true,
       description = "Progress bar on stderr (default: only when stderr is a terminal).")
   Boolean progress;
@@ -130,6 +135,7 @@ final class TrainOptions {
     f.put("widths", widths);
     f.put("checkpoints", checkpoints);
     f.put("noise", noise);
+    f.put("backend", backend);
     f.values().removeIf(v -> v == null);
     return f;
   }

@@ -123,6 +123,33 @@ public final class CpuTrainer {
     return new TrainResult(lay, acc, (System.nanoTime() - t0) * 1e-9);
   }
 
+  /**
+   * The reduction {@link #run} uses, for outcomes produced elsewhere (a device trainer): deposit every
+   * network 0..E−1 once, in any order, then {@link Reduction#result}; the result is the one
+   * {@link #run} gives for the same outcomes, bit for bit.
+   */
+  public Reduction reduction() {
+    return new Reduction();
+  }
+
+  /** See {@link #reduction()}. */
+  public final class Reduction {
+    private final long t0 = System.nanoTime();
+    private final Layout lay = new Layout(data.trainCount(), data.testCount(), settings.checkpoints().length);
+    private final OrderedReducer red = new OrderedReducer(1, lay.dim, settings.ensemble());
+
+    private Reduction() {}
+
+    /** Network e's outcome (thread-safe, as OrderedReducer). */
+    public void add(long e, Outcome o) {
+      red.deposit(e, new double[][] {lay.vector(o, testMap, data.yTrain())});
+    }
+
+    public TrainResult result() {
+      return new TrainResult(lay, red.result()[0], (System.nanoTime() - t0) * 1e-9);
+    }
+  }
+
   /** Offsets of the per-network vector (see {@link TrainResult}). */
   static final class Layout {
     final int a;

@@ -61,6 +61,14 @@ class CudaResourcesTest {
     assertTrue(CudaEnsemble.resource(CudaExactEnsemble.GRAM_SOURCE + ".cu").length > 0);
   }
 
+  /** The trainer's kernels (CudaTrainer): every entry it looks up, and the source for NVRTC. */
+  @Test
+  void trainerPtxHasItsEntries() {
+    assertEquals(List.of("rg_train_init", "rg_train_forward", "rg_train_steps", "rg_train_ntk"),
+        entries(CudaTrainer.SOURCE + ".ptx"));
+    assertTrue(CudaEnsemble.resource(CudaTrainer.SOURCE + ".cu").length > 0);
+  }
+
   @Test
   void sourcesForNvrtcAreShipped() {
     for (String s : CudaEnsemble.SOURCES) {

@@ -126,7 +126,7 @@ class CudaTrainOnHostTest {
    * forward. Outputs "<what><T>" (T = 0 for the start).
    */
   static Map<String, ByteBuffer> runJob(NetworkSpec spec, Dataset d, TrainLayout lay, boolean philoxInit,
-      int block, long[] checks) {
+      int block, long[] checks, double tol) {
     HostHarness.Job job = new HostHarness.Job().i32("widths", lay.widths)
         .f64("xa", flat(d.xTrain())).f64("y", d.yTrain()).f64("xb", flat(d.xTest()))
         .f64("lrW", lay.lrW).f64("lrB", lay.lrB).f64("lamWn", lay.lamWn).f64("lamB", lay.lamB)
@@ -156,7 +156,7 @@ class CudaTrainOnHostTest {
             HostHarness.Arg.i64(lay.pStride), HostHarness.Arg.buf("lrW"), HostHarness.Arg.buf("lrB"),
             HostHarness.Arg.i32(lay.act), HostHarness.Arg.f64(lay.actA), HostHarness.Arg.f64(lay.actB),
             HostHarness.Arg.buf("work"), HostHarness.Arg.i64(lay.wStride), HostHarness.Arg.i32((int) (t - done)),
-            HostHarness.Arg.f64(0), HostHarness.Arg.buf("status"), HostHarness.Arg.buf("steps"),
+            HostHarness.Arg.f64(tol), HostHarness.Arg.buf("status"), HostHarness.Arg.buf("steps"),
             HostHarness.Arg.buf("lossS"));
         done = t;
       }
@@ -220,7 +220,7 @@ class CudaTrainOnHostTest {
   @ParameterizedTest
   @MethodSource("cases")
   void agreesWithCpuTrainerFromTheSameWeights(String act, int n0, int[] widths, int na, int block) {
-    double worst = check(act, n0, widths, na, block, false, CHECKS, EXACT_RTOL);
+    double worst = check(act, n0, widths, na, block, false, CHECKS, EXACT_RTOL, 0);
     if (spec(act, n0, widths).activation().scaleInvariantSlopes() != null) {
       assertEquals(0.0, worst, "piecewise-linear sigma: the same IEEE operations, bit-identical results");
     }
@@ -230,19 +230,41 @@ class CudaTrainOnHostTest {
 
   @Test
   void philoxInitMatchesTheContract() {
-    double worst = check("tanh", 3, new int[] {100, 3, 1}, 8, 64, true, new long[] {10}, PHILOX_RTOL);
-    double worst2 = check("relu", 2, new int[] {2, 1}, 1, 33, true, new long[] {10}, PHILOX_RTOL);
+    double worst = check("tanh", 3, new int[] {100, 3, 1}, 8, 64, true, new long[] {10}, PHILOX_RTOL, 0);
+    double worst2 = check("relu", 2, new int[] {2, 1}, 1, 33, true, new long[] {10}, PHILOX_RTOL, 0);
     System.out.printf(Locale.ROOT, "train (Philox init on the device): worst relative error %.2e, %.2e%n",
         worst, worst2);
   }
 
+  /**
+   * --tol: networks stop once their loss is ≤ tol (here between the loss after 10 and after 100 of
+   * the 150 steps, so they stop at different steps); the steps taken, the status and the outputs at
+   * the stop agree with CpuTrainer's, bit for bit for relu.
+   */
+  @Test
+  void stopsAtTheLossToleranceAsTheCpu() {
+    String act = "relu";
+    int[] widths = {3, 3, 1};
+    NetworkSpec spec = spec(act, 2, widths);
+    Dataset d = Dataset.builtin(2, 8);
+    double eta = eta(spec, d);
+    double[][] zeros = new double[d.testCount()][8];
+    CpuTrainer.Outcome o10 = new CpuTrainer(spec, d, new TrainSettings(eta, 10, 0, E0 + E, SEED, 1), zeros)
+        .trainOne(E0);
+    CpuTrainer.Outcome o100 = new CpuTrainer(spec, d, new TrainSettings(eta, 100, 0, E0 + E, SEED, 1), zeros)
+        .trainOne(E0);
+    double tol = Math.sqrt(o10.loss() * o100.loss());
+    double worst = check(act, 2, widths, 8, 32, false, new long[] {150}, EXACT_RTOL, tol);
+    assertEquals(0.0, worst, "relu: bit-identical");
+  }
+
   static double check(String act, int n0, int[] widths, int na, int block, boolean philox, long[] checks,
-      double rtol) {
+      double rtol, double tol) {
     NetworkSpec spec = spec(act, n0, widths);
     Dataset d = Dataset.builtin(n0, na);
     double eta = eta(spec, d);
     TrainLayout lay = new TrainLayout(spec, na, d.testCount(), eta);
-    Map<String, ByteBuffer> out = runJob(spec, d, lay, philox, block, checks);
+    Map<String, ByteBuffer> out = runJob(spec, d, lay, philox, block, checks, tol);
     if (philox) {
       double[] p = HostHarness.doubles(out.get("params"));
       for (int k = 0; k < E; k++) {
@@ -262,8 +284,9 @@ class CudaTrainOnHostTest {
     }
     double[][] zeros = new double[d.testCount()][na];
     double worst = 0;
+    long[] cpuSteps = new long[E];
     for (long t : checks) {
-      CpuTrainer cpu = new CpuTrainer(spec, d, new TrainSettings(eta, t, 0, E0 + E, SEED, 1), zeros);
+      CpuTrainer cpu = new CpuTrainer(spec, d, new TrainSettings(eta, t, tol, E0 + E, SEED, 1), zeros);
       double[] za = HostHarness.doubles(out.get("za" + t));
       double[] zb = HostHarness.doubles(out.get("zb" + t));
       double[] ntk = HostHarness.doubles(out.get("ntk" + t));
@@ -285,7 +308,10 @@ class CudaTrainOnHostTest {
           worst = Math.max(worst, errs[i]);
           assertTrue(errs[i] <= rtol, where + " " + names[i] + ": relative error " + errs[i] + " > " + rtol);
         }
-        assertEquals(t, o.steps(), where);
+        if (tol == 0) {
+          assertEquals(t, o.steps(), where);
+        }
+        cpuSteps[k] = o.steps();
         if (!philox) {
           long pairs = lay.signPairs();
           assertEquals(o.signFlips(), pairs == 0 ? 0 : (double) flips[k] / pairs, 0, where + " sign flips");
@@ -295,8 +321,14 @@ class CudaTrainOnHostTest {
     long[] steps = longs(out.get("steps"));
     int[] status = HostHarness.ints(out.get("status"));
     for (int k = 0; k < E; k++) {
-      assertEquals(0, status[k], "network " + (E0 + k) + " status");
-      assertEquals(checks[checks.length - 1], steps[k], "network " + (E0 + k) + " steps taken");
+      boolean stopped = cpuSteps[k] < checks[checks.length - 1];
+      assertEquals(stopped ? 1 : 0, status[k], "network " + (E0 + k) + " status");
+      assertEquals(cpuSteps[k], steps[k], "network " + (E0 + k) + " steps taken");
+    }
+    if (tol > 0) {
+      System.out.println("train --tol " + tol + ": steps taken " + java.util.Arrays.toString(cpuSteps));
+      assertTrue(java.util.Arrays.stream(cpuSteps).anyMatch(x -> x < checks[checks.length - 1]),
+          "no network stopped early: the case does not test --tol");
     }
     return worst;
   }
