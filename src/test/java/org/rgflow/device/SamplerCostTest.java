@@ -38,12 +38,13 @@ class SamplerCostTest {
   @Test
   void narrowNetworksWhereDirectStillWinsGetDirect() {
     // measured (E = 1000, 2 threads, networks/s exact/direct): relu 16 × 30 with N_D = 4: 0.23
-    // (2^4 sign groups per level); tanh 8 × 30 (see below)
+    // (2^4 sign groups per level); tanh 16 × 30 with N_D = 4 (per-neuron sweep, blocks of 16
+    // vectors; CPU s per network on 1 thread, sampler-auto-2026-12-07.txt): direct/exact 0.60
     NetworkSpec relu = relu(16, 30);
     Backends.Choice four = Backends.choose("auto", "cpu", relu, SamplerCost.estimate(relu, 4, true, 4));
-    NetworkSpec tanh = smooth("tanh", 8, 30);
+    NetworkSpec tanh = smooth("tanh", 16, 30);
     Backends.Choice smooth = Backends.choose("auto", "cpu", tanh, SamplerCost.estimate(tanh,
-        1, true, 4));
+        4, true, 4));
     for (Backends.Choice ch : new Backends.Choice[] {four, smooth}) {
       assertEquals("direct", ch.source().sampler(), ch.notes().toString());
       String note = ch.notes().get(ch.notes().size() - 1);
@@ -57,8 +58,8 @@ class SamplerCostTest {
     // per-neuron sweep with one set of noise rows per level (docs/EXACT_SAMPLER.md §2c), measured
     // side by side (benchmarks/results/sampler-auto-2026-12-07.txt, CPU s per network, 1 thread,
     // direct/exact): tanh 16 × 30: 1.44 and 1.57 (two runs; the model before the shared rows picked
-    // direct), tanh 16 × 8 with N_D = 2: 1.42 and 1.48, tanh 64 × 50: 8.6, tanh 256 × 20 with
-    // N_D = 2: 31, gelu 1024 × 8: 64
+    // direct), tanh 16 × 8 with N_D = 2: 1.42 and 1.48, tanh 64 × 50: 8.6 and 7.7, tanh 256 × 20
+    // with N_D = 2: 31 and 32, gelu 1024 × 8: 64 and 57
     Object[][] cases = {{"tanh", 16, 30, 1}, {"tanh", 16, 8, 2}, {"tanh", 64, 50, 1},
         {"tanh", 256, 20, 2}, {"gelu", 1024, 8, 1}};
     for (Object[] c : cases) {
@@ -91,8 +92,8 @@ class SamplerCostTest {
   @Test
   void theSmoothEstimateFollowsTheMeasuredRatios() {
     // direct/exact, CPU s per network on 1 thread, side by side (sampler-auto-2026-12-07.txt):
-    // tanh 64 × 50: 8.6; tanh 256 × 20, N_D = 2: 31; gelu 1024 × 8: 64; tanh 16 × 100: 1.16 and
-    // 1.21. Within a factor 3, like the relu ones.
+    // tanh 64 × 50: 8.6 and 7.7; tanh 256 × 20, N_D = 2: 31 and 32; gelu 1024 × 8: 64 and 57;
+    // tanh 16 × 100: 1.16 and 1.15. Within a factor 3, like the relu ones.
     Object[][] cases = {{"tanh", 64, 50, 1, 8.6}, {"tanh", 256, 20, 2, 31.0},
         {"gelu", 1024, 8, 1, 64.0}, {"tanh", 16, 100, 1, 1.2}};
     for (Object[] c : cases) {
