@@ -76,7 +76,7 @@ public final class SamplerAutoBench {
       if (!run) {
         continue;
       }
-      // warm up (JIT) until one run takes >= 0.3 s and the warm-up >= 1 s of CPU, then size E so
+      // warm up (JIT) until one run takes >= 0.3 s and the warm-up >= 2 s of CPU, then size E so
       // that one run takes about target CPU seconds
       long[] e = new long[2];
       SourceFactory[] f = {new CpuEnsemble(), new ExactEnsemble()};
@@ -84,7 +84,7 @@ public final class SamplerAutoBench {
         long probe = 1;
         double t = 0;
         double spent = 0;
-        while ((t < 0.3 || spent < 1) && probe < 1 << 22) {
+        while ((t < 0.3 || spent < 2) && probe < 1 << 22) {
           probe *= 2;
           t = cpu(f[s], spec, in, probe, 3, ntk);
           spent += t;

@@ -116,7 +116,10 @@ public record SweepPoint(SortedMap<String, String> flags, List<String> groups) {
       int nd = in.contains("norms=") ? in.replaceAll(".*norms=([^;]*).*", "$1").split(",").length : 1;
       boolean ntk = !Boolean.parseBoolean(flags.getOrDefault("no-ntk", "false"));
       int m = Integer.parseInt(flags.getOrDefault("ntk-neurons", "4"));
-      org.rgflow.device.SamplerCost c = org.rgflow.device.SamplerCost.estimate(w, nd, ntk, m);
+      // the exact sampler's NTK takes the Gram sweep for relu-like σ only (SamplerCost)
+      boolean gram = org.rgflow.act.Activations.parse(flags.getOrDefault("act", "relu"))
+          .scaleInvariantSlopes() != null && nd <= 12;
+      org.rgflow.device.SamplerCost c = org.rgflow.device.SamplerCost.estimate(w, nd, ntk, m, gram);
       String s = flags.getOrDefault("sampler", "auto");
       double per = s.equals("exact") ? c.exact() : s.equals("direct") ? c.direct()
           : Math.min(c.exact(), c.direct());
