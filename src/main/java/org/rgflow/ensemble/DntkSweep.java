@@ -41,7 +41,9 @@ import org.rgflow.spec.NetworkSpec;
  * m N_D + N_D² directions down (the m N_D taken from the NTK sweep when {@link CpuNetwork#shareWith}),
  * N_D (m N_D + N_D²) first-order vectors up through every layer below, O(n) dot products per pair and
  * level, plus two regenerations of the weights (N_D = 2, m = 4: 4 + 8 shared down, 24 up, against
- * 12 down and 24 + 88 up for the reference). Dense layers only.
+ * 12 down and 24 + 88 up for the reference). Dense layers only. When shared, the N_D² c directions also
+ * ride the NTK's backward steps ({@link #begin}, {@link #fusedBackward}: the weights of each level are
+ * regenerated once for both), so the dNTK adds one regeneration (the up sweep's), not two.
  */
 final class DntkSweep {
   private final int depth;
