@@ -167,6 +167,9 @@ final class CpuNetwork {
   }
 
   private void backward(long e) {
+    if (dntk != null) {
+      dntk.begin(e, z);
+    }
     for (int l = 1; l <= depth; l++) {
       for (double[] r : theta[l]) {
         java.util.Arrays.fill(r, 0);
@@ -216,8 +219,13 @@ final class CpuNetwork {
         alpha[count++] = t % nd;
       }
     }
-    layers.get(lp - 1).backward(new Weights(seed, e, lp), gIn, gOut, alpha, count, w[lp - 1],
-        dntk != null ? dntk.ones() : dsig[lp - 1], scratch);
+    if (dntk != null) {
+      // Dense's step on the NTK's vectors and the dNTK's c directions on one regeneration of W
+      dntk.fusedBackward(e, lp, gIn, gOut, count);
+    } else {
+      layers.get(lp - 1).backward(new Weights(seed, e, lp), gIn, gOut, alpha, count, w[lp - 1],
+          dsig[lp - 1], scratch);
+    }
     if (dntk != null) {
       for (int l = lp; l <= depth; l++) {
         for (int t = 0; t < m[l] * nd; t++) {

@@ -41,7 +41,9 @@ import org.rgflow.spec.NetworkSpec;
  * m N_D + N_D² directions down (the m N_D taken from the NTK sweep when {@link CpuNetwork#shareWith}),
  * N_D (m N_D + N_D²) first-order vectors up through every layer below, O(n) dot products per pair and
  * level, plus two regenerations of the weights (N_D = 2, m = 4: 4 + 8 shared down, 24 up, against
- * 12 down and 24 + 88 up for the reference). Dense layers only.
+ * 12 down and 24 + 88 up for the reference). Dense layers only. When shared, the N_D² c directions also
+ * ride the NTK's backward steps ({@link #begin}, {@link #fusedBackward}: the weights of each level are
+ * regenerated once for both), so the dNTK adds one regeneration (the up sweep's), not two.
  */
 final class DntkSweep {
   private final int depth;
@@ -97,6 +99,12 @@ final class DntkSweep {
   private double[] simdBuf;
   /** The tile transposed for {@link TileDots}, allocated on first use. */
   private double[] tileT;
+  /** {@link #fusedBackward}'s tile of scaled active rows (Dense's), allocated on first use. */
+  private double[][] stile;
+  private int[] stileRows;
+  /** The network {@link #begin} prepared (its down sweep done by the NTK's), or −1. */
+  private long fusedE = -1;
+  private double[][][] fusedZ;
   private final int maxIn;
   private final double[][] vin;
   private final double[][] vout;
@@ -296,6 +304,20 @@ final class DntkSweep {
    * {@link CpuNetwork} has just computed.
    */
   void run(long e, double[][][] z, double[][][] sig) {
+    if (!(shared && fusedE == e && fusedZ == z)) {
+      derivatives(z);
+      down(e, z);
+    }
+    fusedE = -1;
+    fusedZ = null;
+    full = false;
+    up(e, z, sig, false);
+    lastE = e;
+    lastZ = z;
+    lastSig = sig;
+  }
+
+  private void derivatives(double[][][] z) {
     for (int l = 1; l < depth; l++) {
       for (int a = 0; a < nd; a++) {
         double[] zz = z[l][a];
@@ -305,12 +327,127 @@ final class DntkSweep {
         }
       }
     }
-    down(e, z);
-    full = false;
-    up(e, z, sig, false);
-    lastE = e;
-    lastZ = z;
-    lastSig = sig;
+  }
+
+  /**
+   * Called by the sharing {@link CpuNetwork} before its NTK sweep of network e: σ′, σ″ and the start
+   * vectors of every direction, so that its backward steps can carry the c directions down too
+   * ({@link #fusedBackward}); {@link #run} on the same network then skips the down sweep.
+   */
+  void begin(long e, double[][][] z) {
+    derivatives(z);
+    starts(z);
+    fusedE = e;
+    fusedZ = z;
+  }
+
+  /**
+   * Dense layer lp's backward step of the NTK's vectors (gIn → gOut, count of them, σ′ = 1: exactly
+   * {@link org.rgflow.layer.Dense#backward}'s arithmetic — the same scaled rows, the same tiles of 16
+   * active rows, the same order of additions — so Θ̂ is unchanged bit for bit) together with the c
+   * directions' step at level lp ({@link #down}'s arithmetic), on one regeneration of W^{(lp)}.
+   */
+  void fusedBackward(long e, int lp, double[][] gIn, double[][] gOut, int count) {
+    int nIn = w[lp - 1];
+    int width = w[lp];
+    double s = sw[lp];
+    for (int v = 0; v < count; v++) {
+      Arrays.fill(gOut[v], 0, nIn, 0);
+    }
+    int cc = 0;
+    for (int t = lp; t <= depth; t++) {
+      for (int d = m[t] * nd; d < g[t].length; d++) {
+        vin[cc] = g[t][d][lp];
+        vout[cc] = g[t][d][lp - 1];
+        vhat[cc] = gh[t][d][lp - 1];
+        valpha[cc++] = dirAlpha[t][d];
+      }
+    }
+    for (int v = 0; v < cc; v++) {
+      Arrays.fill(vout[v], 0, nIn, 0);
+    }
+    if (stile == null) {
+      stile = new double[TILE][maxIn];
+      stileRows = new int[TILE];
+    }
+    Weights wt = new Weights(seed, e, lp);
+    int srows = 0;
+    for (int i0 = 0; i0 < width; i0 += TILE) {
+      int rows = Math.min(TILE, width - i0);
+      rows(wt, i0, rows, nIn);
+      for (int r = 0; r < rows; r++) {
+        int k = i0 + r;
+        if (anyActive(gIn, count, k)) {
+          double[] u = tile[r];
+          double[] st = stile[srows];
+          for (int j = 0; j < nIn; j++) {
+            st[j] = s * u[j];
+          }
+          stileRows[srows++] = k;
+          if (srows == TILE) {
+            for (int v = 0; v < count; v++) {
+              applyTile(gIn[v], gOut[v], srows, nIn);
+            }
+            srows = 0;
+          }
+        }
+      }
+      for (int v = 0; v < cc; v++) {
+        accumulateTile(vin[v], i0, rows, vout[v], nIn);
+      }
+    }
+    for (int v = 0; v < count; v++) {
+      applyTile(gIn[v], gOut[v], srows, nIn);
+    }
+    for (int v = 0; v < cc; v++) {
+      double[] o = vout[v];
+      double[] oh = vhat[v];
+      double[] dd = d1[lp - 1][valpha[v]];
+      for (int j = 0; j < nIn; j++) {
+        oh[j] = s * o[j];
+        o[j] = oh[j] * dd[j];
+      }
+    }
+  }
+
+  private static boolean anyActive(double[][] gv, int count, int k) {
+    for (int v = 0; v < count; v++) {
+      if (gv[v][k] != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Dense's applyTile: out += Σ_r g[row_r] · stile_r over the scaled tile of active rows. */
+  private void applyTile(double[] gv, double[] out, int count, int nPrev) {
+    int[] tileRows = stileRows;
+    int r = 0;
+    for (; r + 3 < count; r += 4) {
+      double c0 = gv[tileRows[r]];
+      double c1 = gv[tileRows[r + 1]];
+      double c2 = gv[tileRows[r + 2]];
+      double c3 = gv[tileRows[r + 3]];
+      if (c0 == 0 && c1 == 0 && c2 == 0 && c3 == 0) {
+        continue;
+      }
+      double[] t0 = stile[r];
+      double[] t1 = stile[r + 1];
+      double[] t2 = stile[r + 2];
+      double[] t3 = stile[r + 3];
+      for (int j = 0; j < nPrev; j++) {
+        out[j] += (c0 * t0[j] + c1 * t1[j]) + (c2 * t2[j] + c3 * t3[j]);
+      }
+    }
+    for (; r < count; r++) {
+      double c = gv[tileRows[r]];
+      if (c != 0) {
+        double[] t0 = stile[r];
+        for (int j = 0; j < nPrev; j++) {
+          out[j] += c * t0[j];
+        }
+      }
+    }
   }
 
   /**
@@ -339,6 +476,11 @@ final class DntkSweep {
   }
 
   private void down(long e, double[][][] z) {
+    starts(z);
+    downSteps(e);
+  }
+
+  private void starts(double[][][] z) {
     for (int t = 1; t <= depth; t++) {
       for (int d = 0; d < g[t].length; d++) {
         double[] v = g[t][d][t];
@@ -351,6 +493,9 @@ final class DntkSweep {
         }
       }
     }
+  }
+
+  private void downSteps(long e) {
     for (int lvl = depth; lvl >= 2; lvl--) {
       int count = 0;
       if (!shared) {
@@ -550,8 +695,9 @@ final class DntkSweep {
         rows(wt, i0, rows, nIn);
         int lanes = Weights.simdRows();
         int r = 0;
-        if (lanes >= 4) {
-          // along the rows, 4 partial sums per vector: bit for bit Sums.dot (RowDots)
+        if (lanes == 4) {
+          // 4-lane rows (AVX2): along the rows, 4 partial sums per vector, bit for bit Sums.dot and
+          // about twice TileDots' speed here (RowDots); 8-lane hosts keep TileDots as measured there
           RowDots.dots(tile, rows, vin, vout, count, i0, nIn, s);
           r = rows;
         } else if (lanes > 0 && TileDots.lanes() == lanes) {
