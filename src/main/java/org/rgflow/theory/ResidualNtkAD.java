@@ -97,7 +97,7 @@ public final class ResidualNtkAD {
           }
           // V and G1 of input α from the depth-history expansion, which is the leading order for
           // γ ≠ 0 (the one-layer step's single-time closure is not, from layer 3 on; §17.8). The
-          // off-diagonal input components keep the closure.
+          // components on two distinct inputs come from ResidualHistoryMulti (fillPairs, §17.11).
           t.v()[al][al][al][al] = s.v()[l];
           t.g1()[al][al] = s.g1()[l];
         }
@@ -110,6 +110,62 @@ public final class ResidualNtkAD {
           second.d()[al] = r[1];
         }
       }
+    }
+    fillPairs(spec, layers);
+  }
+
+  /**
+   * The off-diagonal V and G1 components on two distinct inputs (index set {α, β}) from the
+   * two-input depth history {@link ResidualHistoryMulti}, for networks up to its depth limit
+   * (docs/THEORY.md §17.11). Components with three or four distinct inputs, deeper networks and
+   * pairs with a singular kernel keep the single-time closure.
+   */
+  private static void fillPairs(NetworkSpec spec, java.util.List<TheoryLayer> layers) {
+    int nd = layers.get(0).kernel().length;
+    if (nd < 2 || spec.depth() > ResidualHistoryMulti.FILL_DEPTH) {
+      return;
+    }
+    double[][] k1 = layers.get(0).kernel();
+    for (int al = 0; al < nd; al++) {
+      for (int be = al + 1; be < nd; be++) {
+        ResidualHistoryMulti.Series s;
+        try {
+          s = ResidualHistoryMulti.of(spec,
+              new double[][] {{k1[al][al], k1[al][be]}, {k1[be][al], k1[be][be]}});
+        } catch (IllegalArgumentException e) {
+          if (k1[al][al] == k1[be][be] && k1[al][be] == k1[al][al]) {
+            copyDiagonal(layers, al, be);
+          }
+          continue;
+        }
+        int[] idx = {al, be};
+        for (int l = 0; l < layers.size(); l++) {
+          TheoryLayer t = layers.get(l);
+          for (int c = 1; c < 15; c++) {
+            int a = c >> 3 & 1;
+            int b = c >> 2 & 1;
+            int x = c >> 1 & 1;
+            int y = c & 1;
+            t.v()[idx[a]][idx[b]][idx[x]][idx[y]] = s.v()[l][a][b][x][y];
+          }
+          t.g1()[al][be] = s.g1()[l][0][1];
+          t.g1()[be][al] = s.g1()[l][1][0];
+        }
+      }
+    }
+  }
+
+  /** Identical inputs α, β (equal K^{(1)} entries): every component on {α, β} is input α's. */
+  private static void copyDiagonal(java.util.List<TheoryLayer> layers, int al, int be) {
+    int[] idx = {al, be};
+    for (TheoryLayer t : layers) {
+      double v = t.v()[al][al][al][al];
+      for (int c = 1; c < 16; c++) {
+        t.v()[idx[c >> 3 & 1]][idx[c >> 2 & 1]][idx[c >> 1 & 1]][idx[c & 1]] = v;
+      }
+      t.g1()[al][be] = t.g1()[al][al];
+      t.g1()[be][al] = t.g1()[al][al];
+      t.g1()[be][be] = t.g1()[al][al];
     }
   }
 }
