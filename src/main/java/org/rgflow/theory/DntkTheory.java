@@ -81,8 +81,8 @@ public final class DntkTheory {
    * with three or four distinct inputs S from the problem on S alone ({@link #subset}: the same
    * recursions with every index over S, one |S|-dimensional average per layer); off the diagonal NaN
    * above {@link #MAX_FULL_INPUTS} inputs and where a subset of three or four distinct inputs has a
-   * singular kernel. Identical inputs (equal layer-1 K and Θ) are merged first, so (x, x, y) gives the
-   * pair (x, y)'s values. For each subset, with ⟨·⟩ over z_S ~ N(0, K),
+   * singular kernel. Identical inputs (equal layer-1 K and Θ) are merged first ({@link
+   * DistinctInputs}), so (x, x, y) gives the pair (x, y)'s values. For each subset, with ⟨·⟩ over z_S ~ N(0, K),
    * L[f]_β = Σ_γ ⟨f z_γ⟩ K^{γβ}, subscripts 0..3 for α0..α3, ρ on every term carried from below:
    *
    * <pre>
@@ -127,74 +127,22 @@ public final class DntkTheory {
     if (nd > MAX_FULL_INPUTS) {
       return new Full(p, q);
     }
-    // identical inputs (equal layer-1 K and Θ) are one input: map each to its first copy
-    int[] rep = representatives(layers.get(0));
-    // every component from the problem on exactly its distinct inputs: pairs by pair(), three or
-    // four distinct inputs by subset(); masks over representatives
-    java.util.Map<Integer, double[][][][][][]> solved = new java.util.HashMap<>();
-    int n4 = nd * nd * nd * nd;
-    for (int f = 0; f < n4; f++) {
-      int[] c = {f / (nd * nd * nd), f / (nd * nd) % nd, f / nd % nd, f % nd};
-      int mask = 0;
-      for (int x : c) {
-        mask |= 1 << rep[x];
-      }
-      int m = Integer.bitCount(mask);
-      int[] idx = new int[m];
-      for (int i = 0, j = 0; i < nd; i++) {
-        if ((mask >> i & 1) != 0) {
-          idx[j++] = i;
+    // identical inputs (equal layer-1 K and Θ) are one input; every component from the problem on
+    // exactly its distinct inputs: one input from single(), pairs by pair(), three or four by subset()
+    int[] rep = DistinctInputs.representatives(layers.get(0));
+    DistinctInputs.fill(rep, new double[][][][][][] {p, q}, idx -> {
+      if (idx.length == 1) {
+        double[][][][][] p1 = new double[depth][1][1][1][1];
+        double[][][][][] q1 = new double[depth][1][1][1][1];
+        for (int l = 0; l < depth; l++) {
+          p1[l][0][0][0][0] = one.p()[l][idx[0]];
+          q1[l][0][0][0][0] = one.q()[l][idx[0]];
         }
+        return new double[][][][][][] {p1, q1};
       }
-      int[] local = new int[4];
-      for (int i = 0; i < 4; i++) {
-        local[i] = java.util.Arrays.binarySearch(idx, rep[c[i]]);
-      }
-      for (int l = 0; l < depth; l++) {
-        if (m == 1) {
-          p[l][c[0]][c[1]][c[2]][c[3]] = one.p()[l][idx[0]];
-          q[l][c[0]][c[1]][c[2]][c[3]] = one.q()[l][idx[0]];
-        }
-      }
-      if (m == 1) {
-        continue;
-      }
-      final int[] sub = idx;
-      double[][][][][][] pq = solved.computeIfAbsent(mask,
-          k -> sub.length == 2 ? pair(spec, layers, sub[0], sub[1], one) : subset(spec, layers, sub, null));
-      for (int l = 0; l < depth; l++) {
-        p[l][c[0]][c[1]][c[2]][c[3]] = pq[0][l][local[0]][local[1]][local[2]][local[3]];
-        q[l][c[0]][c[1]][c[2]][c[3]] = pq[1][l][local[0]][local[1]][local[2]][local[3]];
-      }
-    }
+      return idx.length == 2 ? pair(spec, layers, idx[0], idx[1], one) : subset(spec, layers, idx, null);
+    });
     return new Full(p, q);
-  }
-
-  /**
-   * rep[a] = the first input b ≤ a with the same layer-1 K and Θ entries as a (K_aa = K_bb = K_ab and
-   * likewise Θ, to 1e-13 relative): the same input, so the same network value at every layer.
-   */
-  static int[] representatives(TheoryLayer first) {
-    double[][] k = first.kernel();
-    double[][] th = first.theta();
-    int nd = k.length;
-    int[] rep = new int[nd];
-    for (int a = 0; a < nd; a++) {
-      rep[a] = a;
-      for (int b = 0; b < a; b++) {
-        if (rep[b] == b && same(k, a, b) && (th == null || same(th, a, b))) {
-          rep[a] = b;
-          break;
-        }
-      }
-    }
-    return rep;
-  }
-
-  private static boolean same(double[][] k, int a, int b) {
-    double tol = 1e-13 * Math.max(Math.abs(k[a][a]), Math.abs(k[b][b]));
-    return Math.abs(k[a][a] - k[b][b]) <= tol && Math.abs(k[a][a] - k[a][b]) <= tol
-        && Math.abs(k[b][b] - k[a][b]) <= tol;
   }
 
   /**

@@ -19,7 +19,9 @@ import org.rgflow.spec.NetworkSpec;
  * Components on one input are the recursions' single-input values ({@link TheoryLayer#a()} etc.,
  * unchanged); those on the distinct inputs S (two, three or four of them) come from the problem on S
  * alone (the network restricted to S is the same network), one m-dimensional integral per layer and
- * subset; not at all (null) above {@link DntkTheory#MAX_FULL_INPUTS} inputs. Recursions on S, with ⟨·⟩
+ * subset; not at all (null) above {@link DntkTheory#MAX_FULL_INPUTS} inputs. Identical inputs (equal
+ * layer-1 K and Θ) are merged first ({@link DistinctInputs}), so (x, x, y) gives the pair (x, y)'s
+ * values and (x, x) the single-input ones. Recursions on S, with ⟨·⟩
  * over z_S ~ N(0, K^{(ℓ)}), C_W, λ_W of layer ℓ+1, ρ = n_ℓ/n_{ℓ−1}, Π_{εζ}[O] = ½⟨O He2_{εζ}⟩,
  * L[f]_β = Σ_γ⟨f z_γ⟩K^{γβ}, S_{12} = σ1σ2, P_{12} = σ′1σ′2, all tensors 0 at ℓ = 1:
  *
@@ -59,63 +61,30 @@ public final class NtkFluctuations {
       return null; // only the diagonal (TheoryLayer.a() etc.) would be finite
     }
     double[][][][][][] t = new double[4][depth][nd][nd][nd][nd];
-    for (double[][][][][] x : t) {
-      for (double[][][][] y : x) {
-        for (double[][][] w : y) {
-          for (double[][] u : w) {
-            for (double[] r : u) {
-              Arrays.fill(r, Double.NaN);
-            }
-          }
-        }
+    // identical inputs (equal layer-1 K and Θ) are one input; every component from the problem on
+    // exactly its distinct inputs: one input from the recursions' values, 2 to 4 by subset()
+    DistinctInputs.fill(DistinctInputs.representatives(layers.get(0)), t, idx -> {
+      if (idx.length > 1) {
+        return subset(spec, layers, idx);
       }
-    }
-    for (int l = 0; l < depth; l++) {
-      TheoryLayer tl = layers.get(l);
-      for (int a = 0; a < nd; a++) {
-        t[0][l][a][a][a][a] = tl.a()[a];
-        t[1][l][a][a][a][a] = tl.b()[a];
-        t[2][l][a][a][a][a] = tl.d()[a];
-        t[3][l][a][a][a][a] = tl.f()[a];
-      }
-    }
-    // every component from the problem on exactly its distinct inputs (pairs, triples, quadruples)
-    for (int mask = 1; mask < 1 << nd; mask++) {
-      int m = Integer.bitCount(mask);
-      if (m < 2) {
-        continue;
-      }
-      int[] idx = new int[m];
-      for (int i = 0, j = 0; i < nd; i++) {
-        if ((mask >> i & 1) != 0) {
-          idx[j++] = i;
-        }
-      }
-      double[][][][][][] p = subset(spec, layers, idx);
+      double[][][][][][] one = new double[4][depth][1][1][1][1];
       for (int l = 0; l < depth; l++) {
-        for (int i1 = 0; i1 < m; i1++) {
-          for (int i2 = 0; i2 < m; i2++) {
-            for (int i3 = 0; i3 < m; i3++) {
-              for (int i4 = 0; i4 < m; i4++) {
-                if ((1 << i1 | 1 << i2 | 1 << i3 | 1 << i4) != (1 << m) - 1) {
-                  continue; // fewer distinct inputs: a smaller subset's value
-                }
-                for (int o = 0; o < 4; o++) {
-                  t[o][l][idx[i1]][idx[i2]][idx[i3]][idx[i4]] = p[o][l][i1][i2][i3][i4];
-                }
-              }
-            }
-          }
-        }
+        TheoryLayer tl = layers.get(l);
+        one[0][l][0][0][0][0] = tl.a()[idx[0]];
+        one[1][l][0][0][0][0] = tl.b()[idx[0]];
+        one[2][l][0][0][0][0] = tl.d()[idx[0]];
+        one[3][l][0][0][0][0] = tl.f()[idx[0]];
       }
-    }
+      return one;
+    });
     return new Full(t[0], t[1], t[2], t[3]);
   }
 
   /**
    * The problem on the inputs idx (m = idx.length ≥ 2): {A, B, D, F}[ℓ−1][i1][i2][i3][i4], i indexing
    * idx. A pair with a singular kernel (identical or collinear inputs) copies the single-input values of
-   * idx[0]; three or more inputs with a singular kernel stay NaN from that layer on.
+   * idx[0]; three or more inputs with a singular kernel stay NaN from that layer on (identical inputs
+   * are merged by {@link #full} before).
    */
   static double[][][][][][] subset(NetworkSpec spec, List<TheoryLayer> layers, int[] idx) {
     int depth = layers.size();
