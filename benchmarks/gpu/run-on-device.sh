@@ -81,6 +81,12 @@ if [[ -f $work/forward_summary.txt ]]; then
   { cat "$work/forward.tsv"; tail -n +2 "$OUT/cuda_bench.tsv" 2>/dev/null; } > "$work/all.tsv" \
     && mv "$work/all.tsv" "$OUT/cuda_bench.tsv"
 fi
+# The trainer (CudaTrainer, kernels/train.cu; never run on a GPU when added): checked against CpuTrainer
+# first, then timed with a CpuTrainer baseline interleaved in the same process.
+step 150 "trainer: E=1024 n=512 L=3 T=100 N_A=8 (CudaTrainBench, CpuTrainer on 64 networks beside it)" \
+  "${JVM[@]}" -cp "$JAR" org.rgflow.cuda.CudaTrainBench "$OUT" 1024 512 3 100 8 3 64
+step 90 "PyTorch trainer baseline (bmm + autograd, float64), the same shape" \
+  env PYTHONUNBUFFERED=1 python3 benchmarks/gpu/torch_train_baseline.py --out "$OUT" --E 1024 --n 512 --L 3 --T 100 --na 8
 # 10^6 networks of width 4096 through the CLI: launches sized from free device memory, so the memory
 # in use stays bounded whatever E is; nvidia-smi samples it twice a second meanwhile.
 nvidia-smi --query-gpu=memory.used,memory.total --format=csv,noheader,nounits -lms 500 \
@@ -99,6 +105,7 @@ log "summary"
   grep -E '^(PASS|FAIL|SKIP)' "$LOG" | tail -3
   cat "$OUT/cuda_bench_summary.txt" 2>/dev/null
   cat "$OUT/torch_summary.txt" 2>/dev/null
+  cat "$OUT/torch_train_summary.txt" 2>/dev/null
 } | tee -a "$LOG"
 # The exit status is the self-check's: 0 all passed, 1 a check failed, 2 no usable device.
 exit "$selfcheck_rc"

@@ -57,7 +57,7 @@ public final class TrainRun {
    * @param scan whether the runs are a width scan
    * @param eta the step, or NaN for 1/θ_max of the infinite-width train NTK
    * @param evidenceScan also compute the NNGP evidence against C_W
-   * @param backend cpu (CpuTrainer) or cuda (CudaTrainer, kernels/train.cu)
+   * @param backend cpu (CpuTrainer), cuda (CudaTrainer, kernels/train.cu) or opencl (ClTrainer)
    */
   public record Options(List<NetworkSpec> specs, boolean scan, Dataset data, long ensemble, long seed,
       int threads, double eta, long steps, double tol, double noise, long[] checkpoints,
@@ -67,7 +67,10 @@ public final class TrainRun {
     }
   }
 
-  /** The trainer backends: cpu, or cuda when a driver and device answer (checked before any work). */
+  /**
+   * The trainer backends: cpu, or cuda / opencl when a driver and device answer (checked before any
+   * work).
+   */
   static String backend(String v) {
     String b = v == null ? BACKEND : v.trim().toLowerCase(java.util.Locale.ROOT);
     switch (b) {
@@ -80,8 +83,16 @@ public final class TrainRun {
         }
         return b;
       }
+      case "opencl": {
+        String why = org.rgflow.opencl.ClTrainer.unavailable();
+        if (why != null) {
+          throw new SpecException("--backend", "opencl unavailable: " + why);
+        }
+        return b;
+      }
       default:
-        throw new SpecException("--backend", "unknown trainer backend '" + v + "' (choose cpu, cuda)");
+        throw new SpecException("--backend", "unknown trainer backend '" + v
+            + "' (choose cpu, cuda, opencl)");
     }
   }
 
@@ -275,9 +286,13 @@ public final class TrainRun {
       org.rgflow.cuda.CudaTrainer ct = new org.rgflow.cuda.CudaTrainer(spec, d, ts, pt);
       r = ct.run(progress);
       backendNote = ct.note();
+    } else if ("opencl".equals(o.backend())) {
+      org.rgflow.opencl.ClTrainer ct = new org.rgflow.opencl.ClTrainer(spec, d, ts, pt);
+      r = ct.run(progress);
+      backendNote = ct.note();
     } else {
       r = new CpuTrainer(spec, d, ts, pt).run(progress);
-      backendNote = "backend cpu: CpuTrainer (--backend cuda trains with kernels/train.cu)";
+      backendNote = "backend cpu: CpuTrainer (--backend cuda|opencl train on a device)";
     }
     notes.add(ts.converge() ? "NTK prediction at convergence (--tol " + o.tol() + "); mean steps taken "
         + String.format("%.1f", r.steps()) : "NTK prediction after exactly " + o.steps()

@@ -44,8 +44,8 @@ final class TrainOptions {
   String seed;
 
   @Option(names = "--backend", paramLabel = "NAME", defaultValue = TrainRun.BACKEND,
-      description = "Trainer: cpu (the reference) or cuda (kernels/train.cu, fp64; needs a CUDA"
-          + " driver and device) (default: ${DEFAULT-VALUE}).")
+      description = "Trainer: cpu (the reference), cuda (kernels/train.cu, fp64; needs a CUDA"
+          + " driver and device) or opencl (fp64, one work-item per network) (default: ${DEFAULT-VALUE}).")
   String backend;
 
   @Option(names = "--progress", negatable = true,

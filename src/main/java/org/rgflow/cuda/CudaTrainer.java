@@ -97,6 +97,20 @@ public final class CudaTrainer {
     return red.result();
   }
 
+  /** Networks [first, first + count) as outcomes (network-by-network checks on a GPU). */
+  CpuTrainer.Outcome[] networks(long first, int count) {
+    try (Session s = new Session(count)) {
+      CpuTrainer.Outcome[] out = new CpuTrainer.Outcome[count];
+      int done = 0;
+      while (done < count) {
+        int c = Math.min(s.cap, count - done);
+        System.arraycopy(s.batch(first + done, c), 0, out, done, c);
+        done += c;
+      }
+      return out;
+    }
+  }
+
   private static Pointer i(int v) {
     return Pointer.to(new int[] {v});
   }
@@ -312,7 +326,7 @@ public final class CudaTrainer {
 
     /** Trains networks [first, first + count). */
     CpuTrainer.Outcome[] batch(long first, int count) {
-      if (first + count > 0xffffffffL) {
+      if (first + count - 1 > 0xffffffffL) {
         throw new SpecException("--ensemble", "the device kernels index networks with 32 bits");
       }
       long seed = settings.seed();
