@@ -2,6 +2,7 @@ package org.rgflow.validation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.rgflow.spec.Inputs;
@@ -24,6 +25,8 @@ class ResidualHistoryMultiTest {
     return t.layers().get(0).kernel();
   }
 
+  /** Slow: about 20 s of CPU per case (four-dimensional quadratures). */
+  @Tag("slow")
   @ParameterizedTest(name = "{0} gamma={1}")
   @CsvSource({"relu, 0.5, 1.5", "tanh, 0.9, 0.19"})
   void reducesToSingleInputAndIsSymmetric(String act, double gamma, double cw) {
@@ -40,7 +43,7 @@ class ResidualHistoryMultiTest {
       for (int l = 1; l <= depth; l++) {
         double v = s.v()[l - 1];
         double g = s.g1()[l - 1];
-        assertEquals(v, one.v()[l - 1][0][0][0][0], 1e-9 * Math.abs(v) + 1e-13, "V one input " + l);
+        assertEquals(v, one.v()[l - 1][0][0][0][0], 1e-8 * Math.abs(v) + 1e-13, "V one input " + l);
         assertEquals(g, one.g1()[l - 1][0][0], 1e-9 * Math.abs(g) + 1e-13, "G1 one input " + l);
         assertEquals(v, two.v()[l - 1][a][a][a][a], 1e-6 * Math.abs(v) + 1e-10, "V diag " + l);
         assertEquals(g, two.g1()[l - 1][a][a], 1e-5 * Math.abs(g) + 1e-9, "G1 diag " + l);
@@ -90,7 +93,8 @@ class ResidualHistoryMultiTest {
       }
       for (int i = 0; i < 4; i++) {
         double g = e.g1()[i / 2][i % 2];
-        assertEquals(g, s.g1()[l - 1][i / 2][i % 2], 1e-9 * Math.abs(g) + 1e-12, "G1 " + i + " layer " + l);
+        assertEquals(g, s.g1()[l - 1][i / 2][i % 2], 1e-9 * Math.abs(g) + 1e-10,
+            "G1 " + i + " layer " + l);
       }
     }
   }
