@@ -251,16 +251,16 @@ final class SimdRows {
       c3 = p0.lanewise(VectorOperators.AND, MASK);
       int o = at + 4 * b * l;
       // u = (x + 0.5)·2^-32 as uniform(x), written out (C2 would not inline a helper here)
-      ((DoubleVector) c0.convert(VectorOperators.L2D, 0)).add(0.5).mul(TWO_M32).intoArray(buf, o);
-      ((DoubleVector) c1.convert(VectorOperators.L2D, 0)).add(0.5).mul(TWO_M32).intoArray(buf, o + l);
-      ((DoubleVector) c2.convert(VectorOperators.L2D, 0)).add(0.5).mul(TWO_M32).intoArray(buf, o + 2 * l);
-      ((DoubleVector) c3.convert(VectorOperators.L2D, 0)).add(0.5).mul(TWO_M32).intoArray(buf, o + 3 * l);
+      c0.lanewise(VectorOperators.OR, EXP_ONE).reinterpretAsDoubles().sub(TWO52).add(0.5).mul(TWO_M32).intoArray(buf, o);
+      c1.lanewise(VectorOperators.OR, EXP_ONE).reinterpretAsDoubles().sub(TWO52).add(0.5).mul(TWO_M32).intoArray(buf, o + l);
+      c2.lanewise(VectorOperators.OR, EXP_ONE).reinterpretAsDoubles().sub(TWO52).add(0.5).mul(TWO_M32).intoArray(buf, o + 2 * l);
+      c3.lanewise(VectorOperators.OR, EXP_ONE).reinterpretAsDoubles().sub(TWO52).add(0.5).mul(TWO_M32).intoArray(buf, o + 3 * l);
     }
   }
 
   /** (x + 0.5)·2^-32 for 0 ≤ x &lt; 2^32 (x converts to double exactly), as the scalar code. */
   private static DoubleVector uniform(LongVector x) {
-    return ((DoubleVector) x.convert(VectorOperators.L2D, 0)).add(0.5).mul(TWO_M32);
+    return x.lanewise(VectorOperators.OR, EXP_ONE).reinterpretAsDoubles().sub(TWO52).add(0.5).mul(TWO_M32);
   }
 
   private static final double LG1 = 6.666666666666735130e-01, LG2 = 3.999999999940941908e-01,
