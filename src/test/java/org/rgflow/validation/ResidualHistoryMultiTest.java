@@ -14,10 +14,11 @@ import org.rgflow.theory.TheoryLayer;
 
 /**
  * theory.ResidualHistoryMulti, the two-input depth-history V and G1 (docs/THEORY.md §17.11): on
- * one input it is ResidualNtkFluct's V and G1 (1e-9); on two inputs its diagonal components are the
- * single-input values of each input (V 1e-6, G1 1e-5: the two-time averages are
- * four-dimensional quadratures, error ~1e-8 in V and ~1e-6 in G1, which carries He2 weights); it is symmetric under swapping the inputs and under the index symmetries of V; at
- * γ = 0 it equals the engine's MLP multi-input V and G1 (1e-9).
+ * one input it is ResidualNtkFluct's V (1e-8) and G1 (1e-6); on two inputs its diagonal components
+ * are the single-input values of each input (V 1e-6, G1 1e-5: the two-time averages are
+ * four-dimensional quadratures, error ~1e-8 in V and ~1e-6 in G1, which carries He2 weights); it
+ * is symmetric under swapping the inputs and under the index symmetries of V; at γ = 0 it equals
+ * the engine's MLP multi-input V and G1 (1e-9).
  */
 class ResidualHistoryMultiTest {
 
@@ -44,7 +45,7 @@ class ResidualHistoryMultiTest {
         double v = s.v()[l - 1];
         double g = s.g1()[l - 1];
         assertEquals(v, one.v()[l - 1][0][0][0][0], 1e-8 * Math.abs(v) + 1e-13, "V one input " + l);
-        assertEquals(g, one.g1()[l - 1][0][0], 1e-9 * Math.abs(g) + 1e-13, "G1 one input " + l);
+        assertEquals(g, one.g1()[l - 1][0][0], 1e-6 * Math.abs(g) + 1e-13, "G1 one input " + l);
         assertEquals(v, two.v()[l - 1][a][a][a][a], 1e-6 * Math.abs(v) + 1e-10, "V diag " + l);
         assertEquals(g, two.g1()[l - 1][a][a], 1e-5 * Math.abs(g) + 1e-9, "G1 diag " + l);
       }
