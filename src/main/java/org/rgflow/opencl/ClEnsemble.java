@@ -1,6 +1,5 @@
 package org.rgflow.opencl;
 
-import com.aparapi.Kernel;
 import com.aparapi.Range;
 import com.aparapi.device.Device;
 import com.aparapi.device.JavaDevice;
@@ -391,33 +390,11 @@ public final class ClEnsemble implements SourceFactory {
       k.dntkOut = new double[dn ? capacity * k.dPer : 1];
       k.launch = new int[2];
 
-      OpenCLDevice cl = null;
-      String plat = "";
-      if (forceJava) {
-        reason = "Java thread pool requested";
-      } else {
-        ClProbe probe = ClProbe.run();
-        if (probe.available()) {
-          cl = ClProbe.bestDevice();
-          plat = probe.platform();
-        } else {
-          reason = probe.reason();
-        }
-      }
-      if (cl != null) {
-        try {
-          k.compile(cl);
-        } catch (Exception | Error ex) {
-          reason = "OpenCL compile failed on " + cl.getName() + ": " + ex.getMessage();
-          cl = null;
-          plat = "";
-        }
-      }
+      ClBinding bound = ClBinding.bind(k, forceJava);
+      OpenCLDevice cl = bound.device();
+      reason = bound.reason();
       device = cl != null ? cl : JavaDevice.THREAD_POOL;
-      platform = plat;
-      if (cl == null) {
-        k.setExecutionModeWithoutFallback(Kernel.EXECUTION_MODE.JTP);
-      }
+      platform = bound.platform();
       // No explicit buffer management (Kernel.setExplicit) on OpenCL: Aparapi then copies every
       // array in and every written array out inside execute(), while it holds the arrays pinned.
       // With explicit get() the read-back runs after execute() has unpinned them; a GC in between

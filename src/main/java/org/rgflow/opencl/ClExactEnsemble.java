@@ -1,6 +1,5 @@
 package org.rgflow.opencl;
 
-import com.aparapi.Kernel;
 import com.aparapi.Range;
 import com.aparapi.device.Device;
 import com.aparapi.device.JavaDevice;
@@ -402,45 +401,20 @@ public final class ClExactEnsemble implements SourceFactory {
       k.diverged = new int[capacity];
       k.launch = new int[2];
 
-      OpenCLDevice cl = null;
-      String plat = "";
-      if (forceJava) {
-        reason = "Java thread pool requested";
-      } else {
-        ClProbe probe = ClProbe.run();
-        if (probe.available()) {
-          cl = ClProbe.bestDevice();
-          plat = probe.platform();
-        } else {
-          reason = probe.reason();
-        }
-      }
-      if (cl != null) {
-        try {
-          k.compile(cl);
-        } catch (Exception | Error ex) {
-          reason = "OpenCL compile failed on " + cl.getName() + ": " + ex.getMessage();
-          cl = null;
-          plat = "";
-        }
-      }
+      ClBinding bound = ClBinding.bind(k, forceJava);
+      OpenCLDevice cl = bound.device();
+      reason = bound.reason();
       device = cl != null ? cl : JavaDevice.THREAD_POOL;
-      platform = plat;
-      if (cl == null) {
-        k.setExecutionModeWithoutFallback(Kernel.EXECUTION_MODE.JTP);
-      } else {
-        k.setExplicit(true);
-        k.put(k.width).put(k.zOff).put(k.x).put(k.cwn).put(k.cbl).put(k.gam).put(k.xiL).put(k.mL)
-            .put(k.tOff).put(k.tgOff).put(k.tyOff).put(k.wScale).put(k.bScale).put(k.lamB)
-            .put(k.lamWn);
-      }
+      platform = bound.platform();
+      // No explicit buffers (Kernel.setExplicit), as in ClEnsemble: Aparapi copies every array in and
+      // out inside execute() while it holds them pinned; an explicit get() after execute() can read a
+      // moved array's old address on a CPU device (docs/OPENCL.md, ClBufferMoveTest).
     }
 
     void launch(long first, int count) {
       k.launch[0] = (int) first;
       k.launch[1] = count;
       if (device instanceof OpenCLDevice) {
-        k.put(k.launch);
         k.execute(Range.create(device, count));
       } else {
         // the thread pool needs an explicit group size (see ClEnsemble.JTP_GROUP)
@@ -451,10 +425,6 @@ public final class ClExactEnsemble implements SourceFactory {
       launches++;
       if (device instanceof OpenCLDevice) {
         allCl &= k.isRunningCL();
-        k.get(k.z).get(k.diverged);
-        if (k.gramNtk != 0) {
-          k.get(k.theta);
-        }
         if (!allCl && reason.isEmpty()) {
           reason = "Aparapi fell back from OpenCL during launch " + launches;
         }
