@@ -7,7 +7,6 @@ import com.aparapi.device.OpenCLDevice;
 import java.util.ArrayList;
 import java.util.List;
 import org.rgflow.ensemble.CpuEnsemble;
-import org.rgflow.ensemble.DivergenceException;
 import org.rgflow.ensemble.EnsembleRun;
 import org.rgflow.ensemble.NetworkSample;
 import org.rgflow.ensemble.NetworkSource;
@@ -48,8 +47,6 @@ public final class ClEnsemble implements SourceFactory {
    * Java arrays.
    */
   static volatile Runnable afterExecute;
-  /** Host-side value of diverged[g] before a launch; the kernel overwrites it with 0..L. */
-  static final int NOT_WRITTEN = -1;
 
   private final int launchSize;
   private final boolean forceJava;
@@ -407,7 +404,7 @@ public final class ClEnsemble implements SourceFactory {
       k.launch[0] = (int) first;
       k.launch[1] = count;
       // outputs of a work-item that fails to write them must not pass for a previous launch's
-      java.util.Arrays.fill(k.diverged, NOT_WRITTEN);
+      java.util.Arrays.fill(k.diverged, ClOutputs.NOT_WRITTEN);
       if (device instanceof OpenCLDevice) {
         k.execute(Range.create(device, count));
       } else {
@@ -429,40 +426,17 @@ public final class ClEnsemble implements SourceFactory {
           reason = "Aparapi fell back from OpenCL during launch " + launches;
         }
       }
-      for (int g = 0; g < count; g++) {
-        if (k.diverged[g] == NOT_WRITTEN || k.diverged[g] < 0 || k.diverged[g] > depth) {
-          throw new IllegalStateException("OpenCL launch of networks " + first + ".." + (first + count - 1)
-              + ": work-item " + g + " returned layer " + k.diverged[g] + " (not 0.." + depth
-              + "): the device's outputs did not come back");
-        }
-        if (k.diverged[g] != 0) {
-          throw new DivergenceException(first + g, k.diverged[g]);
-        }
-      }
+      ClOutputs.checkDiverged(k, first, count, depth);
     }
 
     /** z^{(ℓ)} of work-item g as [α][i] (into {@code into} when it has the right shape). */
     double[][] z(int g, int layer, double[][] into) {
-      int n = k.width[layer];
-      double[][] out = into != null ? into : new double[nd][n];
-      int b = g * k.zPer + k.zOff[layer];
-      for (int i = 0; i < n; i++) {
-        for (int a = 0; a < nd; a++) {
-          out[a][i] = k.z[b + i * nd + a];
-        }
-      }
-      return out;
+      return ClOutputs.z(k, nd, g, layer, into);
     }
 
     /** Θ̂^{(ℓ)} of work-item g as [i·N_D+α][k·N_D+β]. */
     double[][] theta(int g, int layer, double[][] into) {
-      int pn = m[layer] * nd;
-      double[][] out = into != null ? into : new double[pn][pn];
-      int b = g * k.tPer + k.tOff[layer];
-      for (int p = 0; p < pn; p++) {
-        System.arraycopy(k.theta, b + p * pn, out[p], 0, pn);
-      }
-      return out;
+      return ClOutputs.theta(k, m[layer] * nd, g, layer, into);
     }
 
     /** The dNTK statistics of work-item g's layer ℓ (2·N_D⁴ numbers, p then q). */

@@ -6,7 +6,6 @@ import com.aparapi.device.JavaDevice;
 import com.aparapi.device.OpenCLDevice;
 import java.util.ArrayList;
 import java.util.List;
-import org.rgflow.ensemble.DivergenceException;
 import org.rgflow.ensemble.EnsembleRun;
 import org.rgflow.ensemble.NetworkSample;
 import org.rgflow.ensemble.NetworkSource;
@@ -414,6 +413,8 @@ public final class ClExactEnsemble implements SourceFactory {
     void launch(long first, int count) {
       k.launch[0] = (int) first;
       k.launch[1] = count;
+      // outputs of a work-item that fails to write them must not pass for a previous launch's
+      java.util.Arrays.fill(k.diverged, ClOutputs.NOT_WRITTEN);
       if (device instanceof OpenCLDevice) {
         k.execute(Range.create(device, count));
       } else {
@@ -429,35 +430,17 @@ public final class ClExactEnsemble implements SourceFactory {
           reason = "Aparapi fell back from OpenCL during launch " + launches;
         }
       }
-      for (int g = 0; g < count; g++) {
-        if (k.diverged[g] != 0) {
-          throw new DivergenceException(first + g, k.diverged[g]);
-        }
-      }
+      ClOutputs.checkDiverged(k, first, count, k.width.length - 1);
     }
 
     /** z^{(ℓ)} of work-item g as [α][i] (into {@code into} when given). */
     double[][] z(int g, int layer, double[][] into) {
-      int n = k.width[layer];
-      double[][] out = into != null ? into : new double[nd][n];
-      int b = g * k.zPer + k.zOff[layer];
-      for (int i = 0; i < n; i++) {
-        for (int a = 0; a < nd; a++) {
-          out[a][i] = k.z[b + i * nd + a];
-        }
-      }
-      return out;
+      return ClOutputs.z(k, nd, g, layer, into);
     }
 
     /** Θ̂^{(ℓ)} of work-item g as [i·N_D+α][k·N_D+β]. */
     double[][] theta(int g, int layer, double[][] into) {
-      int pn = m[layer] * nd;
-      double[][] out = into != null ? into : new double[pn][pn];
-      int b = g * k.tPer + k.tOff[layer];
-      for (int p = 0; p < pn; p++) {
-        System.arraycopy(k.theta, b + p * pn, out[p], 0, pn);
-      }
-      return out;
+      return ClOutputs.theta(k, m[layer] * nd, g, layer, into);
     }
 
     ClEnsemble.Execution execution() {
